@@ -1,0 +1,3 @@
+"""netweave: design, meet, weave and measure purpose-driven networks."""
+
+__version__ = "0.1.0"

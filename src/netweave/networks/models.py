@@ -1,0 +1,553 @@
+"""Domain models of netweave.
+
+Objects say what *is* (a network, an event, a post); the append-only :class:`Activity` log
+says what *happened* and feeds every metric (METRICS.md section 0). Domain actions that
+change objects go through :mod:`netweave.networks.services`, which write the matching
+activity rows in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+from netweave.core import activity as act
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    BUSINESS = "business", _("Business")
+    CIVIL_SOCIETY = "civil_society", _("Civil society / NGO")
+    KNOWLEDGE = "knowledge", _("Knowledge institution")
+    RESIDENTS = "residents", _("Residents")
+    OTHER = "other", _("Other")
+
+
+class CommunityType(models.TextChoices):
+    ACTION = "action", _("Action")
+    PRACTICE = "practice", _("Practice")
+    PLACE = "place", _("Place")
+    INTEREST = "interest", _("Interest")
+    CIRCUMSTANCE = "circumstance", _("Circumstance")
+
+
+class Mode(models.TextChoices):
+    OFFLINE_FIRST = "offline_first", _("Offline first")
+    HYBRID = "hybrid", _("Hybrid")
+    ONLINE_ONLY = "online_only", _("Online only")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    CLOSED = "closed", _("Closed")
+    SECRET = "secret", _("Secret")
+
+
+class IdentityMode(models.TextChoices):
+    NAMED = "named", _("Real names")
+    PSEUDONYMS_ALLOWED = "pseudonyms_allowed", _("Pseudonyms allowed")
+    PSEUDONYMOUS_ONLY = "pseudonymous_only", _("Pseudonymous only")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone taking part. An account is optional: guests have ``user`` empty."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        verbose_name=_("organisation"),
+    )
+    #: Own sector; empty means "the organisation's sector" (residents have no organisation).
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    introductions_opt_out = models.BooleanField(_("no introductions, please"), default=False)
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_guest(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def effective_sector(self) -> str:
+        if self.sector:
+            return self.sector
+        return self.organisation.sector if self.organisation else Sector.OTHER
+
+
+class Network(models.Model):
+    """A purpose-driven network and its charter (PRODUCT.md, "Design")."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    purpose = models.TextField(_("purpose"))
+    goals = models.TextField(_("goals"), blank=True)
+    expectations_bring = models.TextField(_("what members bring"), blank=True)
+    expectations_get = models.TextField(_("what members get"), blank=True)
+    planned_activities = models.TextField(_("planned activities"), blank=True)
+    cadence = models.CharField(_("rhythm"), max_length=200, blank=True)
+    focus_tags = models.JSONField(_("focus tags"), default=list, blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    primary_type = models.CharField(
+        _("primary community type"), max_length=20, choices=CommunityType.choices
+    )
+    secondary_types = models.JSONField(_("other community types"), default=list, blank=True)
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.HYBRID)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    identity_mode = models.CharField(
+        _("identity mode"), max_length=20, choices=IdentityMode.choices, default=IdentityMode.NAMED
+    )
+    #: Target stakeholder mix: sector -> share (shares sum to 1 or the mix is empty).
+    target_mix = models.JSONField(_("target stakeholder mix"), default=dict, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(primary_type__in=CommunityType.values), name="network_primary_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network-detail", args=[self.slug])
+
+    @property
+    def community_types(self) -> list[str]:
+        """Primary type first, then the secondary ones."""
+        return [self.primary_type, *(t for t in self.secondary_types if t != self.primary_type)]
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+
+
+class Identity(models.TextChoices):
+    REAL = "real", _("Real name")
+    PSEUDONYM = "pseudonym", _("Pseudonym")
+
+
+class Membership(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    identity = models.CharField(
+        _("shown as"), max_length=10, choices=Identity.choices, default=Identity.REAL
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=80, blank=True)
+    joined_at = models.DateTimeField(_("joined"), default=now)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["network", "joined_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "person"], name="one_membership_per_network"),
+            models.UniqueConstraint(
+                fields=["network", "pseudonym"], condition=~Q(pseudonym=""),
+                name="unique_pseudonym_per_network",
+            ),
+            models.CheckConstraint(
+                condition=Q(identity="real") | ~Q(pseudonym=""), name="pseudonym_when_pseudonymous"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} @ {self.network}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+    @property
+    def display_name(self) -> str:
+        """The name other members see: the pseudonym when the member uses one."""
+        if self.identity == Identity.PSEUDONYM:
+            return self.pseudonym
+        return self.person.name
+
+
+class EventMode(models.TextChoices):
+    OFFLINE = "offline", _("Offline")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class Event(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    mode = models.CharField(
+        _("mode"), max_length=10, choices=EventMode.choices, default=EventMode.OFFLINE
+    )
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    hosts = models.ManyToManyField(Person, blank=True, related_name="hosted_events")
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")),
+                                   name="event_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["network", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RsvpStatus(models.TextChoices):
+    GOING = "going", _("Going")
+    MAYBE = "maybe", _("Maybe")
+    NOT_GOING = "not_going", _("Not going")
+
+
+class Registration(models.Model):
+    """An RSVP: an intention to come. Kept apart from :class:`Attendance`."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField(_("answer"), max_length=10, choices=RsvpStatus.choices)
+    created_at = models.DateTimeField(_("created"), default=now)
+    updated_at = models.DateTimeField(_("updated"), default=now)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.event}: {self.status}"
+
+
+class AttendanceMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Remote")
+
+
+class CheckInMethod(models.TextChoices):
+    CODE = "code", _("Check-in code")
+    LIST = "list", _("Attendance list")
+    WALK_IN = "walk_in", _("Walk-in")
+    IMPORT = "import", _("Imported")
+
+
+class Attendance(models.Model):
+    """Someone was really there (offline) or really joined (online)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
+    mode = models.CharField(
+        _("attended"), max_length=10, choices=AttendanceMode.choices,
+        default=AttendanceMode.IN_PERSON,
+    )
+    method = models.CharField(
+        _("checked in by"), max_length=10, choices=CheckInMethod.choices,
+        default=CheckInMethod.LIST,
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), default=now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="one_attendance_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.event}"
+
+    @property
+    def channel(self) -> str:
+        return act.ONLINE if self.mode == AttendanceMode.REMOTE else act.OFFLINE
+
+
+class Discussion(models.Model):
+    """A topic or question; its opening message is the first :class:`Post`."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="discussions")
+    title = models.CharField(_("title"), max_length=200)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="discussions")
+    is_question = models.BooleanField(_("question"), default=False)
+    accepted_answer = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("accepted answer"),
+    )
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("discussion")
+        verbose_name_plural = _("discussions")
+        indexes = [models.Index(fields=["network", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Post(models.Model):
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts")
+    #: The post this one replies to; empty for the discussion's opening post.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reactions")
+    emoji = models.CharField(_("reaction"), max_length=16, default="👍")
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "person", "emoji"], name="one_reaction_each"),
+        ]
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+
+
+class GiveTake(models.Model):
+    """What a member brings (:class:`Offer`) or seeks (:class:`Need`)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="%(class)ss")
+    #: Empty: the offer or need holds across all the person's networks.
+    network = models.ForeignKey(
+        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("created"), default=now)
+    fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Offer(GiveTake):
+    class Meta(GiveTake.Meta):
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+
+class Need(GiveTake):
+    class Meta(GiveTake.Meta):
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+
+class Exchange(models.Model):
+    """``giver`` gave something to ``receiver``; it counts once the receiver confirms."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="exchanges")
+    giver = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exchanges_given")
+    receiver = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="exchanges_received"
+    )
+    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.SET_NULL)
+    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL)
+    description = models.CharField(_("what was given"), max_length=500)
+    weight = models.FloatField(_("weight"), default=1.0)
+    created_at = models.DateTimeField(_("created"), default=now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        constraints = [
+            models.CheckConstraint(condition=~Q(giver=models.F("receiver")),
+                                   name="exchange_between_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Introduction(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="introductions")
+    introducer = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="introductions_made"
+    )
+    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField(_("reasons"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=now)
+    met = models.BooleanField(_("met"), null=True, blank=True)
+    valuable = models.BooleanField(_("valuable"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(person_a=models.F("person_b")),
+                                   name="introduction_between_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_a} ↔ {self.person_b}"
+
+
+class ValueCycle(models.TextChoices):
+    """Value-creation cycles (Wenger, Trayner & de Laat 2011; METRICS.md 8)."""
+
+    IMMEDIATE = "immediate", _("Immediate value")
+    POTENTIAL = "potential", _("Potential value")
+    APPLIED = "applied", _("Applied value")
+    REALISED = "realised", _("Realised value")
+    REFRAMING = "reframing", _("Reframing value")
+
+
+class ValueStory(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="stories")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="stories")
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("story"))
+    cycle = models.CharField(_("value cycle"), max_length=12, choices=ValueCycle.choices)
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("value story")
+        verbose_name_plural = _("value stories")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or remove a row of the activity log."""
+
+
+class ActivityQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise AppendOnlyError("the activity log is append-only; add a correcting row instead")
+
+    def delete(self):  # type: ignore[override]
+        raise AppendOnlyError("the activity log is append-only; add a correcting row instead")
+
+
+class Activity(models.Model):
+    """One row of the append-only activity log (METRICS.md section 0).
+
+    ``object_type``/``object_id`` point at the domain object the row is about. A row that
+    corrects an earlier one (an RSVP changed, an attendance ticked by mistake) names it in
+    ``corrects``; the log reader leaves out both the corrected rows, unless asked for all.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="activities")
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(max_length=16)
+    target = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(max_length=16, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=8)
+    at = models.DateTimeField()
+    weight = models.FloatField(default=1.0)
+    source = models.CharField(max_length=40, default="web")
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["network", "at"]),
+            models.Index(fields=["network", "actor"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=act.CHANNELS), name="activity_channel"),
+            models.CheckConstraint(condition=~Q(kind=""), name="activity_kind_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.actor_id} {self.kind} {self.target_id or ''}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("the activity log is append-only; add a correcting row instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[override]
+        raise AppendOnlyError("the activity log is append-only; add a correcting row instead")

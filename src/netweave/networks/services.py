@@ -1,0 +1,319 @@
+"""Domain actions: every change to the network's life goes through here.
+
+Each service runs in one transaction and writes its activity rows (see
+:mod:`netweave.networks.activity_rows`) in that same transaction, so an object never
+exists without its activity or the other way round. Views, the API, the CLI and the
+importers call these functions; they never write activity rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netweave.core import activity as act
+
+from . import activity_rows as rows
+from .models import (
+    Activity,
+    Attendance,
+    AttendanceMode,
+    CheckInMethod,
+    Discussion,
+    Event,
+    Exchange,
+    Identity,
+    IdentityMode,
+    Introduction,
+    Membership,
+    Need,
+    Network,
+    Offer,
+    Person,
+    Post,
+    Reaction,
+    Registration,
+    Role,
+    RsvpStatus,
+    Status,
+    ValueCycle,
+    ValueStory,
+)
+
+
+def _now(at: datetime | None) -> datetime:
+    return at if at is not None else timezone.now()
+
+
+def _record(*activity: Activity) -> None:
+    Activity.objects.bulk_create(activity)
+
+
+def _latest_row(kind: str, obj_type: str, obj_id: int, actor_id: int) -> Activity | None:
+    return (
+        Activity.objects.filter(kind=kind, object_type=obj_type, object_id=obj_id,
+                                actor_id=actor_id)
+        .order_by("-id").first()
+    )
+
+
+# --- networks and membership ---------------------------------------------------------------
+
+@transaction.atomic
+def create_network(*, facilitator: Person, name: str, slug: str, purpose: str,
+                   primary_type: str, at: datetime | None = None, **charter) -> Network:
+    """Create a network with its charter; ``facilitator`` joins it as its first facilitator."""
+    network = Network(name=name, slug=slug, purpose=purpose, primary_type=primary_type,
+                      created_at=_now(at), **charter)
+    network.full_clean()
+    network.save()
+    join_network(network, facilitator, role=Role.FACILITATOR, at=network.created_at)
+    return network
+
+
+def _check_identity(network: Network, identity: str, pseudonym: str) -> None:
+    if network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY and identity != Identity.PSEUDONYM:
+        raise ValidationError(_("In this network every member takes part under a pseudonym."))
+    if network.identity_mode == IdentityMode.NAMED and identity != Identity.REAL:
+        raise ValidationError(_("This network does not allow pseudonyms."))
+    if identity == Identity.PSEUDONYM and not pseudonym.strip():
+        raise ValidationError(_("Choose a pseudonym."))
+
+
+@transaction.atomic
+def join_network(network: Network, person: Person, *, role: str = Role.MEMBER,
+                 identity: str | None = None, pseudonym: str = "",
+                 at: datetime | None = None, source: str = "web") -> Membership:
+    """Make ``person`` a member; a former member re-joins (a new ``join`` row)."""
+    if identity is None:
+        identity = (Identity.PSEUDONYM if network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY
+                    else Identity.REAL)
+    _check_identity(network, identity, pseudonym)
+    pseudonym = pseudonym.strip() if identity == Identity.PSEUDONYM else ""
+    if pseudonym and Membership.objects.filter(network=network, pseudonym=pseudonym).exclude(
+            person=person).exists():
+        raise ValidationError(_("That pseudonym is taken in this network."))
+    membership = Membership.objects.filter(network=network, person=person).first()
+    if membership is not None and membership.is_active:
+        raise ValidationError(_("%(name)s is already a member.") % {"name": membership.display_name})
+    if membership is None:
+        membership = Membership(network=network, person=person)
+    membership.role, membership.identity, membership.pseudonym = role, identity, pseudonym
+    membership.joined_at, membership.left_at = _now(at), None
+    membership.save()
+    _record(rows.join(membership, source=source))
+    return membership
+
+
+@transaction.atomic
+def leave_network(membership: Membership, *, at: datetime | None = None,
+                  source: str = "web") -> Membership:
+    if not membership.is_active:
+        raise ValidationError(_("This membership has already ended."))
+    membership.left_at = _now(at)
+    membership.save(update_fields=["left_at"])
+    _record(rows.leave(membership, source=source))
+    return membership
+
+
+# --- events, RSVPs and attendance ----------------------------------------------------------
+
+@transaction.atomic
+def create_event(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
+                 hosts: Iterable[Person] = (), source: str = "web", **fields) -> Event:
+    """Create an event; each host gets a ``host`` row at the event's start."""
+    event = Event(network=network, title=title, starts_at=starts_at, ends_at=ends_at, **fields)
+    event.full_clean()
+    event.save()
+    hosts = list(hosts)
+    if hosts:
+        event.hosts.add(*hosts)
+        _record(*(rows.host(event, h.pk, source=source) for h in hosts))
+    return event
+
+
+@transaction.atomic
+def rsvp(event: Event, person: Person, status: str, *, at: datetime | None = None,
+         source: str = "web") -> Registration:
+    """Record or change an RSVP. A changed answer is a new row correcting the earlier one."""
+    status = RsvpStatus(status)
+    at = _now(at)
+    registration = Registration.objects.select_for_update().filter(
+        event=event, person=person).first()
+    if registration is None:
+        registration = Registration.objects.create(
+            event=event, person=person, status=status, created_at=at, updated_at=at)
+        _record(rows.rsvp(registration, event, source=source))
+        return registration
+    if registration.status == status:
+        return registration
+    previous = _latest_row(act.RSVP, "event", event.pk, person.pk)
+    registration.status, registration.updated_at = status, at
+    registration.save(update_fields=["status", "updated_at"])
+    row = rows.rsvp(registration, event, source=source)
+    row.corrects = previous
+    _record(row)
+    return registration
+
+
+@transaction.atomic
+def check_in(event: Event, person: Person, *, method: str = CheckInMethod.LIST,
+             mode: str | None = None, at: datetime | None = None,
+             source: str = "web") -> Attendance:
+    """Record that ``person`` was there. Checking in twice changes nothing."""
+    existing = Attendance.objects.filter(event=event, person=person).first()
+    if existing is not None:
+        return existing
+    if mode is None:
+        mode = AttendanceMode.REMOTE if event.mode == "online" else AttendanceMode.IN_PERSON
+    attendance = Attendance.objects.create(
+        event=event, person=person, method=method, mode=mode, checked_in_at=_now(at))
+    _record(rows.attend(attendance, event, source=source))
+    return attendance
+
+
+@transaction.atomic
+def undo_check_in(attendance: Attendance, *, at: datetime | None = None,
+                  source: str = "web") -> None:
+    """Retract an attendance ticked by mistake: a ``void`` row corrects the ``attend`` row."""
+    event = attendance.event
+    previous = _latest_row(act.ATTEND, "event", event.pk, attendance.person_id)
+    void = rows.attend(attendance, event, source=source)
+    void.kind, void.corrects, void.at, void.weight = act.VOID, previous, _now(at), 0.0
+    attendance.delete()
+    _record(void)
+
+
+# --- discussions ---------------------------------------------------------------------------
+
+@transaction.atomic
+def start_discussion(network: Network, author: Person, *, title: str, body: str,
+                     is_question: bool = False, at: datetime | None = None,
+                     source: str = "web") -> Discussion:
+    at = _now(at)
+    discussion = Discussion.objects.create(network=network, author=author, title=title,
+                                           is_question=is_question, created_at=at)
+    opening = Post.objects.create(discussion=discussion, author=author, body=body, created_at=at)
+    _record(rows.opening_post(discussion, opening, source=source))
+    return discussion
+
+
+@transaction.atomic
+def reply(parent: Post, author: Person, body: str, *, at: datetime | None = None,
+          source: str = "web") -> Post:
+    discussion = parent.discussion
+    post = Post.objects.create(discussion=discussion, author=author, body=body, parent=parent,
+                               created_at=_now(at))
+    _record(rows.reply(discussion, post, parent, source=source))
+    return post
+
+
+@transaction.atomic
+def react(post: Post, person: Person, emoji: str = "👍", *, at: datetime | None = None,
+          source: str = "web") -> Reaction:
+    existing = Reaction.objects.filter(post=post, person=person, emoji=emoji).first()
+    if existing is not None:
+        return existing
+    reaction = Reaction.objects.create(post=post, person=person, emoji=emoji,
+                                       created_at=_now(at))
+    _record(rows.react(reaction, post, post.discussion.network_id, source=source))
+    return reaction
+
+
+@transaction.atomic
+def accept_answer(discussion: Discussion, post: Post) -> Discussion:
+    """Mark the accepted answer of a question. State only: the answer row already exists."""
+    if not discussion.is_question:
+        raise ValidationError(_("Only a question has an accepted answer."))
+    if post.discussion_id != discussion.pk or post.parent_id is None:
+        raise ValidationError(_("The accepted answer must be a reply in this question."))
+    discussion.accepted_answer = post
+    discussion.save(update_fields=["accepted_answer"])
+    return discussion
+
+
+# --- give and take -------------------------------------------------------------------------
+
+def _networks_of(person: Person, network: Network | None) -> list[int]:
+    if network is not None:
+        return [network.pk]
+    return list(Membership.objects.filter(person=person, left_at__isnull=True)
+                .values_list("network_id", flat=True))
+
+
+@transaction.atomic
+def add_offer(person: Person, text: str, *, network: Network | None = None,
+              tags: Iterable[str] = (), at: datetime | None = None,
+              source: str = "web") -> Offer:
+    """What ``person`` brings; without a network it holds in all their networks."""
+    offer = Offer.objects.create(person=person, network=network, text=text, tags=list(tags),
+                                 created_at=_now(at))
+    _record(*(rows.offer(offer, nid, source=source) for nid in _networks_of(person, network)))
+    return offer
+
+
+@transaction.atomic
+def add_need(person: Person, text: str, *, network: Network | None = None,
+             tags: Iterable[str] = (), at: datetime | None = None,
+             source: str = "web") -> Need:
+    """What ``person`` seeks; without a network it holds in all their networks."""
+    need = Need.objects.create(person=person, network=network, text=text, tags=list(tags),
+                               created_at=_now(at))
+    _record(*(rows.need(need, nid, source=source) for nid in _networks_of(person, network)))
+    return need
+
+
+@transaction.atomic
+def record_exchange(network: Network, *, giver: Person, receiver: Person, description: str,
+                    offer: Offer | None = None, need: Need | None = None, weight: float = 1.0,
+                    at: datetime | None = None) -> Exchange:
+    """Record that something was given. It counts (a ``give`` row) once the receiver confirms."""
+    if giver.pk == receiver.pk:
+        raise ValidationError(_("An exchange needs two different people."))
+    return Exchange.objects.create(network=network, giver=giver, receiver=receiver,
+                                   description=description, offer=offer, need=need,
+                                   weight=weight, created_at=_now(at))
+
+
+@transaction.atomic
+def confirm_exchange(exchange: Exchange, *, at: datetime | None = None,
+                     source: str = "web") -> Exchange:
+    """The receiving side confirms; the offer and need it answers are fulfilled."""
+    if exchange.confirmed_at is not None:
+        return exchange
+    exchange.confirmed_at = _now(at)
+    exchange.save(update_fields=["confirmed_at"])
+    for item in (exchange.offer, exchange.need):
+        if item is not None and item.status != Status.FULFILLED:
+            item.status, item.fulfilled_at = Status.FULFILLED, exchange.confirmed_at
+            item.save(update_fields=["status", "fulfilled_at"])
+    _record(rows.give(exchange, source=source))
+    return exchange
+
+
+@transaction.atomic
+def introduce(network: Network, *, introducer: Person, person_a: Person, person_b: Person,
+              reasons: str = "", at: datetime | None = None,
+              source: str = "web") -> Introduction:
+    if person_a.pk == person_b.pk:
+        raise ValidationError(_("An introduction needs two different people."))
+    intro = Introduction.objects.create(network=network, introducer=introducer,
+                                        person_a=person_a, person_b=person_b, reasons=reasons,
+                                        created_at=_now(at))
+    _record(*rows.introduce(intro, source=source))
+    return intro
+
+
+@transaction.atomic
+def tell_story(network: Network, author: Person, *, title: str, text: str, cycle: str,
+               at: datetime | None = None, source: str = "web") -> ValueStory:
+    story = ValueStory(network=network, author=author, title=title, text=text,
+                       cycle=ValueCycle(cycle), created_at=_now(at))
+    story.save()
+    _record(rows.story(story, source=source))
+    return story
