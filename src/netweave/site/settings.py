@@ -102,7 +102,10 @@ def _database() -> dict:
             "timeout": 20,
         }
         # Tests use a file, not memory, so that the log reader can open the same database.
-        config["TEST"] = {"NAME": os.environ.get("NETWEAVE_TEST_SQLITE", str(DATA_DIR / "test.sqlite3"))}
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+    else:
+        # One test database per test process, so that parallel runs do not collide.
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config
 
 
