@@ -184,7 +184,8 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["network", "person"], name="one_membership_per_network"),
+            models.UniqueConstraint(fields=["network", "person"],
+                                    name="one_membership_per_network"),
             models.UniqueConstraint(
                 fields=["network", "pseudonym"], condition=~Q(pseudonym=""),
                 name="unique_pseudonym_per_network",
@@ -367,6 +368,9 @@ class Reaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "person", "emoji"], name="one_reaction_each"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.person} → {self.post}"
 
 
 class Status(models.TextChoices):

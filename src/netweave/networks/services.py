@@ -100,7 +100,8 @@ def join_network(network: Network, person: Person, *, role: str = Role.MEMBER,
         raise ValidationError(_("That pseudonym is taken in this network."))
     membership = Membership.objects.filter(network=network, person=person).first()
     if membership is not None and membership.is_active:
-        raise ValidationError(_("%(name)s is already a member.") % {"name": membership.display_name})
+        raise ValidationError(
+            _("%(name)s is already a member.") % {"name": membership.display_name})
     if membership is None:
         membership = Membership(network=network, person=person)
     membership.role, membership.identity, membership.pseudonym = role, identity, pseudonym
