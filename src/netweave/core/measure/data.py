@@ -1,0 +1,130 @@
+"""Inputs of the measurement engine: one network's data as columnar tables, and periods.
+
+Everything the engine computes (METRICS.md sections 1-9) is a function of a
+:class:`NetworkData` and a :class:`Period`. The tables are Polars DataFrames; the schemas
+below are the contract between the readers (database, files, demo) and the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+
+from netweave.core.logreader import SCHEMA as LOG_SCHEMA
+
+#: People attributes. ``role`` is facilitator, member, observer, or guest (no membership).
+#: Names are deliberately absent: the engine never needs them (privacy).
+PEOPLE_SCHEMA: dict[str, pl.DataType] = {
+    "person": pl.Int64(),
+    "sector": pl.String(),
+    "organisation": pl.String(),
+    "role": pl.String(),
+}
+
+#: Posts of discussions, for time to first response (METRICS.md 2). ``parent`` is empty for
+#: a discussion's opening post; ``question`` tells whether the discussion is a question.
+POSTS_SCHEMA: dict[str, pl.DataType] = {
+    "post": pl.Int64(),
+    "discussion": pl.Int64(),
+    "author": pl.Int64(),
+    "parent": pl.Int64(),
+    "at": pl.Datetime("us", "UTC"),
+    "question": pl.Boolean(),
+    "accepted": pl.Boolean(),
+}
+
+#: Discussion text (titles and post bodies), for topic drift (METRICS.md 7).
+TEXTS_SCHEMA: dict[str, pl.DataType] = {
+    "at": pl.Datetime("us", "UTC"),
+    "text": pl.String(),
+}
+
+#: Value-creation stories (METRICS.md 8); ``cycle`` is immediate, potential, applied,
+#: realised or reframing.
+STORIES_SCHEMA: dict[str, pl.DataType] = {
+    "story": pl.Int64(),
+    "author": pl.Int64(),
+    "at": pl.Datetime("us", "UTC"),
+    "cycle": pl.String(),
+    "title": pl.String(),
+}
+
+
+def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)
+
+
+@dataclass(frozen=True)
+class Charter:
+    """The parts of a network's charter the engine judges against."""
+
+    name: str = ""
+    purpose: str = ""
+    goals: str = ""
+    focus_tags: tuple[str, ...] = ()
+    primary_type: str = "practice"
+    secondary_types: tuple[str, ...] = ()
+    identity_mode: str = "named"
+    #: sector -> target share among active participants; empty when none was set.
+    target_mix: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class NetworkData:
+    """One network's (effective) activity log plus what the engine needs besides it."""
+
+    log: pl.DataFrame
+    people: pl.DataFrame = field(default_factory=lambda: empty(PEOPLE_SCHEMA))
+    charter: Charter = field(default_factory=Charter)
+    posts: pl.DataFrame = field(default_factory=lambda: empty(POSTS_SCHEMA))
+    texts: pl.DataFrame = field(default_factory=lambda: empty(TEXTS_SCHEMA))
+    stories: pl.DataFrame = field(default_factory=lambda: empty(STORIES_SCHEMA))
+
+    def __post_init__(self) -> None:
+        for name, schema in (("log", LOG_SCHEMA), ("people", PEOPLE_SCHEMA),
+                             ("posts", POSTS_SCHEMA), ("texts", TEXTS_SCHEMA),
+                             ("stories", STORIES_SCHEMA)):
+            frame: pl.DataFrame = getattr(self, name)
+            missing = set(schema) - set(frame.columns)
+            if missing:
+                raise ValueError(f"{name} table lacks columns {sorted(missing)}")
+            setattr(self, name, frame.select(list(schema)).cast(schema))
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open time window ``[start, end)`` (METRICS.md 0)."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("a period needs time-zone-aware datetimes")
+        if self.end <= self.start:
+            raise ValueError("a period must end after it starts")
+
+    @classmethod
+    def ending(cls, end: datetime, days: int = 90) -> Period:
+        """The ``days`` days before ``end`` (defaults: 90; 28 and 365 are also offered)."""
+        return cls(end - timedelta(days=days), end)
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+    def previous(self) -> Period:
+        """``P-1``: the period of the same length just before this one."""
+        return Period(self.start - self.length, self.start)
+
+    def months(self) -> list[Period]:
+        """Calendar months (UTC) overlapping this period, each clipped to it."""
+        out, cursor = [], self.start.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0,
+                                                              microsecond=0)
+        while cursor < self.end:
+            nxt = (cursor + timedelta(days=32)).replace(day=1)
+            out.append(Period(max(cursor, self.start), min(nxt, self.end)))
+            cursor = nxt
+        return out
