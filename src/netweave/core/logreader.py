@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 import polars as pl
+import pyarrow as pa
 
 from netweave.core import activity as act
 
@@ -73,18 +74,52 @@ def read_activity(
     rows corrected by a later row and ``void`` retractions are left out, which is the log
     every metric counts; ``effective=False`` returns every row as stored.
     """
+    clauses, params = [], []
     networks = _as_ids(network)
-    scheme = urlsplit(url).scheme
-    if scheme == "sqlite":
-        raw = _read_sqlite(url, networks, start, end)
-    elif scheme in ("postgres", "postgresql"):
-        raw = _read_postgres(url, networks, start, end)
-    else:
-        raise LogReadError(f"unsupported database URL {url!r}: expected sqlite:// or postgresql://")
-    frame = _to_frame(raw)
+    if networks is not None:
+        clauses.append(f"network_id IN ({', '.join('?' * len(networks))})" if networks
+                       else "1 = 0")
+        params.extend(networks)
+    if start is not None:
+        clauses.append("at >= ?")
+        params.append(_utc(start))
+    if end is not None:
+        clauses.append("at < ?")
+        params.append(_utc(end))
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    frame = to_frame(query(url, f"{_SELECT}{where} ORDER BY id", params), SCHEMA,
+                     nullable_ids=_NULLABLE_IDS, times=("at",))
     if effective:
         frame = effective_log(frame)
     return frame
+
+
+def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
+    """Run ``sql`` (``?`` placeholders) on the database at ``url``; return an Arrow table.
+
+    Aware datetimes among ``params`` are compared as Django stores them: UTC.
+    """
+    params = list(params)
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not path:
+            raise LogReadError(f"SQLite URL {url!r} names no database file")
+        params = [_sqlite_time(p) if isinstance(p, datetime) else p for p in params]
+        with adbc_sqlite.connect(f"file:{path}?mode=ro") as conn, conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetch_arrow_table()
+    if scheme in ("postgres", "postgresql"):
+        import adbc_driver_postgresql.dbapi as adbc_pg
+
+        parts = sql.split("?")
+        sql = "".join(f"{part}${i + 1}" for i, part in enumerate(parts[:-1])) + parts[-1]
+        with adbc_pg.connect(url) as conn, conn.cursor() as cur:
+            cur.execute(sql, params or None)
+            return cur.fetch_arrow_table()
+    raise LogReadError(f"unsupported database URL {url!r}: expected sqlite:// or postgresql://")
 
 
 def effective_log(frame: pl.DataFrame) -> pl.DataFrame:
@@ -103,26 +138,6 @@ def _as_ids(network: int | Iterable[int] | None) -> list[int] | None:
     return [int(n) for n in network]
 
 
-def _where(networks: list[int] | None, start: datetime | None, end: datetime | None,
-           placeholder, time_param) -> tuple[str, list]:
-    clauses, params = [], []
-    if networks is not None:
-        if not networks:
-            clauses.append("1 = 0")
-        else:
-            marks = ", ".join(placeholder(len(params) + i) for i in range(len(networks)))
-            clauses.append(f"network_id IN ({marks})")
-            params.extend(networks)
-    if start is not None:
-        clauses.append(f"at >= {placeholder(len(params))}")
-        params.append(time_param(start))
-    if end is not None:
-        clauses.append(f"at < {placeholder(len(params))}")
-        params.append(time_param(end))
-    sql = f"{_SELECT} WHERE {' AND '.join(clauses)}" if clauses else _SELECT
-    return f"{sql} ORDER BY id", params
-
-
 def _sqlite_time(value: datetime) -> str:
     # Django stores aware datetimes in SQLite as naive UTC text, via str(): match it exactly.
     return str(_utc(value).replace(tzinfo=None))
@@ -134,37 +149,27 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _read_sqlite(url: str, networks, start, end):
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
+def to_frame(table: pa.Table, schema: dict[str, pl.DataType], *,
+             nullable_ids: Iterable[str] = (), nullable_texts: Iterable[str] = (),
+             times: Iterable[str] = ()) -> pl.DataFrame:
+    """Turn a query result into a frame of ``schema``.
 
-    path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
-    if not path:
-        raise LogReadError(f"SQLite URL {url!r} names no database file")
-    sql, params = _where(networks, start, end, lambda i: "?", _sqlite_time)
-    with adbc_sqlite.connect(f"file:{path}?mode=ro") as conn, conn.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetch_arrow_table()
-
-
-def _read_postgres(url: str, networks, start, end):
-    import adbc_driver_postgresql.dbapi as adbc_pg
-
-    sql, params = _where(networks, start, end, lambda i: f"${i + 1}", _utc)
-    with adbc_pg.connect(url) as conn, conn.cursor() as cur:
-        cur.execute(sql, params or None)
-        return cur.fetch_arrow_table()
-
-
-def _to_frame(table) -> pl.DataFrame:
+    SQLite's driver infers each column's type from its first rows, so queries read nullable
+    id columns as ``COALESCE(x, 0)`` and nullable texts as ``COALESCE(x, '')``; this turns
+    them back into nulls. SQLite's datetimes arrive as text and are parsed as UTC.
+    """
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     if frame.is_empty():
-        return pl.DataFrame(schema=SCHEMA)
-    at = pl.col("at")
-    if frame.schema["at"] == pl.String:  # SQLite keeps datetimes as text
-        at = at.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC")
-    return frame.with_columns(
-        at.dt.cast_time_unit("us").dt.convert_time_zone("UTC"),
-        *(pl.when(pl.col(c) == 0).then(None).otherwise(pl.col(c)).alias(c)
-          for c in _NULLABLE_IDS),
-    ).cast(SCHEMA).select(act.COLUMNS)
+        return pl.DataFrame(schema=schema)
+    fixes = []
+    for c in times:
+        col = pl.col(c)
+        if frame.schema[c] == pl.String:
+            col = col.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC")
+        fixes.append(col.dt.cast_time_unit("us").dt.convert_time_zone("UTC"))
+    fixes += [pl.when(pl.col(c) == 0).then(None).otherwise(pl.col(c)).alias(c)
+              for c in nullable_ids]
+    fixes += [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
+              for c in nullable_texts]
+    return frame.with_columns(fixes).cast(schema).select(list(schema))
