@@ -60,11 +60,6 @@ def body(response) -> str:
     return response.content.decode()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people() -> dict[str, Person]:
     return {
@@ -237,10 +232,8 @@ def pseudonymous(people) -> Network:
     """A pseudonymous-only network where Marieke takes part as "Nachtuil"."""
     net = make_network(people["fac"], "lotgenoten", name="Lotgenoten Lente",
                        primary_type="circumstance",
-                       identity_mode=IdentityMode.PSEUDONYMS_ALLOWED)
-    # create_network cannot give the facilitator a pseudonym: switch the charter afterwards.
-    Network.objects.filter(pk=net.pk).update(identity_mode=IdentityMode.PSEUDONYMOUS_ONLY)
-    net.refresh_from_db()
+                       identity_mode=IdentityMode.PSEUDONYMOUS_ONLY,
+                       facilitator_pseudonym="Gids")
     services.join_network(net, people["member"], pseudonym="Stille Wilg")
     marieke = make_person("marieke", "Marieke van Dijk")
     services.join_network(net, marieke, pseudonym="Nachtuil")

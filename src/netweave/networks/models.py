@@ -72,13 +72,21 @@ class Person(models.Model):
     """Someone taking part. An account is optional: guests have ``user`` empty."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
         verbose_name=_("organisation"),
     )
     #: Own sector; empty means "the organisation's sector" (residents have no organisation).
@@ -169,8 +177,12 @@ class Identity(models.TextChoices):
 
 
 class Membership(models.Model):
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     identity = models.CharField(
         _("shown as"), max_length=10, choices=Identity.choices, default=Identity.REAL
@@ -184,10 +196,12 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["network", "person"],
-                                    name="one_membership_per_network"),
             models.UniqueConstraint(
-                fields=["network", "pseudonym"], condition=~Q(pseudonym=""),
+                fields=["network", "person"], name="one_membership_per_network"
+            ),
+            models.UniqueConstraint(
+                fields=["network", "pseudonym"],
+                condition=~Q(pseudonym=""),
                 name="unique_pseudonym_per_network",
             ),
             models.CheckConstraint(
@@ -217,7 +231,9 @@ class EventMode(models.TextChoices):
 
 
 class Event(models.Model):
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="events")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="events", verbose_name=_("network")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     mode = models.CharField(
@@ -229,7 +245,9 @@ class Event(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    hosts = models.ManyToManyField(Person, blank=True, related_name="hosted_events")
+    hosts = models.ManyToManyField(
+        Person, blank=True, related_name="hosted_events", verbose_name=_("hosts")
+    )
     created_at = models.DateTimeField(_("created"), default=now)
 
     class Meta:
@@ -237,8 +255,9 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gte=models.F("starts_at")),
-                                   name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["network", "starts_at"])]
 
@@ -255,8 +274,12 @@ class RsvpStatus(models.TextChoices):
 class Registration(models.Model):
     """An RSVP: an intention to come. Kept apart from :class:`Attendance`."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("person")
+    )
     status = models.CharField(_("answer"), max_length=10, choices=RsvpStatus.choices)
     created_at = models.DateTimeField(_("created"), default=now)
     updated_at = models.DateTimeField(_("updated"), default=now)
@@ -287,14 +310,22 @@ class CheckInMethod(models.TextChoices):
 class Attendance(models.Model):
     """Someone was really there (offline) or really joined (online)."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("event")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")
+    )
     mode = models.CharField(
-        _("attended"), max_length=10, choices=AttendanceMode.choices,
+        _("attended"),
+        max_length=10,
+        choices=AttendanceMode.choices,
         default=AttendanceMode.IN_PERSON,
     )
     method = models.CharField(
-        _("checked in by"), max_length=10, choices=CheckInMethod.choices,
+        _("checked in by"),
+        max_length=10,
+        choices=CheckInMethod.choices,
         default=CheckInMethod.LIST,
     )
     checked_in_at = models.DateTimeField(_("checked in"), default=now)
@@ -317,12 +348,20 @@ class Attendance(models.Model):
 class Discussion(models.Model):
     """A topic or question; its opening message is the first :class:`Post`."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="discussions")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="discussions", verbose_name=_("network")
+    )
     title = models.CharField(_("title"), max_length=200)
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="discussions")
+    author = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="discussions", verbose_name=_("author")
+    )
     is_question = models.BooleanField(_("question"), default=False)
     accepted_answer = models.ForeignKey(
-        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("accepted answer"),
     )
     created_at = models.DateTimeField(_("created"), default=now)
@@ -338,11 +377,20 @@ class Discussion(models.Model):
 
 
 class Post(models.Model):
-    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="posts")
+    discussion = models.ForeignKey(
+        Discussion, on_delete=models.CASCADE, related_name="posts", verbose_name=_("discussion")
+    )
+    author = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="posts", verbose_name=_("author")
+    )
     #: The post this one replies to; empty for the discussion's opening post.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
     )
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created"), default=now)
@@ -357,8 +405,12 @@ class Post(models.Model):
 
 
 class Reaction(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reactions")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="reactions", verbose_name=_("post")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="reactions", verbose_name=_("person")
+    )
     emoji = models.CharField(_("reaction"), max_length=16, default="👍")
     created_at = models.DateTimeField(_("created"), default=now)
 
@@ -381,10 +433,17 @@ class Status(models.TextChoices):
 class GiveTake(models.Model):
     """What a member brings (:class:`Offer`) or seeks (:class:`Need`)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="%(class)ss")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("person")
+    )
     #: Empty: the offer or need holds across all the person's networks.
     network = models.ForeignKey(
-        Network, null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss"
+        Network,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name=_("network"),
     )
     text = models.CharField(_("text"), max_length=500)
     tags = models.JSONField(_("tags"), default=list, blank=True)
@@ -417,13 +476,24 @@ class Need(GiveTake):
 class Exchange(models.Model):
     """``giver`` gave something to ``receiver``; it counts once the receiver confirms."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="exchanges")
-    giver = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="exchanges_given")
-    receiver = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="exchanges_received"
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="exchanges", verbose_name=_("network")
     )
-    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.SET_NULL)
-    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL)
+    giver = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="exchanges_given", verbose_name=_("giver")
+    )
+    receiver = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="exchanges_received",
+        verbose_name=_("receiver"),
+    )
+    offer = models.ForeignKey(
+        Offer, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("offer")
+    )
+    need = models.ForeignKey(
+        Need, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("need")
+    )
     description = models.CharField(_("what was given"), max_length=500)
     weight = models.FloatField(_("weight"), default=1.0)
     created_at = models.DateTimeField(_("created"), default=now)
@@ -434,8 +504,9 @@ class Exchange(models.Model):
         verbose_name = _("exchange")
         verbose_name_plural = _("exchanges")
         constraints = [
-            models.CheckConstraint(condition=~Q(giver=models.F("receiver")),
-                                   name="exchange_between_two_people"),
+            models.CheckConstraint(
+                condition=~Q(giver=models.F("receiver")), name="exchange_between_two_people"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -443,12 +514,21 @@ class Exchange(models.Model):
 
 
 class Introduction(models.Model):
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="introductions")
-    introducer = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="introductions_made"
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="introductions", verbose_name=_("network")
     )
-    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    introducer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="introductions_made",
+        verbose_name=_("introduced by"),
+    )
+    person_a = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    person_b = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("other person")
+    )
     reasons = models.TextField(_("reasons"), blank=True)
     created_at = models.DateTimeField(_("created"), default=now)
     met = models.BooleanField(_("met"), null=True, blank=True)
@@ -459,8 +539,9 @@ class Introduction(models.Model):
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
         constraints = [
-            models.CheckConstraint(condition=~Q(person_a=models.F("person_b")),
-                                   name="introduction_between_two_people"),
+            models.CheckConstraint(
+                condition=~Q(person_a=models.F("person_b")), name="introduction_between_two_people"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -478,8 +559,12 @@ class ValueCycle(models.TextChoices):
 
 
 class ValueStory(models.Model):
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="stories")
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="stories")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="stories", verbose_name=_("network")
+    )
+    author = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="stories", verbose_name=_("author")
+    )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("story"))
     cycle = models.CharField(_("value cycle"), max_length=12, choices=ValueCycle.choices)
@@ -514,20 +599,34 @@ class Activity(models.Model):
     ``corrects``; the log reader leaves out both the corrected rows, unless asked for all.
     """
 
-    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="activities")
-    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="activities")
-    kind = models.CharField(max_length=16)
-    target = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="activities", verbose_name=_("network")
     )
-    object_type = models.CharField(max_length=16, blank=True)
-    object_id = models.BigIntegerField(null=True, blank=True)
-    channel = models.CharField(max_length=8)
-    at = models.DateTimeField()
-    weight = models.FloatField(default=1.0)
-    source = models.CharField(max_length=40, default="web")
+    actor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="activities", verbose_name=_("actor")
+    )
+    kind = models.CharField(_("kind"), max_length=16)
+    target = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("target"),
+    )
+    object_type = models.CharField(_("object type"), max_length=16, blank=True)
+    object_id = models.BigIntegerField(_("object id"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=8)
+    at = models.DateTimeField(_("time"))
+    weight = models.FloatField(_("weight"), default=1.0)
+    source = models.CharField(_("source"), max_length=40, default="web")
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects"),
     )
 
     objects = ActivityQuerySet.as_manager()
@@ -546,7 +645,8 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.actor_id} {self.kind} {self.target_id or ''}"
+        # No person ids: they would let staff link a row to a pseudonymous member.
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} ({self.channel})"
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

@@ -66,13 +66,20 @@ def _latest_row(kind: str, obj_type: str, obj_id: int, actor_id: int) -> Activit
 
 @transaction.atomic
 def create_network(*, facilitator: Person, name: str, slug: str, purpose: str,
-                   primary_type: str, at: datetime | None = None, **charter) -> Network:
-    """Create a network with its charter; ``facilitator`` joins it as its first facilitator."""
+                   primary_type: str, facilitator_pseudonym: str = "",
+                   at: datetime | None = None, **charter) -> Network:
+    """Create a network with its charter; ``facilitator`` joins it as its first facilitator.
+
+    With ``facilitator_pseudonym`` the facilitator takes part under that pseudonym (required
+    when the network is pseudonymous only).
+    """
     network = Network(name=name, slug=slug, purpose=purpose, primary_type=primary_type,
                       created_at=_now(at), **charter)
     network.full_clean()
     network.save()
-    join_network(network, facilitator, role=Role.FACILITATOR, at=network.created_at)
+    identity = Identity.PSEUDONYM if facilitator_pseudonym else Identity.REAL
+    join_network(network, facilitator, role=Role.FACILITATOR, identity=identity,
+                 pseudonym=facilitator_pseudonym, at=network.created_at)
     return network
 
 

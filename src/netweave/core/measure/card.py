@@ -7,9 +7,8 @@ the charter's primary type first.
 Pure core, no web framework. Translation goes through Python's stdlib :mod:`gettext` with
 this package's Django catalogue (domain ``django``, ``src/netweave/locale``), so Django's
 ``makemessages`` extracts the strings below (they are marked with ``gettext_noop`` /
-``ngettext``, which only mark) and the web app and the CLI translate alike. The Dutch
-strings of this module live in ``card_nl.po`` beside it until they are merged into the
-catalogue; pass ``localedir`` to point at another compiled catalogue.
+``ngettext``, which only mark) and the web app and the CLI translate alike; pass
+``localedir`` to point at another compiled catalogue.
 
 Input: ``{indicator key: (value now, value in P-1)}``; a bare number means "no previous
 value", None or a missing key means "no data". Keys, units and what the engine must put in
