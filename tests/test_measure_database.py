@@ -42,9 +42,11 @@ def test_network_data_from_the_database():
     assert data.charter.target_mix == {"government": 0.5, "residents": 0.5}
     people = {r["person"]: r for r in data.people.to_dicts()}
     assert people[anna.pk] == {"person": anna.pk, "sector": "government",
-                               "organisation": "Gemeente Tiel", "role": "facilitator"}
+                               "organisation": "Gemeente Tiel", "role": "facilitator",
+                               "pseudonymous": False}
     # A pseudonymous member's organisation is not handed to the engine; the sector is.
     assert people[bram.pk]["organisation"] is None and people[bram.pk]["sector"] == "business"
+    assert people[bram.pk]["pseudonymous"]
     assert people[guest.pk]["role"] == "guest" and people[guest.pk]["sector"] == "residents"
     posts = data.posts.to_dicts()
     assert [(p["parent"], p["question"], p["accepted"]) for p in posts] == [

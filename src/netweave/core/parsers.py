@@ -333,6 +333,7 @@ def people_frame(people: PersonIndex, attributes: dict[int, tuple[str, str | Non
         "sector": [attributes.get(i, ("other", None))[0] for i in ids],
         "organisation": [attributes.get(i, ("other", None))[1] for i in ids],
         "role": ["member"] * len(ids),
+        "pseudonymous": [False] * len(ids),
     }, schema=PEOPLE_SCHEMA)
 
 

@@ -14,13 +14,15 @@ import polars as pl
 
 from netweave.core.logreader import SCHEMA as LOG_SCHEMA
 
-#: People attributes. ``role`` is facilitator, member, observer, or guest (no membership).
+#: People attributes. ``role`` is facilitator, member, observer, or guest (no membership);
+#: ``pseudonymous`` tells who takes part under a pseudonym (optional: False when absent).
 #: Names are deliberately absent: the engine never needs them (privacy).
 PEOPLE_SCHEMA: dict[str, pl.DataType] = {
     "person": pl.Int64(),
     "sector": pl.String(),
     "organisation": pl.String(),
     "role": pl.String(),
+    "pseudonymous": pl.Boolean(),
 }
 
 #: Posts of discussions, for time to first response (METRICS.md 2). ``parent`` is empty for
@@ -87,6 +89,8 @@ class NetworkData:
                              ("posts", POSTS_SCHEMA), ("texts", TEXTS_SCHEMA),
                              ("stories", STORIES_SCHEMA)):
             frame: pl.DataFrame = getattr(self, name)
+            if name == "people" and "pseudonymous" not in frame.columns:
+                frame = frame.with_columns(pseudonymous=pl.lit(False))
             missing = set(schema) - set(frame.columns)
             if missing:
                 raise ValueError(f"{name} table lacks columns {sorted(missing)}")

@@ -28,7 +28,8 @@ SELECT p.id AS person,
        COALESCE(NULLIF(p.sector, ''), o.sector, 'other') AS sector,
        CASE WHEN m.identity = 'pseudonym' THEN '' ELSE COALESCE(o.name, '') END
            AS organisation,
-       COALESCE(m.role, 'guest') AS role
+       COALESCE(m.role, 'guest') AS role,
+       CASE WHEN m.identity = 'pseudonym' THEN 1 ELSE 0 END AS pseudonymous
 FROM networks_person p
 LEFT JOIN networks_organisation o ON o.id = p.organisation_id
 LEFT JOIN networks_membership m ON m.person_id = p.id AND m.network_id = ?
