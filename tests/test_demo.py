@@ -381,4 +381,6 @@ def test_if_empty_loads_into_an_empty_database_only(fast_hasher):
 def test_command_rejects_bad_numbers():
     with pytest.raises(CommandError):
         run_demo("--people", "0")
+    with pytest.raises(CommandError, match="at least 10 people"):
+        run_demo("--people", "5")
     assert not Network.objects.exists()

@@ -44,7 +44,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=_positive, default=150,
-                            help="members of the main network (default 150)")
+                            help="members of the main network, at least 10 (default 150)")
         parser.add_argument("--months", type=_positive, default=24,
                             help="months of history (default 24)")
         parser.add_argument("--events", type=_count, default=None,
@@ -68,7 +68,10 @@ class Command(BaseCommand):
                 "the demo was not loaded. Load it into an empty database, or delete that "
                 "network first.")
         started = time.perf_counter()
-        demos = generate_all(seed=seed, people=people, months=months, events=events)
+        try:
+            demos = generate_all(seed=seed, people=people, months=months, events=events)
+        except ValueError as exc:
+            raise CommandError(f"The demo was not loaded: {exc}.") from exc
         generated = time.perf_counter()
         before = Activity.objects.count()
         try:
