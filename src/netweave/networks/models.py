@@ -600,7 +600,11 @@ class Activity(models.Model):
     """
 
     network = models.ForeignKey(
-        Network, on_delete=models.PROTECT, related_name="activities", verbose_name=_("network")
+        Network,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("network"),
+        db_index=False,  # the (network, at) and (network, actor) indexes lead with it
     )
     actor = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="activities", verbose_name=_("actor")
