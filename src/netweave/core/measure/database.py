@@ -42,7 +42,7 @@ ORDER BY p.id
 
 _POSTS = """
 SELECT po.id AS post, po.discussion_id AS discussion, po.author_id AS author,
-       COALESCE(po.parent_id, 0) AS parent, po.created_at AS at,
+       COALESCE(po.parent_id, 0) AS parent, {po.created_at} AS at,
        CASE WHEN d.is_question THEN 1 ELSE 0 END AS question,
        CASE WHEN d.accepted_answer_id = po.id THEN 1 ELSE 0 END AS accepted
 FROM networks_post po JOIN networks_discussion d ON d.id = po.discussion_id
@@ -51,15 +51,15 @@ ORDER BY po.id
 """
 
 _TEXTS = """
-SELECT d.created_at AS at, d.title AS text FROM networks_discussion d WHERE d.network_id = ?
+SELECT {d.created_at} AS at, d.title AS text FROM networks_discussion d WHERE d.network_id = ?
 UNION ALL
-SELECT po.created_at AS at, po.body AS text
+SELECT {po.created_at} AS at, po.body AS text
 FROM networks_post po JOIN networks_discussion d ON d.id = po.discussion_id
 WHERE d.network_id = ?
 """
 
 _STORIES = """
-SELECT id AS story, author_id AS author, created_at AS at, cycle, title
+SELECT id AS story, author_id AS author, {created_at} AS at, cycle, title
 FROM networks_valuestory WHERE network_id = ? ORDER BY id
 """
 
