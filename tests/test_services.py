@@ -281,3 +281,10 @@ def test_failure_midway_leaves_nothing_behind(action, network, event, people):
     assert _snapshot() == before
     member.refresh_from_db()
     assert member.is_active
+
+
+def test_the_core_and_the_models_agree_on_sectors_and_channels():
+    from netweave.core import activity as act
+    from netweave.networks.models import Sector
+
+    assert tuple(Sector.values) == act.SECTORS

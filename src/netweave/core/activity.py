@@ -50,6 +50,11 @@ OBJECT_TYPES: Final[tuple[str, ...]] = (
     "reaction", "offer", "need", "exchange", "introduction", "story",
 )
 
+#: Stakeholder sectors (METRICS.md 4), in display order.
+SECTORS: Final[tuple[str, ...]] = (
+    "government", "business", "civil_society", "knowledge", "residents", "other",
+)
+
 #: Column order of the activity table as the log reader returns it.
 COLUMNS: Final[tuple[str, ...]] = (
     "id", "network", "actor", "kind", "target", "object_type", "object_id",

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from netweave.core.activity import SECTORS
+
 __all__ = [
     "MAIN_SLUG",
     "PASSWORD",
@@ -61,7 +63,6 @@ PEER_SLUG = "carers-circle"
 PASSWORD = "netweave-demo"
 
 # Choice values, as the web app's models spell them.
-SECTORS = ("government", "business", "civil_society", "knowledge", "residents", "other")
 GOV, BUS, CIV, KNOW, RES, OTH = range(6)
 RSVP_STATUSES = ("going", "maybe", "not_going")
 CYCLES = ("immediate", "potential", "applied", "realised", "reframing")

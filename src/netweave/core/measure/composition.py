@@ -38,13 +38,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from netweave.core.activity import SECTORS
+
 from .data import NetworkData, Period
 from .ties import TieGraph, tie_graph
 
-#: The sectors of the domain (``netweave.networks.models.Sector``), for Blau's K.
-SECTORS: tuple[str, ...] = (
-    "government", "business", "civil_society", "knowledge", "residents", "other",
-)
 #: Attributes with a fixed list of possible values (for the normalised Blau index).
 KNOWN_CATEGORIES: dict[str, tuple[str, ...]] = {"sector": SECTORS}
 
