@@ -283,7 +283,7 @@ def test_failure_midway_leaves_nothing_behind(action, network, event, people):
     assert member.is_active
 
 
-def test_the_core_and_the_models_agree_on_sectors_and_channels():
+def test_the_core_and_the_models_agree_on_sectors():
     from netweave.core import activity as act
     from netweave.networks.models import Sector
 
