@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -31,6 +32,9 @@ from .models import (
     Sector,
     Visibility,
 )
+
+if TYPE_CHECKING:
+    from netweave.core.measure.data import NetworkData
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -295,3 +299,72 @@ def network_page(network: Network, viewer: AnyUser | None) -> NetworkPage:
         for d in discussions
     ]
     return page
+
+
+# --- measurement: the health card and the report (METRICS.md 9; core/report) ---------------
+
+#: The period of the network page's health card and of its report, in days.
+CARD_DAYS = 90
+#: How long a computed health card is reused (seconds).
+CARD_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class HealthCard:
+    """The health card of a network over the last :data:`CARD_DAYS` days, ready to show."""
+
+    start: datetime
+    end: datetime
+    rows: list[dict]
+    lifecycle: dict
+
+
+def _measure_input(network: Network) -> NetworkData | None:
+    from netweave.core.measure.database import UnknownNetwork, read_network_data
+
+    from .activity_log import database_url
+
+    try:
+        return read_network_data(database_url(), network.pk)
+    except UnknownNetwork:  # not committed yet (a request inside an open transaction)
+        return None
+
+
+def health_card(network: Network, lang: str) -> HealthCard | None:
+    """The network's health card for the last :data:`CARD_DAYS` days ending now, in ``lang``
+    (None when the network's data cannot be read). It runs the whole engine, so a card is
+    reused for :data:`CARD_CACHE_SECONDS`: new activity shows within that time."""
+    from django.core.cache import cache
+
+    from netweave.core.measure.data import Period
+    from netweave.core.measure.engine import measure
+    from netweave.core.report.html import card_rows
+
+    key = f"netweave:card:{network.pk}:{network.created_at.timestamp()}:{lang}"
+    card = cache.get(key)
+    if card is not None:
+        return card
+    data = _measure_input(network)
+    if data is None:
+        return None
+    period = Period.ending(timezone.now(), days=CARD_DAYS)
+    figures = measure(data, period, lang=lang).figures
+    card = HealthCard(start=period.start, end=period.end,
+                      rows=card_rows(figures["card"], lang), lifecycle=figures["lifecycle"])
+    cache.set(key, card, CARD_CACHE_SECONDS)
+    return card
+
+
+def network_report_html(network: Network, lang: str) -> str | None:
+    """The full report page (:mod:`netweave.core.report`) of the last :data:`CARD_DAYS` days,
+    in ``lang``; people appear by number only, never by name. None when the network's data
+    cannot be read."""
+    from netweave.core.measure.data import Period
+    from netweave.core.report import build_report
+
+    data = _measure_input(network)
+    if data is None:
+        return None
+    report = build_report(data, Period.ending(timezone.now(), days=CARD_DAYS), lang=lang,
+                          timezone=str(network_tz(network)))
+    return report.html()

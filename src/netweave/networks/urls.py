@@ -52,5 +52,6 @@ accounts = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("n/<slug:slug>/", views.network_detail, name="network-detail"),
+    path("n/<slug:slug>/report/", views.network_report, name="network-report"),
     *accounts,
 ]

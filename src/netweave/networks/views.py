@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +29,27 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """
     network = get_object_or_404(selectors.visible_networks(request.user), slug=slug)
     page = selectors.network_page(network, request.user)
-    return render(request, "networks/network_detail.html", {"page": page, "network": network})
+    card = (selectors.health_card(network, get_language() or "en")
+            if page.can_see_contents else None)
+    return render(request, "networks/network_detail.html",
+                  {"page": page, "network": network, "card": card})
+
+
+def network_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's full report (last 90 days) as one self-contained page.
+
+    Who may see it: as the network page (a secret network is a 404 for outsiders), and
+    only those who see the network's contents (a closed network's outsiders get a 403).
+    """
+    network = get_object_or_404(selectors.visible_networks(request.user), slug=slug)
+    if not selectors.can_see_contents(network, request.user):
+        raise PermissionDenied
+    page = selectors.network_report_html(network, get_language() or "en")
+    if page is None:
+        raise Http404
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

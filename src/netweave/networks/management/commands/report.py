@@ -1,0 +1,212 @@
+"""``netweave report``: a report of one network, from the database or from files.
+
+    netweave report --network <slug or id> [--days 90] [--end ISO] [--lang en|nl] [--out DIR]
+    netweave report --interactions FILE [--attendance FILE] [--attributes FILE]
+                    [--timezone ZONE] [--days 90] [--end ISO] [--lang en|nl] [--out DIR]
+
+Writes ``DIR/report.html``, ``DIR/report.json``, ``DIR/ties.graphml`` and ``DIR/ties.gexf``
+(default ``DIR``: ``./report-<slug or file stem>``), with a progress bar on stderr.
+
+The file branch never touches the database, so it works without ``migrate``. Files are read
+completely before anything is written: a bad line stops the command with the file, the line
+and what was expected, and no file is written.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from netweave.core.measure.data import NetworkData, Period
+from netweave.core.report import BUILD_STEPS, REPORT_FILES, build_report, write_report
+from netweave.core.report.layout import PEOPLE_LIMIT
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+_positive.__name__ = "positive integer"
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a report of one network and period: report.html (health card, plots, "
+        "retention, network map, brokers, value stories, topic drift; one self-contained "
+        "file), report.json (the same figures), and ties.graphml / ties.gexf (the tie graph "
+        "for Gephi, Kumu or NetworkX). Give --network for a network in the database, or "
+        "--interactions and/or --attendance for files (no database needed)."
+    )
+    # The file branch must work on an empty or unmigrated database: no checks that touch it.
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        source = parser.add_argument_group("source (one of)")
+        source.add_argument("--network", help="short name (slug) or id of a network")
+        source.add_argument("--interactions", type=Path,
+                            help="interaction log: actor, target, time[, kind[, channel"
+                                 "[, weight]]]")
+        source.add_argument("--attendance", type=Path,
+                            help="attendance list: person, event[, time[, channel]]")
+        parser.add_argument("--attributes", type=Path,
+                            help="attributes (with files): person, sector[, organisation]")
+        parser.add_argument("--timezone", default="Europe/Amsterdam",
+                            help="time zone of times without one in the files, and of --end "
+                                 "(default Europe/Amsterdam; the network's own for --network)")
+        parser.add_argument("--days", type=_positive, default=90,
+                            help="length of the period in days (default 90)")
+        parser.add_argument("--end", help="end of the period, ISO 8601 (default: now; for "
+                                          "files, the day after the last activity)")
+        parser.add_argument("--lang", choices=["en", "nl"], default="en",
+                            help="language of the report (default en)")
+        parser.add_argument("--out", type=Path, help="output directory "
+                                                     "(default ./report-<slug or file stem>)")
+        parser.add_argument("--map-limit", type=_positive, default=PEOPLE_LIMIT,
+                            help="above this many people the map shows clusters "
+                                 f"(default {PEOPLE_LIMIT})")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, network: str | None, interactions: Path | None,
+               attendance: Path | None, attributes: Path | None, timezone: str, days: int,
+               end: str | None, lang: str, out: Path | None, map_limit: int,
+               no_progress: bool, **options) -> None:
+        if network is not None and (interactions or attendance or attributes):
+            raise CommandError("Give either --network or files (--interactions, "
+                               "--attendance, --attributes), not both.")
+        if network is None and not (interactions or attendance):
+            raise CommandError("Nothing to report on: give --network <slug or id>, or "
+                               "--interactions FILE and/or --attendance FILE.")
+        started = time.perf_counter()
+        with _Bar(enabled=not no_progress) as bar:
+            if network is not None:
+                data, labels, title, stem, tz = self._from_database(network, bar)
+            else:
+                data, labels, title, stem, tz = self._from_files(
+                    interactions, attendance, attributes, timezone, bar)
+            period_end = _end(end, tz, data if network is None else None)
+            period = Period(period_end - timedelta(days=days), period_end)
+            report = build_report(data, period, lang=lang, labels=labels, title=title,
+                                  timezone=tz.key, limit=map_limit, progress=bar.step)
+            directory = out or Path(f"report-{stem}")
+            paths = write_report(report, directory, progress=bar.step)
+        elapsed = time.perf_counter() - started
+        people = report.graph.n
+        first, last = period.start.astimezone(tz), period.end.astimezone(tz)
+        self.stdout.write(
+            f"Report of {title or stem} from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} "
+            f"({tz.key}; {people} people in the tie graph, map of {report.layout.kind}) "
+            f"in {elapsed:.1f} s:")
+        for path in paths:
+            self.stdout.write(f"  {path}")
+
+    def _from_database(self, network: str, bar: _Bar
+                       ) -> tuple[NetworkData, None, str, str, ZoneInfo]:
+        from netweave.core.measure.database import read_network_data
+        from netweave.networks.activity_log import database_url
+        from netweave.networks.models import Network
+        from netweave.networks.selectors import network_tz
+
+        bar.step("read")
+        query = Network.objects.filter(slug=network)
+        if network.isdigit():
+            query = query | Network.objects.filter(pk=int(network))
+        found = query.first()
+        if found is None:
+            known = list(Network.objects.order_by("slug").values_list("slug", flat=True)[:20])
+            hint = (f" Known networks: {', '.join(known)}." if known
+                    else " The database holds no networks (try `netweave demo`).")
+            raise CommandError(f"No network with the short name or id {network!r}.{hint}")
+        data = read_network_data(database_url(), found.pk)
+        tz = network_tz(found)
+        return data, None, found.name, found.slug, tz  # type: ignore[return-value]
+
+    def _from_files(self, interactions: Path | None, attendance: Path | None,
+                    attributes: Path | None, timezone: str, bar: _Bar
+                    ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
+        from netweave.core.parsers import ParseError, read_files
+
+        try:
+            tz = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise CommandError(f"Unknown time zone {timezone!r} (expected a name such as "
+                               "Europe/Amsterdam or UTC).") from exc
+        bar.step("read")
+        try:
+            files = read_files(interactions=interactions, attendance=attendance,
+                               attributes=attributes, timezone=timezone)
+        except ParseError as exc:
+            raise CommandError(f"{exc}. No report was written.") from exc
+        stem = (interactions or attendance).stem  # type: ignore[union-attr]
+        return files.data, files.labels, stem, stem, tz
+
+
+def _end(text: str | None, tz: ZoneInfo, data: NetworkData | None) -> datetime:
+    """The period's end: ``--end`` (a time without a zone is in ``tz``), else now, or for
+    file input midnight after the last activity (in ``tz``)."""
+    if text:
+        try:
+            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise CommandError(f"--end {text!r} is not an ISO 8601 date or time "
+                               "(e.g. 2026-07-01 or 2026-07-01T00:00+02:00).") from exc
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=tz)
+        return at.astimezone(UTC)
+    if data is not None and data.log.height:
+        last = data.log.get_column("at").max().astimezone(tz)  # type: ignore[union-attr]
+        midnight = datetime(last.year, last.month, last.day, tzinfo=tz) + timedelta(days=1)
+        return midnight.astimezone(UTC)
+    return datetime.now(UTC)
+
+
+class _Bar:
+    """A rich progress bar on stderr over reading, the engine's steps and writing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.total = 1 + len(BUILD_STEPS) + len(REPORT_FILES)
+        self.progress = self.task = None
+        self.started = False
+
+    def __enter__(self) -> _Bar:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(TextColumn("{task.description:<22}"), BarColumn(),
+                                     MofNCompleteColumn(), TimeElapsedColumn(),
+                                     console=Console(stderr=True), transient=False)
+            self.progress.start()
+            self.task = self.progress.add_task("report", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            if exc[0] is None:
+                self.progress.update(self.task, completed=self.total, description="done")
+            else:  # the error message says what happened; no half-full bar above it
+                self.progress.update(self.task, visible=False)
+            self.progress.stop()
+
+    def step(self, name: str) -> None:
+        """Mark the previous step done and show ``name`` as running."""
+        if self.progress is None:
+            return
+        if self.started:
+            self.progress.advance(self.task)
+        self.started = True
+        self.progress.update(self.task, description=name)

@@ -1,0 +1,323 @@
+"""``netweave report`` and the report page, on SQLite and PostgreSQL.
+
+The report reads the database through ADBC on its own connection, so tests that report on a
+network in the database commit their data (``transaction=True``). The file-input tests have
+no database access at all: pytest-django would fail them if the command touched it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from netweave.core.demo import MAIN_SLUG, PEER_SLUG
+from netweave.core.report import REPORT_FILES
+from netweave.core.report.html import plotly_js
+from netweave.networks import services
+from netweave.networks.demo_loader import load_demo_networks
+from netweave.networks.models import Membership, Network, Organisation, Person
+
+PASSWORD = "Weave-the-net-2026"
+db = pytest.mark.django_db(transaction=True)
+
+
+def report(**options) -> str:
+    out = StringIO()
+    call_command("report", no_progress=True, stdout=out, **options)
+    return out.getvalue()
+
+
+def read_all(directory: Path) -> dict[str, str]:
+    """The four files' text; the page without the inlined plotly.js (not ours)."""
+    texts = {name: (directory / name).read_text(encoding="utf-8") for name in REPORT_FILES}
+    texts["report.html"] = texts["report.html"].replace(plotly_js(), "")
+    return texts
+
+
+def check_files(directory: Path) -> dict:
+    texts = read_all(directory)
+    figures = json.loads(texts["report.json"])
+    assert texts["report.html"].startswith("<!DOCTYPE html>")
+    assert 'id="card"' in texts["report.html"] and 'id="plot-map"' in texts["report.html"]
+    people = figures["structure"]["per_person"]["person"]
+    for name in ("ties.graphml", "ties.gexf"):
+        g = (nx.read_graphml(directory / name) if name.endswith("graphml")
+             else nx.read_gexf(directory / name, relabel=False))
+        assert sorted(int(n) for n in g.nodes) == sorted(people)
+        assert g.number_of_edges() == figures["structure"]["ties"]
+    return figures
+
+
+# --- networks in the database --------------------------------------------------------------
+
+@pytest.fixture
+def demo(transactional_db) -> list[Network]:
+    return load_demo_networks(people=40, months=8)
+
+
+@db
+def test_report_of_the_demo_network_writes_the_four_files(demo, tmp_path):
+    out = report(network=MAIN_SLUG, out=tmp_path / "r")
+    assert "Energieregio Rivierenland" in out
+    figures = check_files(tmp_path / "r")
+    assert figures["network"]["name"] == "Energieregio Rivierenland"
+    assert figures["period"]["days"] == 90 and figures["language"] == "en"
+    assert [e["key"] for e in figures["card"] if e["leading"]] == [
+        "events_held", "reach", "cross_sector_tie_share", "realised_stories"]
+    # by id as well, in Dutch, for another period
+    network = Network.objects.get(slug=MAIN_SLUG)
+    report(network=str(network.pk), out=tmp_path / "nl", lang="nl", days=28,
+           end=(timezone.now() - timedelta(days=30)).date().isoformat())
+    nl = json.loads((tmp_path / "nl" / "report.json").read_text())
+    assert nl["period"]["days"] == 28 and nl["language"] == "nl"
+    assert '<html lang="nl">' in (tmp_path / "nl" / "report.html").read_text()
+
+
+@db
+def test_default_output_directory(demo, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    report(network=PEER_SLUG)
+    assert sorted(p.name for p in (tmp_path / f"report-{PEER_SLUG}").iterdir()) == sorted(
+        REPORT_FILES)
+
+
+@pytest.fixture
+def pseudonymous(transactional_db) -> Network:
+    """A pseudonymous-only network whose members have names, e-mails and organisations."""
+    now = timezone.now()
+    hoeve = Organisation.objects.create(name="Zorgboerderij De Hoeve", sector="business")
+    people = [Person.objects.create(name=name, email=email, organisation=hoeve)
+              for name, email in (("Wilhelmina Zuiderveen", "wilhelmina.z@example.org"),
+                                  ("Barend Kloosterhuis", "barend.k@example.org"),
+                                  ("Ingeborg Terpstra", "ingeborg.t@example.org"),
+                                  ("Folkert Hazelaar", "folkert.h@example.org"))]
+    start = now - timedelta(days=80)
+    net = services.create_network(
+        facilitator=people[0], facilitator_pseudonym="Nachtuil7", name="Mantelzorg Kring",
+        slug="mantelzorg-kring", purpose="Elkaar steunen in de zorg voor een ouder.",
+        primary_type="circumstance", identity_mode="pseudonymous_only", visibility="public",
+        at=start - timedelta(days=60))
+    for person, alias in zip(people[1:], ("Zilvervos", "Blauwe Reiger", "Egeltje42"), strict=True):
+        services.join_network(net, person, pseudonym=alias, at=start - timedelta(days=50))
+    for k in range(3):
+        at = start + timedelta(days=20 * k)
+        event = services.create_event(net, title=f"Avond {k}", starts_at=at,
+                                      ends_at=at + timedelta(hours=2), mode="online")
+        for person in people[: 2 + k % 3]:
+            services.check_in(event, person, at=at)
+        question = services.start_discussion(net, people[k + 1], title="Hoe houd je het vol?",
+                                             body="Tips voor de nachten?", is_question=True,
+                                             at=at + timedelta(days=2))
+        answer = services.reply(question.posts.get(), people[0], "Slaap als het kan.",
+                                at=at + timedelta(days=3))
+        services.react(answer, people[2], at=at + timedelta(days=4))
+        services.reply(answer, people[3], "Dank je, dat helpt.", at=at + timedelta(days=5))
+    services.tell_story(net, people[1], title="Een rustiger huis", text="Het hielp echt.",
+                        cycle="realised", at=now - timedelta(days=3))
+    return net
+
+
+def secrets_of(network: Network) -> list[str]:
+    """Everything that could identify the network's members."""
+    out = []
+    for m in Membership.objects.filter(network=network).select_related(
+            "person", "person__organisation"):
+        out += [m.person.name, m.person.email, m.pseudonym]
+        if m.person.organisation:
+            out.append(m.person.organisation.name)
+    return [s for s in out if s]
+
+
+@db
+def test_no_name_e_mail_pseudonym_or_organisation_leaves_a_pseudonymous_network(
+        pseudonymous, tmp_path):
+    report(network=pseudonymous.slug, out=tmp_path / "r")
+    figures = check_files(tmp_path / "r")
+    assert figures["structure"]["people"] == 4
+    assert figures["stories"]["items"][0]["title"] == "Een rustiger huis"
+    secrets = secrets_of(pseudonymous)
+    assert len(secrets) == 4 * 3 + 4
+    for name, text in read_all(tmp_path / "r").items():
+        lower = text.lower()
+        for secret in secrets:
+            assert secret.lower() not in lower, f"{secret!r} in {name}"
+
+
+@db
+def test_no_member_name_leaves_the_demo_peer_support_circle(demo, tmp_path):
+    report(network=PEER_SLUG, out=tmp_path / "r")
+    network = Network.objects.get(slug=PEER_SLUG)
+    assert network.identity_mode == "pseudonymous_only"
+    names = [m.person.name for m in Membership.objects.filter(network=network)
+             .select_related("person")]
+    emails = [m.person.email for m in Membership.objects.filter(network=network)
+              .select_related("person") if m.person.email]
+    assert len(names) >= 15
+    for name, text in read_all(tmp_path / "r").items():
+        for secret in names + emails:
+            assert secret not in text, f"{secret!r} in {name}"
+
+
+@db
+def test_unknown_network_is_a_clear_error(demo, tmp_path):
+    with pytest.raises(CommandError, match="No network with the short name or id 'nope'"):
+        report(network="nope", out=tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+
+
+# --- files ---------------------------------------------------------------------------------
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, Path]:
+    people = ["Anna de Wit", "Bram Smit", "Cor Visser", "Dina Mol", "Eef Bos", "Fleur Kok"]
+    rows = [["actor", "target", "time", "kind"]]
+    for day in range(0, 60, 3):
+        a, b = people[day % 6], people[(day // 3 + 1) % 6]
+        if a != b:
+            rows.append([a, b, f"2026-03-{1 + day % 28:02d}T10:00", "reply"])
+            rows.append([b, a, f"2026-04-{1 + day % 28:02d}T11:00", "answer"])
+    interactions = write_csv(tmp_path / "log.csv", rows)
+    attendance = write_csv(tmp_path / "attendance.csv", [["person", "event", "time"]] + [
+        [p, f"meeting {k}", f"2026-0{3 + k}-10T19:00"] for k in range(3) for p in people[:4]])
+    attributes = write_csv(tmp_path / "attributes.csv", [["person", "sector"]] + [
+        [p, s] for p, s in zip(people, ["overheid", "bedrijf", "ngo", "bewoners", "onderwijs",
+                                        "business"], strict=True)])
+    return {"interactions": interactions, "attendance": attendance, "attributes": attributes}
+
+
+def test_report_from_files_needs_no_database(files, tmp_path):
+    """No django_db marker: any database access would fail this test."""
+    out = report(**files, out=tmp_path / "r", timezone="Europe/Amsterdam")
+    # 90 days up to midnight after the last activity (2026-05-10), in the given zone
+    assert "Report of log from 2026-02-09 23:00 to 2026-05-11 00:00 (Europe/Amsterdam" in out
+    figures = check_files(tmp_path / "r")
+    assert figures["structure"]["people"] == 6
+    g = nx.read_graphml(tmp_path / "r" / "ties.graphml")
+    assert sorted(d["label"] for _, d in g.nodes(data=True)) == [
+        "Anna de Wit", "Bram Smit", "Cor Visser", "Dina Mol", "Eef Bos", "Fleur Kok"]
+    sectors = {d["label"]: d["sector"] for _, d in g.nodes(data=True)}
+    assert sectors["Anna de Wit"] == "government" and sectors["Eef Bos"] == "knowledge"
+    assert "Anna de Wit" in (tmp_path / "r" / "report.html").read_text()
+
+
+def test_attendance_alone_and_default_directory(files, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    report(attendance=files["attendance"], end="2026-07-01", days=120)
+    figures = json.loads((tmp_path / "report-attendance" / "report.json").read_text())
+    assert figures["period"]["end"].startswith("2026-06-30T22:00")  # Amsterdam midnight
+    assert figures["activity"]["events_held"] == 3
+
+
+def test_a_malformed_file_names_the_line_and_writes_nothing(files, tmp_path):
+    lines = files["interactions"].read_text().splitlines()
+    lines[2] = "Anna de Wit,Bram Smit,yesterday-ish,reply"
+    files["interactions"].write_text("\n".join(lines) + "\n")
+    with pytest.raises(CommandError) as caught:
+        report(**files, out=tmp_path / "r")
+    message = str(caught.value)
+    assert "log.csv, line 3: time 'yesterday-ish' is unreadable" in message
+    assert "expected Unix seconds or ISO 8601" in message and "No report was written" in message
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_bad_attributes_file_writes_nothing(files, tmp_path):
+    write_csv(files["attributes"], [["person", "sector"], ["Anna de Wit", "overheid"],
+                                    ["Bram Smit", "aliens"]])
+    with pytest.raises(CommandError, match=r"attributes.csv, line 3: unknown sector 'aliens'"):
+        report(**files, out=tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+
+
+def test_bad_arguments_are_clear_errors(files, tmp_path):
+    with pytest.raises(CommandError, match="Nothing to report on"):
+        report(out=tmp_path / "r")
+    with pytest.raises(CommandError, match="either --network or files"):
+        report(network="x", interactions=files["interactions"])
+    with pytest.raises(CommandError, match="Unknown time zone"):
+        report(interactions=files["interactions"], timezone="Mars/Olympus")
+    with pytest.raises(CommandError, match="not an ISO 8601"):
+        report(interactions=files["interactions"], end="next week", out=tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match=r"nope\.csv: cannot be read"):
+        report(interactions=tmp_path / "nope.csv", out=tmp_path / "r")
+
+
+# --- the web pages -------------------------------------------------------------------------
+
+@db
+def test_the_network_page_shows_the_card_and_links_to_the_report(demo, client):
+    network = Network.objects.get(slug=MAIN_SLUG)
+    html = client.get(network.get_absolute_url()).content.decode()
+    assert '<h2 id="health-heading">Health card</h2>' in html
+    assert 'data-key="events_held"' in html and 'data-key="reach"' in html
+    assert f'href="/n/{MAIN_SLUG}/report/"' in html and "Full report" in html
+    page = client.get(f"/n/{MAIN_SLUG}/report/")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    body = page.content.decode()
+    assert 'id="plot-map"' in body and "Network report: Energieregio Rivierenland" in body
+    dutch = client.get(network.get_absolute_url(), headers={"accept-language": "nl"})
+    assert "Gezondheidskaart" in dutch.content.decode()
+    assert "Volledig rapport" in dutch.content.decode()
+    report_nl = client.get(f"/n/{MAIN_SLUG}/report/", headers={"accept-language": "nl"})
+    assert "Netwerkrapport: Energieregio Rivierenland" in report_nl.content.decode()
+
+
+@db
+def test_the_report_page_of_a_pseudonymous_network_shows_no_names(pseudonymous, client):
+    body = client.get(f"/n/{pseudonymous.slug}/report/").content.decode()
+    body = body.replace(plotly_js(), "")
+    assert "Mantelzorg Kring" in body
+    for secret in secrets_of(pseudonymous):
+        assert secret not in body
+
+
+@pytest.fixture
+def secret(transactional_db) -> Network:
+    """A secret network of "mia"; "olaf" has an account but is not a member."""
+    member = Person.objects.create(
+        name="Mia", user=get_user_model().objects.create_user("mia", password=PASSWORD))
+    Person.objects.create(
+        name="Olaf", user=get_user_model().objects.create_user("olaf", password=PASSWORD))
+    return services.create_network(facilitator=member, name="Stille Kring",
+                                   slug="stille-kring", purpose="Niet openbaar.",
+                                   primary_type="practice", visibility="secret")
+
+
+@db
+def test_a_secret_networks_report_is_404_for_outsiders(secret, client):
+    net = secret
+    url = f"/n/{net.slug}/report/"
+    assert client.get(url).status_code == 404
+    client.login(username="olaf", password=PASSWORD)
+    assert client.get(url).status_code == 404
+    client.login(username="mia", password=PASSWORD)
+    assert client.get(url).status_code == 200
+    assert "Health card" in client.get(f"/n/{net.slug}/").content.decode()
+
+
+@db
+def test_a_closed_networks_report_is_only_for_members(demo, client):
+    network = Network.objects.get(slug=PEER_SLUG)
+    assert network.visibility == "closed"
+    assert client.get(f"/n/{PEER_SLUG}/report/").status_code == 403
+    html = client.get(f"/n/{PEER_SLUG}/").content.decode()
+    assert "Health card" not in html and "/report/" not in html
