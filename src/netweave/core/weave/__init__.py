@@ -1,0 +1,11 @@
+"""Weave (PRODUCT.md): suggested introductions. Pure core, no web framework."""
+
+from netweave.core.weave.matcher import (
+    MatchInput,
+    Suggestion,
+    Weights,
+    suggest_all,
+    suggest_for,
+)
+
+__all__ = ["MatchInput", "Suggestion", "Weights", "suggest_all", "suggest_for"]
