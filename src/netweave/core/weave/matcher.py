@@ -18,7 +18,8 @@ weights are :class:`Weights` (our design, defaults in brackets):
   connector.
 
 Text (Dutch and English): each offer/need text plus its tags is analysed with the topic-drift
-analyser (:func:`netweave.core.measure.drift.analyse_text`: language guessed unless the
+analyser (the steps of :func:`netweave.core.measure.drift.analyse_text`, with shared caches:
+language guessed unless the
 member's ``language`` is given, stop words dropped, Snowball stems). Its vector is the
 concatenation of a TF-IDF vector over the stems (weight 0.6) and one over character n-grams
 (``char_wb``, 3-5) of the stemmed text (weight 0.4), each L2-normalised, so the cosine is
@@ -53,7 +54,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from netweave.core.measure.card import Plural, gettext_noop, ngettext, translator
-from netweave.core.measure.drift import analyse_text
+from netweave.core.measure.drift import _Analyser, guess_language
 from netweave.core.measure.ties import TieGraph
 
 __all__ = ["MatchInput", "Suggestion", "Weights", "messages", "pair_signals", "suggest_all",
@@ -306,6 +307,7 @@ def _prepare(inp: MatchInput) -> _Prepared:
     # texts
     cache: dict[tuple[str, str | None], str] = {}
     docs: dict[str, int] = {}
+    analyser = _Analyser()   # analyse_text's steps with caches shared by all texts
 
     def texts(frame: pl.DataFrame) -> _Texts:
         if frame.height == 0:
@@ -323,8 +325,10 @@ def _prepare(inp: MatchInput) -> _Prepared:
             key = (body, language[i])
             stems = cache.get(key)
             if stems is None:
-                _lang, pairs = analyse_text(body, language[i], inp.default_language)
-                stems = cache[key] = " ".join(s for s, _surface in pairs)
+                tokens = analyser.tokens(body)
+                lang = (language[i] or guess_language(f for _, f in tokens)
+                        or inp.default_language)
+                stems = cache[key] = " ".join(s for s, _ in analyser.stems(tokens, lang))
             if not stems:
                 continue
             keep.append(r)
@@ -377,7 +381,7 @@ def _prepare(inp: MatchInput) -> _Prepared:
 # --- candidates ----------------------------------------------------------------------------------
 
 #: Candidates kept per need, per offer and per interest set (module docstring).
-CANDIDATES = 20
+CANDIDATES = 10
 #: Text or interest similarity below this makes no candidate and no signal.
 MIN_SIMILARITY = 0.05
 #: Budget of dense similarity entries per chunk.
@@ -578,16 +582,23 @@ def _scored(p: _Prepared, query: np.ndarray | None, weights: Weights) -> pl.Data
 def _ranked_lists(pairs: pl.DataFrame, k: int, query: np.ndarray | None,
                   pid: np.ndarray) -> pl.DataFrame:
     """Both directions of each pair, top ``k`` per member by (score desc, other id asc)."""
-    fwd = pairs.with_columns(a=pl.col("u"), b=pl.col("v"))
-    bwd = pairs.with_columns(a=pl.col("v"), b=pl.col("u"))
-    both = pl.concat([fwd, bwd])
+    u = pairs.get_column("u").to_numpy()
+    v = pairs.get_column("v").to_numpy()
+    score = pairs.get_column("score").to_numpy()
+    row = np.arange(u.size, dtype=np.int64)
+    a, b = np.concatenate([u, v]), np.concatenate([v, u])
+    score, row = np.concatenate([score, score]), np.concatenate([row, row])
     if query is not None:
-        both = both.filter(pl.col("a").is_in(query.tolist()))
-    ids = pl.Series(pid)
-    both = both.with_columns(a_id=ids.gather(both.get_column("a")),
-                             b_id=ids.gather(both.get_column("b")))
-    return (both.sort(["a_id", "score", "b_id"], descending=[False, True, False])
-            .group_by("a_id", maintain_order=True).head(k))
+        keep = np.isin(a, query)
+        a, b, score, row = a[keep], b[keep], score[keep], row[keep]
+    order = np.lexsort((b, -score, a))            # member indices follow person id order
+    a, b, row = a[order], b[order], row[order]
+    first = np.r_[True, a[1:] != a[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(a.size), 0))
+    take = (np.arange(a.size) - start) < k
+    top = pairs[row[take]]
+    return top.with_columns(a=pl.Series(a[take]), b=pl.Series(b[take]),
+                            a_id=pl.Series(pid[a[take]]), b_id=pl.Series(pid[b[take]]))
 
 
 # --- reasons and output -------------------------------------------------------------------------
