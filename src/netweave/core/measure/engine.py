@@ -198,15 +198,14 @@ def _first_activity(data: NetworkData) -> datetime | None:
 def _retention_at(retention: dict, period: Period, k: int) -> float | None:
     """Retention after ``k`` months, pooled over cohorts whose month ``c+k`` starts in P."""
     retained = size = 0
-    for cohort in retention["cohorts"]:
+    for row, cohort in enumerate(retention["cohorts"]):
         year, month = map(int, cohort["cohort"].split("-"))
         index = year * 12 + month - 1 + k
         month_start = datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
-        if not period.start <= month_start < period.end or not cohort["size"]:
-            continue
-        shares = cohort["retention"]
-        if len(shares) > k and shares[k] is not None:
-            retained += round(shares[k] * cohort["size"])
+        counts = retention["counts"][row]
+        if (period.start <= month_start < period.end and cohort["size"]
+                and len(counts) > k and counts[k] is not None):
+            retained += counts[k]
             size += cohort["size"]
     return retained / size if size else None
 
