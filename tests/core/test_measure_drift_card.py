@@ -601,3 +601,164 @@ def test_makemessages_would_extract_exactly_the_cards_messages(tmp_path):
     ours = {(m, None) if isinstance(m, str) else tuple(m) for m in card.messages()}
     assert keys(pot) == ours
     assert ours <= keys(CATALOGUE)
+
+
+# --- topic drift: the deduplicated fast path against the straightforward one ---------------
+
+def _reference_topic_drift(data: NetworkData, end: datetime | None = None, *,
+                           top_terms: int = 10, default_language: str = "nl") -> dict:
+    """The former implementation: every text analysed and vectorised on its own."""
+    from collections import Counter
+
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from netweave.core.measure import drift
+
+    texts = data.texts.drop_nulls()
+    if end is not None:
+        texts = texts.filter(pl.col("at") < end)
+    texts = texts.sort("at")
+    ats, bodies = texts["at"].to_list(), texts["text"].to_list()
+    charter = data.charter
+    charter_text = "\n".join([charter.purpose or "", charter.goals or "",
+                              " ".join(charter.focus_tags)])
+    analyser = drift._Analyser()
+    tokenized = [analyser.tokens(body) for body in bodies]
+    guesses = [guess_language(f for _, f in tokens) for tokens in tokenized]
+    votes = Counter(g for g in guesses if g is not None)
+    if votes["nl"] == votes["en"]:
+        corpus_language = default_language
+    else:
+        corpus_language = "nl" if votes["nl"] > votes["en"] else "en"
+    pair_counts: Counter = Counter()
+    docs, doc_quarters, languages = [], [], Counter()
+    for moment, tokens, guess in zip(ats, tokenized, guesses, strict=True):
+        lang = guess or corpus_language
+        pairs = analyser.stems(tokens, lang)
+        if not pairs:
+            continue
+        languages[lang] += 1
+        pair_counts.update(pairs)
+        docs.append([stem for stem, _ in pairs])
+        doc_quarters.append(drift._quarter_index(moment))
+    charter_tokens = analyser.tokens(charter_text)
+    charter_lang = guess_language(f for _, f in charter_tokens) or corpus_language
+    charter_stems = [stem for stem, _ in analyser.stems(charter_tokens, charter_lang)]
+    result: dict = {"quarters": [], "trend": None, "charter_has_text": bool(charter_stems),
+                    "languages": {"nl": languages["nl"], "en": languages["en"]}}
+    if not ats:
+        return result
+    first, last = drift._quarter_index(ats[0]), drift._quarter_index(ats[-1])
+    if end is not None:
+        last = max(last, drift._quarter_index(end - drift._EPSILON))
+    n_quarters = last - first + 1
+    rows = [{"quarter": drift.quarter_label(first + q), "documents": 0,
+             "similarity_to_charter": None, "compared_with": None, "rising_terms": []}
+            for q in range(n_quarters)]
+    result["quarters"] = rows
+    if not docs:
+        return result
+    vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True, norm="l2")
+    matrix = vectorizer.fit_transform([*docs, charter_stems] if charter_stems else docs)
+    terms = vectorizer.get_feature_names_out()
+    doc_matrix = matrix[: len(docs)]
+    charter_vec = matrix[len(docs)] if charter_stems else None
+    q_of_doc = np.asarray(doc_quarters) - first
+    counts = np.bincount(q_of_doc, minlength=n_quarters)
+    averaging = sparse.csr_matrix((1.0 / counts[q_of_doc], (q_of_doc, np.arange(len(docs)))),
+                                  shape=(n_quarters, len(docs)))
+    centroids = (averaging @ doc_matrix).tocsr()
+    norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
+    sims = None
+    if charter_vec is not None:
+        dots = np.asarray((centroids @ charter_vec.T).todense()).ravel()
+        charter_norm = float(np.sqrt(charter_vec.multiply(charter_vec).sum()))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sims = dots / (norms * charter_norm)
+    surfaces: dict = {}
+    for (stem, surface), n in pair_counts.items():
+        best = surfaces.get(stem)
+        if best is None or n > best[0] or (n == best[0] and surface < best[1]):
+            surfaces[stem] = (n, surface)
+    previous = None
+    for q in range(n_quarters):
+        row = rows[q]
+        row["documents"] = int(counts[q])
+        if not counts[q]:
+            continue
+        if sims is not None and norms[q] > 0:
+            row["similarity_to_charter"] = min(1.0, float(sims[q]))
+        if previous is not None:
+            row["compared_with"] = drift.quarter_label(first + previous)
+            rise = centroids[q].toarray().ravel() - centroids[previous].toarray().ravel()
+            row["rising_terms"] = drift._top_rising(rise, centroids[q], terms, surfaces,
+                                                    top_terms)
+        previous = q
+    points = [(q, r["similarity_to_charter"]) for q, r in enumerate(rows)
+              if r["similarity_to_charter"] is not None]
+    if len(points) >= 2:
+        x = np.array([p[0] for p in points], dtype=float)
+        y = np.array([p[1] for p in points], dtype=float)
+        result["trend"] = float(np.polyfit(x, y, 1)[0])
+    return result
+
+
+def _assert_same_drift(fast: dict, slow: dict) -> None:
+    def close(a, b):
+        return (a is None and b is None) or (a is not None and b is not None
+                                           and a == pytest.approx(b, rel=1e-9, abs=1e-12))
+
+    assert fast.keys() == slow.keys()
+    assert fast["charter_has_text"] == slow["charter_has_text"]
+    assert fast["languages"] == slow["languages"]
+    assert close(fast["trend"], slow["trend"])
+    assert len(fast["quarters"]) == len(slow["quarters"])
+    for f, s in zip(fast["quarters"], slow["quarters"], strict=True):
+        assert f.keys() == s.keys()
+        for key in ("quarter", "documents", "compared_with"):
+            assert f[key] == s[key]
+        assert close(f["similarity_to_charter"], s["similarity_to_charter"]), f["quarter"]
+        assert [(t["term"], t["stem"]) for t in f["rising_terms"]] == \
+            [(t["term"], t["stem"]) for t in s["rising_terms"]], f["quarter"]
+        for ft, st in zip(f["rising_terms"], s["rising_terms"], strict=True):
+            assert close(ft["weight"], st["weight"]) and close(ft["rise"], st["rise"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deduplicated_drift_equals_the_per_text_reference(seed):
+    import random
+    from datetime import timedelta, timezone
+
+    rng = random.Random(seed)
+    dutch = ("de het een en van in is was over wij ons onze niet ook warmtepompen warmtepomp "
+             "isolatie zonnepanelen buurt gemeente subsidie moestuin kippen ideeën coöperatie "
+             "één café wijk straat vergadering fietsen energie").split()
+    english = ("the and of to in is was over we our not also heat pumps pump insulation grant "
+               "neighbourhood council garden chickens café meeting bikes energy don't "
+               "communities").split()
+    pool = []
+    for _ in range(150):  # distinct texts, many repeated below
+        words = rng.choice([dutch, english, dutch + english])
+        pool.append(" ".join(rng.choice(words) for _ in range(rng.randint(0, 14)))
+                    + rng.choice(["", "?", "!", " 12", " warmte-pomp", " Auto's"]))
+    pool += ["", "de het een", "12 34", "warmtepompen", "heat pumps"]
+    zones = [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5))]
+    texts = []
+    for _ in range(2_000):
+        moment = datetime(2023, 1, 1, tzinfo=UTC) + timedelta(
+            minutes=rng.randrange(0, 3 * 365 * 24 * 60))
+        if moment.year == 2024 and moment.month in (4, 5, 6):
+            continue  # a quarter without text
+        texts.append((moment.astimezone(rng.choice(zones)),
+                      None if rng.random() < 0.02 else rng.choice(pool)))
+    charters = [DUTCH_CHARTER, {"purpose": "Heat pumps and insulation for the neighbourhood"},
+                {}]
+    data = network(texts, **charters[seed % 3])
+    assert data.texts["text"].n_unique() < len(texts) / 5  # mostly copies
+    for end in (None, datetime(2025, 3, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)):
+        for language in ("nl", "en"):
+            _assert_same_drift(topic_drift(data, end, default_language=language),
+                               _reference_topic_drift(data, end, default_language=language))
+    _assert_same_drift(topic_drift(data, top_terms=3), _reference_topic_drift(data, top_terms=3))

@@ -24,9 +24,11 @@ Each discussion text (``NetworkData.texts``: titles and post bodies) is turned i
    "heat pumps" -> "heat", "pump").
 
 The stems of every text up to ``end`` plus the charter (purpose, goals and focus tags as one
-document) are fitted *once* into one TF-IDF space (scikit-learn ``TfidfVectorizer``,
-smoothed idf, sublinear tf, L2-normalised rows). Including the charter in the fit keeps its
-terms in the space, so a charter subject nobody talks about lowers the similarity.
+document) are fitted *once* into one TF-IDF space (scikit-learn ``TfidfVectorizer``'s
+formula: smoothed idf, sublinear tf, L2-normalised rows; computed on the distinct texts, each
+weighted by its number of copies, which gives the same space as fitting every copy).
+Including the charter in the fit keeps its terms in the space, so a charter subject nobody
+talks about lowers the similarity.
 
 Per calendar quarter (UTC) the *centroid* is the mean of its texts' vectors, and
 ``similarity_to_charter`` is the cosine of that centroid with the charter vector. *Rising
@@ -53,7 +55,7 @@ import numpy as np
 import polars as pl
 import snowballstemmer
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from netweave.core.measure.data import NetworkData
 
@@ -190,10 +192,6 @@ def quarter_label(index: int) -> str:
 
 # --- topic drift --------------------------------------------------------------------------
 
-def _identity(doc: list[str]) -> list[str]:
-    return doc
-
-
 def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: int = 10,
                 default_language: str = "nl") -> dict:
     """Topic drift per calendar quarter against the charter (METRICS.md 7).
@@ -216,52 +214,77 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
     ``documents`` counts the quarter's texts with at least one term after stop words;
     ``similarity_to_charter`` is None for quarters without documents and when the charter has
     no text; ``rising_terms`` is empty for the first quarter with text.
+
+    Texts repeat a lot (titles above every post of a discussion, copied bodies), so each
+    distinct text is analysed once and weighted by how often it occurs: its TF-IDF row is the
+    same for every copy, the idf counts every copy as a document, and a quarter's centroid is
+    the count-weighted mean of its distinct texts' rows.
     """
     if end is not None and end.tzinfo is None:
         raise ValueError("end must be a time-zone-aware datetime")
     texts = data.texts.drop_nulls()
     if end is not None:
         texts = texts.filter(pl.col("at") < end)
-    texts = texts.sort("at")
-    ats: list[datetime] = texts["at"].to_list()
-    bodies: list[str] = texts["text"].to_list()
+    counted, first, last = _distinct_texts(texts)
 
     charter = data.charter
     charter_text = "\n".join([charter.purpose or "", charter.goals or "",
                               " ".join(charter.focus_tags)])
 
-    # Pass 1: tokens and language votes; pass 2: stems in the resolved language.
+    # Pass 1: language votes of every distinct text, weighted by its copies. Tokens are not
+    # kept (pass 2 tokenises again from the analyser's caches): that keeps memory flat.
     analyser = _Analyser()
-    tokenized = [analyser.tokens(body) for body in bodies]
-    guesses = [guess_language(f for _, f in tokens) for tokens in tokenized]
-    votes = Counter(g for g in guesses if g is not None)
+    bodies: list[str] = counted["text"].to_list()
+    weights: list[int] = counted["n"].to_list()
+    guesses: list[str | None] = []
+    votes: Counter[str] = Counter()
+    for body, n in zip(bodies, weights, strict=True):
+        guess = guess_language(f for _, f in analyser.tokens(body))
+        guesses.append(guess)
+        if guess is not None:
+            votes[guess] += n
     if votes["nl"] == votes["en"]:
         corpus_language = default_language
     else:
         corpus_language = "nl" if votes["nl"] > votes["en"] else "en"
-    pair_counts: Counter[tuple[str, str]] = Counter()
-    docs: list[list[str]] = []
-    doc_quarters: list[int] = []
+
+    # Pass 2: stems in the resolved language, as flat (document, term) and pair arrays.
+    term_ids: dict[str, int] = {}
+    pair_ids: dict[tuple[str, str], int] = {}
+    doc_of_text = np.full(len(bodies), -1, dtype=np.int64)
+    doc_weights: list[int] = []
+    doc_lengths: list[int] = []
+    flat_terms: list[int] = []
+    flat_pairs: list[int] = []
     languages: Counter[str] = Counter()
-    for at, tokens, guess in zip(ats, tokenized, guesses, strict=True):
+    for i, (body, n, guess) in enumerate(zip(bodies, weights, guesses, strict=True)):
         lang = guess or corpus_language
-        pairs = analyser.stems(tokens, lang)
+        pairs = analyser.stems(analyser.tokens(body), lang)
         if not pairs:
             continue
-        languages[lang] += 1
-        pair_counts.update(pairs)
-        docs.append([stem for stem, _ in pairs])
-        doc_quarters.append(_quarter_index(at))
-    del tokenized
+        languages[lang] += n
+        doc_of_text[i] = len(doc_weights)
+        doc_weights.append(n)
+        doc_lengths.append(len(pairs))
+        for pair in pairs:
+            stem = pair[0]
+            term = term_ids.get(stem)
+            if term is None:
+                term = term_ids[stem] = len(term_ids)
+            flat_terms.append(term)
+            pid = pair_ids.get(pair)
+            if pid is None:
+                pid = pair_ids[pair] = len(pair_ids)
+            flat_pairs.append(pid)
+    del bodies, guesses
     charter_tokens = analyser.tokens(charter_text)
     charter_lang = guess_language(f for _, f in charter_tokens) or corpus_language
     charter_stems = [stem for stem, _ in analyser.stems(charter_tokens, charter_lang)]
 
     result: dict = {"quarters": [], "trend": None, "charter_has_text": bool(charter_stems),
                     "languages": {"nl": languages["nl"], "en": languages["en"]}}
-    if not ats:
+    if first is None:
         return result
-    first, last = _quarter_index(ats[0]), _quarter_index(ats[-1])
     if end is not None:
         last = max(last, _quarter_index(end - _EPSILON))
     n_quarters = last - first + 1
@@ -272,20 +295,52 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
         for q in range(n_quarters)
     ]
     result["quarters"] = rows
-    if not docs:
+    if not doc_weights:
         return result
 
-    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, norm="l2")
-    matrix = vectorizer.fit_transform([*docs, charter_stems] if charter_stems else docs)
-    terms = vectorizer.get_feature_names_out()
-    doc_matrix = matrix[: len(docs)]
-    charter_vec = matrix[len(docs)] if charter_stems else None
+    # The vocabulary in sorted order, as TfidfVectorizer has it.
+    for stem in charter_stems:
+        if stem not in term_ids:
+            term_ids[stem] = len(term_ids)
+    terms = np.array(sorted(term_ids), dtype=object)
+    order_of = np.empty(len(term_ids), dtype=np.int64)
+    for new, stem in enumerate(terms.tolist()):
+        order_of[term_ids[stem]] = new
+    n_docs = len(doc_weights)
+    doc_matrix = _tfidf_rows(
+        np.repeat(np.arange(n_docs), doc_lengths), order_of[np.asarray(flat_terms)],
+        n_docs, len(terms))
+    del flat_terms
+    weight = np.asarray(doc_weights, dtype=np.float64)
+    charter_vec = (_tfidf_rows(np.zeros(len(charter_stems), dtype=np.int64),
+                               order_of[[term_ids[s] for s in charter_stems]], 1, len(terms))
+                   if charter_stems else None)
+    # Smoothed idf over every copy of every text (and the charter): sklearn's formula.
+    df = np.bincount(doc_matrix.indices, weights=np.repeat(weight, np.diff(doc_matrix.indptr)),
+                     minlength=len(terms))
+    n_samples = float(weight.sum())
+    if charter_vec is not None:
+        df[charter_vec.indices] += 1.0
+        n_samples += 1.0
+    df += 1.0
+    idf = np.full_like(df, n_samples + 1.0)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    doc_matrix.data *= idf[doc_matrix.indices]
+    doc_matrix = normalize(doc_matrix, norm="l2", copy=False)
+    if charter_vec is not None:
+        charter_vec.data *= idf[charter_vec.indices]
+        charter_vec = normalize(charter_vec, norm="l2", copy=False)
 
-    # Centroids: one sparse product with a (quarters x documents) averaging matrix.
-    q_of_doc = np.asarray(doc_quarters) - first
-    counts = np.bincount(q_of_doc, minlength=n_quarters)
+    # Centroids: one sparse product with a (quarters x distinct texts) averaging matrix.
+    quarter_docs = (counted.select("q", "qn", doc=pl.Series(doc_of_text))
+                    .filter(pl.col("doc") >= 0).explode("q", "qn", empty_as_null=True))
+    q_of = quarter_docs["q"].to_numpy().astype(np.int64) - first
+    qn = quarter_docs["qn"].to_numpy().astype(np.float64)
+    counts = np.bincount(q_of, weights=qn, minlength=n_quarters).astype(np.int64)
     averaging = sparse.csr_matrix(
-        (1.0 / counts[q_of_doc], (q_of_doc, np.arange(len(docs)))), shape=(n_quarters, len(docs))
+        (qn / counts[q_of], (q_of, quarter_docs["doc"].to_numpy())), shape=(n_quarters, n_docs)
     )
     centroids = (averaging @ doc_matrix).tocsr()
     norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
@@ -296,8 +351,10 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
         with np.errstate(invalid="ignore", divide="ignore"):
             sims = dots / (norms * charter_norm)
 
+    pair_counts = np.bincount(np.asarray(flat_pairs),
+                              weights=np.repeat(weight, doc_lengths), minlength=len(pair_ids))
     surfaces: dict[str, tuple[int, str]] = {}
-    for (stem, surface), n in pair_counts.items():
+    for (stem, surface), n in zip(pair_ids, pair_counts.tolist(), strict=True):
         best = surfaces.get(stem)
         if best is None or n > best[0] or (n == best[0] and surface < best[1]):
             surfaces[stem] = (n, surface)
@@ -323,6 +380,38 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
         y = np.array([p[1] for p in points], dtype=float)
         result["trend"] = float(np.polyfit(x, y, 1)[0])
     return result
+
+
+def _distinct_texts(texts: pl.DataFrame) -> tuple[pl.DataFrame, int | None, int | None]:
+    """Distinct texts (sorted) with their total count ``n`` and their quarters ``q`` with the
+    count in each ``qn``; and the first and last quarter index of any text (None without)."""
+    at = pl.col("at")
+    if texts.schema["at"].time_zone is not None:  # type: ignore[union-attr]
+        at = at.dt.convert_time_zone("UTC")
+    keyed = texts.select(
+        "text", q=at.dt.year().cast(pl.Int64) * 4 + (at.dt.month().cast(pl.Int64) - 1) // 3)
+    if not keyed.height:
+        return pl.DataFrame({"text": [], "n": [], "q": [], "qn": []},
+                            schema={"text": pl.String, "n": pl.Int64,
+                                    "q": pl.List(pl.Int64), "qn": pl.List(pl.Int64)}), None, None
+    first, last = keyed["q"].min(), keyed["q"].max()
+    per_quarter = keyed.group_by("text", "q").agg(qn=pl.len().cast(pl.Int64))
+    counted = (per_quarter.group_by("text")
+               .agg(pl.col("q"), pl.col("qn"), n=pl.col("qn").sum())
+               .sort("text"))
+    return counted, int(first), int(last)  # type: ignore[arg-type]
+
+
+def _tfidf_rows(rows: np.ndarray, cols: np.ndarray, n_rows: int,
+                n_cols: int) -> sparse.csr_matrix:
+    """Sublinear tf (1 + log count) of (row, term) occurrences, not yet idf-weighted."""
+    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
+                               shape=(n_rows, n_cols))
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    np.log(matrix.data, out=matrix.data)
+    matrix.data += 1.0
+    return matrix
 
 
 _EPSILON = timedelta(microseconds=1)
