@@ -624,7 +624,7 @@ def _reference_topic_drift(data: NetworkData, end: datetime | None = None, *,
     charter = data.charter
     charter_text = "\n".join([charter.purpose or "", charter.goals or "",
                               " ".join(charter.focus_tags)])
-    analyser = drift._Analyser()
+    analyser = drift.Analyser()
     tokenized = [analyser.tokens(body) for body in bodies]
     guesses = [guess_language(f for _, f in tokens) for tokens in tokenized]
     votes = Counter(g for g in guesses if g is not None)

@@ -59,7 +59,7 @@ from scipy import sparse
 from netweave.core.design import regions
 from netweave.core.measure.card import format_number, ngettext, translator
 from netweave.core.measure.card import gettext_noop as _
-from netweave.core.measure.drift import _Analyser, guess_language
+from netweave.core.measure.drift import Analyser, guess_language
 
 __all__ = [
     "CONCEPTS",
@@ -224,7 +224,7 @@ class _TextModel:
     """Stems and concept tokens of a text; caches so 100k texts analyse quickly."""
 
     def __init__(self) -> None:
-        self.analyser = _Analyser()
+        self.analyser = Analyser()
         self.phrases: dict[tuple[str, ...], str] = {}
         for concept, (_label, phrases) in CONCEPTS.items():
             for phrase in phrases:

@@ -129,9 +129,10 @@ def guess_language(folded: Iterable[str]) -> str | None:
     return "nl" if nl > en else "en"
 
 
-class _Analyser:
-    """Tokeniser and stemmers with caches: tokens repeat a lot, so each distinct one is
-    folded and stemmed once per call of :func:`topic_drift`."""
+class Analyser:
+    """Dutch and English tokeniser and stemmers with caches: tokens repeat a lot, so each
+    distinct one is folded and stemmed once per analyser. Shared by topic drift, the overlap
+    finder and the matcher, so all three read text the same way."""
 
     def __init__(self) -> None:
         self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in _STEMMERS.items()}
@@ -162,7 +163,7 @@ class _Analyser:
 
 def tokenize(text: str) -> list[tuple[str, str]]:
     """``(surface, folded)`` pairs of a text, stop words still in (steps 1-2 above)."""
-    return _Analyser().tokens(text)
+    return Analyser().tokens(text)
 
 
 def analyse_text(text: str, language: str | None = None,
@@ -172,7 +173,7 @@ def analyse_text(text: str, language: str | None = None,
     ``language`` forces the language; otherwise it is guessed, a tie taking
     ``default_language``. (``topic_drift`` uses the corpus language for ties.)
     """
-    analyser = _Analyser()
+    analyser = Analyser()
     tokens = analyser.tokens(text)
     lang = language or guess_language(f for _, f in tokens) or default_language
     return lang, analyser.stems(tokens, lang)
@@ -233,7 +234,7 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
 
     # Pass 1: language votes of every distinct text, weighted by its copies. Tokens are not
     # kept (pass 2 tokenises again from the analyser's caches): that keeps memory flat.
-    analyser = _Analyser()
+    analyser = Analyser()
     bodies: list[str] = counted["text"].to_list()
     weights: list[int] = counted["n"].to_list()
     guesses: list[str | None] = []

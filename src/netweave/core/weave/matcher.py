@@ -54,7 +54,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from netweave.core.measure.card import Plural, gettext_noop, ngettext, translator
-from netweave.core.measure.drift import _Analyser, guess_language
+from netweave.core.measure.drift import Analyser, guess_language
 from netweave.core.measure.ties import TieGraph
 
 __all__ = ["MatchInput", "Suggestion", "Weights", "messages", "pair_signals", "suggest_all",
@@ -307,7 +307,7 @@ def _prepare(inp: MatchInput) -> _Prepared:
     # texts
     cache: dict[tuple[str, str | None], str] = {}
     docs: dict[str, int] = {}
-    analyser = _Analyser()   # analyse_text's steps with caches shared by all texts
+    analyser = Analyser()   # analyse_text's steps with caches shared by all texts
 
     def texts(frame: pl.DataFrame) -> _Texts:
         if frame.height == 0:
