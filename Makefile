@@ -23,7 +23,7 @@ run: $(VENV)/.run-deps
 	$(BIN)/netweave serve
 
 test: $(VENV)/.test-deps
-	scripts/ensure-chromium
+	scripts/ensure-system-packages
 	$(BIN)/ruff check src tests bench scripts
 	TEST_POSTGRES_URL='$(TEST_POSTGRES_URL)' $(BIN)/python scripts/run_tests.py
 
