@@ -8,8 +8,16 @@ with an error; it never quietly falls back to SQLite.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -36,3 +44,23 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"PostgreSQL was asked for (DATABASE_URL={url}) but cannot be reached: {exc}"
             ) from exc
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """A headless Debian Chromium driven by Playwright, one per test module (its event loop
+    ends with the module); a missing browser fails the test, it never skips it."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium "
+                    "(apt-get install chromium) to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # beside it (building data, the live server's requests) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

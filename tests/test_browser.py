@@ -5,7 +5,6 @@ Screenshots go to ``test-artifacts/`` at the repository root (git-ignored).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,35 +16,10 @@ from django.utils import timezone
 from netweave.networks import services
 from netweave.networks.models import IdentityMode, Network, Person
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made beside it
-# (building the test data) are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PASSWORD = "Weave-the-net-2026"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    """A headless Chromium; a missing browser fails the test, it never skips it."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium "
-                    "(apt-get install chromium) to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

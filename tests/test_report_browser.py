@@ -7,8 +7,6 @@ Screenshots go to ``test-artifacts/`` (git-ignored) for a human to look at.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -18,32 +16,9 @@ from django.core.management import call_command
 from netweave.core.demo import MAIN_SLUG
 from netweave.networks.demo_loader import load_demo_networks
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # ORM calls beside Playwright's event loop
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    """A headless Chromium; a missing browser fails the test, it never skips it."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium "
-                    "(apt-get install chromium) to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
