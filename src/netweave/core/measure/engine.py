@@ -28,11 +28,20 @@ import polars as pl
 from netweave.core import activity as act
 
 from . import card as card_module
-from .activity import activity_figures, event_figures, monthly_activity_series, retention_cohorts
+from .activity import (
+    activity_figures,
+    contributions,
+    event_figures,
+    in_window,
+    month_of,
+    month_start,
+    monthly_activity_series,
+    retention_cohorts,
+)
 from .composition import composition_figures
 from .data import NetworkData, Period
 from .drift import lifecycle_stage, topic_drift
-from .engagement import engagement_figures
+from .engagement import engagement_figures, quarter_start
 from .reciprocity import reciprocity_figures
 from .stories import story_figures
 from .structure import (
@@ -189,10 +198,7 @@ def _share(part: float | None, whole: float | None) -> float | None:
 
 
 def _first_activity(data: NetworkData) -> datetime | None:
-    contributions = data.log.filter(~pl.col("kind").is_in(list(act.NON_CONTRIBUTION_KINDS)))
-    if contributions.is_empty():
-        return None
-    return contributions.get_column("at").min()  # type: ignore[return-value]
+    return contributions(data.log).get_column("at").min()  # type: ignore[return-value]
 
 
 def _retention_at(retention: dict, period: Period, k: int) -> float | None:
@@ -200,10 +206,9 @@ def _retention_at(retention: dict, period: Period, k: int) -> float | None:
     retained = size = 0
     for row, cohort in enumerate(retention["cohorts"]):
         year, month = map(int, cohort["cohort"].split("-"))
-        index = year * 12 + month - 1 + k
-        month_start = datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+        observed = month_start(month_of(datetime(year, month, 1, tzinfo=UTC)) + k)
         counts = retention["counts"][row]
-        if (period.start <= month_start < period.end and cohort["size"]
+        if (period.start <= observed < period.end and cohort["size"]
                 and len(counts) > k and counts[k] is not None):
             retained += counts[k]
             size += cohort["size"]
@@ -212,8 +217,7 @@ def _retention_at(retention: dict, period: Period, k: int) -> float | None:
 
 def _pseudonymous_share(data: NetworkData, period: Period) -> float | None:
     """Share of active participants who take part under a pseudonym (METRICS.md 9)."""
-    active = (data.log.filter((pl.col("at") >= period.start) & (pl.col("at") < period.end)
-                              & ~pl.col("kind").is_in(list(act.NON_CONTRIBUTION_KINDS)))
+    active = (contributions(data.log).filter(in_window(period.start, period.end))
               .get_column("actor").unique())
     if active.is_empty():
         return None
@@ -222,11 +226,9 @@ def _pseudonymous_share(data: NetworkData, period: Period) -> float | None:
 
 
 def _quarter(at: datetime) -> Period:
-    at = at.astimezone(UTC)
-    start = datetime(at.year, 3 * ((at.month - 1) // 3) + 1, 1, tzinfo=UTC)
-    end_month = start.month + 3
-    end = datetime(start.year + (end_month > 12), (end_month - 1) % 12 + 1, 1, tzinfo=UTC)
-    return Period(start, end)
+    """The calendar quarter (UTC) holding ``at``."""
+    start = quarter_start(at)
+    return Period(start, quarter_start(start + timedelta(days=92)))
 
 
 def _cluster_history(data: NetworkData, end: datetime, quarters: int = 2) -> list[list[dict]]:
