@@ -16,15 +16,15 @@ import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from types import TracebackType
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
 from netweave.core.demo import PASSWORD, DemoNetwork, generate_all
+from netweave.core.progress import ProgressBar
 
 from . import activity_rows as rows
 from .models import (
@@ -64,8 +64,8 @@ def load(demo: DemoNetwork, *, source: str = "demo", progress: bool = False) -> 
     Raises ``django.core.exceptions.ValidationError`` when the charter is invalid or a network
     with the same slug exists; nothing is written then.
     """
-    with _Progress(progress, demo.object_count() + demo.activity_row_estimate()) as bar, \
-            transaction.atomic(), _sqlite_cache():
+    total = demo.object_count() + demo.activity_row_estimate()
+    with ProgressBar(progress, total, width=34) as bar, transaction.atomic(), _sqlite_cache():
         return _Loader(demo, source, bar).run()
 
 
@@ -73,7 +73,7 @@ def load_many(demos: Sequence[DemoNetwork], *, source: str = "demo",
               progress: bool = False) -> list[Network]:
     """Load several demo networks in one transaction: all of them or none."""
     total = sum(d.object_count() + d.activity_row_estimate() for d in demos)
-    with _Progress(progress, total) as bar, transaction.atomic(), _sqlite_cache():
+    with ProgressBar(progress, total, width=34) as bar, transaction.atomic(), _sqlite_cache():
         return [_Loader(d, source, bar).run() for d in demos]
 
 
@@ -100,47 +100,6 @@ def _sqlite_cache(kib: int = 512 * 1024) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-# --- progress --------------------------------------------------------------------------------
-
-class _Progress(AbstractContextManager):
-    """A rich progress bar on stderr, or nothing."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.enabled, self.total = enabled, total
-        self.bar = self.task = None
-
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(TextColumn("{task.description:<34}"), BarColumn(),
-                                MofNCompleteColumn(), TimeElapsedColumn(),
-                                console=Console(stderr=True))
-            self.bar.start()
-            self.task = self.bar.add_task("demo", total=self.total)
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def stage(self, text: str) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, description=text)
-
-    def advance(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
 
 
 # --- activity rows ---------------------------------------------------------------------------
@@ -173,7 +132,7 @@ class _ActivityWriter:
     it (datetimes), so the stored values equal what the ORM would store.
     """
 
-    def __init__(self, bar: _Progress) -> None:
+    def __init__(self, bar: ProgressBar) -> None:
         self.bar = bar
         self.fields = [f for f in Activity._meta.concrete_fields if not f.primary_key]
         self.prep = [_prep_function(f) for f in self.fields]
@@ -314,7 +273,7 @@ def _password_hash(hashers: tuple[str, ...]) -> str:
 # --- the loader ------------------------------------------------------------------------------
 
 class _Loader:
-    def __init__(self, demo: DemoNetwork, source: str, bar: _Progress) -> None:
+    def __init__(self, demo: DemoNetwork, source: str, bar: ProgressBar) -> None:
         self.demo, self.source, self.bar = demo, source, bar
         self.rows = _ActivityWriter(bar)
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from netweave.core.measure.data import NetworkData, Period
+from netweave.core.progress import ProgressBar
 from netweave.core.report import BUILD_STEPS, REPORT_FILES, build_report, write_report
 from netweave.core.report.layout import PEOPLE_LIMIT
 
@@ -85,7 +86,8 @@ class Command(BaseCommand):
             raise CommandError("Nothing to report on: give --network <slug or id>, or "
                                "--interactions FILE and/or --attendance FILE.")
         started = time.perf_counter()
-        with _Bar(enabled=not no_progress) as bar:
+        with ProgressBar(not no_progress, 1 + len(BUILD_STEPS) + len(REPORT_FILES), width=22,
+                         done="done") as bar:
             if network is not None:
                 data, labels, title, stem, tz = self._from_database(network, bar)
             else:
@@ -107,7 +109,7 @@ class Command(BaseCommand):
         for path in paths:
             self.stdout.write(f"  {path}")
 
-    def _from_database(self, network: str, bar: _Bar
+    def _from_database(self, network: str, bar: ProgressBar
                        ) -> tuple[NetworkData, None, str, str, ZoneInfo]:
         from netweave.core.measure.database import read_network_data
         from netweave.networks.activity_log import database_url
@@ -129,7 +131,7 @@ class Command(BaseCommand):
         return data, None, found.name, found.slug, tz  # type: ignore[return-value]
 
     def _from_files(self, interactions: Path | None, attendance: Path | None,
-                    attributes: Path | None, timezone: str, bar: _Bar
+                    attributes: Path | None, timezone: str, bar: ProgressBar
                     ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
         from netweave.core.parsers import ParseError, read_files
 
@@ -167,46 +169,3 @@ def _end(text: str | None, tz: ZoneInfo, data: NetworkData | None) -> datetime:
     return datetime.now(UTC)
 
 
-class _Bar:
-    """A rich progress bar on stderr over reading, the engine's steps and writing."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.total = 1 + len(BUILD_STEPS) + len(REPORT_FILES)
-        self.progress = self.task = None
-        self.started = False
-
-    def __enter__(self) -> _Bar:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.progress = Progress(TextColumn("{task.description:<22}"), BarColumn(),
-                                     MofNCompleteColumn(), TimeElapsedColumn(),
-                                     console=Console(stderr=True), transient=False)
-            self.progress.start()
-            self.task = self.progress.add_task("report", total=self.total)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            if exc[0] is None:
-                self.progress.update(self.task, completed=self.total, description="done")
-            else:  # the error message says what happened; no half-full bar above it
-                self.progress.update(self.task, visible=False)
-            self.progress.stop()
-
-    def step(self, name: str) -> None:
-        """Mark the previous step done and show ``name`` as running."""
-        if self.progress is None:
-            return
-        if self.started:
-            self.progress.advance(self.task)
-        self.started = True
-        self.progress.update(self.task, description=name)
