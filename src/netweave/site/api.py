@@ -1,0 +1,38 @@
+"""The REST API: one django-ninja instance, its routers found in the installed apps.
+
+Every netweave app that offers API endpoints has a module ``<app>.api`` with a ``router``
+(a :class:`ninja.Router`) and a ``PREFIX`` (e.g. ``"/meet"``). They are mounted under
+``/api/``; the OpenAPI schema is at ``/api/openapi.json`` and its browsable page at
+``/api/docs``. Authentication is Django's session (with its CSRF check on unsafe methods).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="netweave API",
+    version="1",
+    description="Design, meet, weave and measure purpose-driven networks.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+def _mount_app_routers() -> None:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("netweave."):
+            continue
+        name = f"{config.name}.api"
+        if find_spec(name) is None:
+            continue
+        module = import_module(name)
+        api.add_router(getattr(module, "PREFIX", f"/{config.label}"), module.router)
+
+
+_mount_app_routers()
