@@ -54,6 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs page's assets locally, not from a CDN
     "netweave.networks",
+    "netweave.jobs",
+    "netweave.meet",
+    "netweave.discuss",
+    "netweave.weaving",
+    "netweave.charters",
+    "netweave.imports",
+    "netweave.dashboard",
+    "netweave.trust",
 ]
 
 MIDDLEWARE = [
