@@ -33,6 +33,15 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _test_cache_and_jobs(settings) -> None:
+    """Each test process keeps its own cache (never the data dir's file cache, which outlives
+    the test databases), and background jobs run inside the request that queues them."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"netweave-tests-{os.getpid()}"}}
+    settings.NETWEAVE_JOBS_EAGER = True
+
+
 def pytest_configure(config: pytest.Config) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):

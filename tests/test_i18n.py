@@ -21,9 +21,32 @@ from netweave.networks import services
 from netweave.networks.models import Person
 
 PACKAGE = Path(netweave.__file__).resolve().parent
-LC_MESSAGES = PACKAGE / "locale" / "nl" / "LC_MESSAGES"
-PO = LC_MESSAGES / "django.po"
-MO = LC_MESSAGES / "django.mo"
+#: Apps with a catalogue of their own (``<app>/locale``); the package-level catalogue
+#: (``netweave/locale``) holds the messages of everything else.
+OWN_CATALOGUE_APPS = sorted(p.parent.name for p in PACKAGE.glob("*/locale") if p.is_dir())
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    source: Path  # the directory whose messages the catalogue holds
+    skip: tuple[str, ...]  # subdirectories with a catalogue of their own
+
+    @property
+    def po(self) -> Path:
+        return self.source / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+    @property
+    def mo(self) -> Path:
+        return self.po.with_suffix(".mo")
+
+    def __str__(self) -> str:
+        return str(self.source.relative_to(PACKAGE.parent))
+
+
+CATALOGUES = [Catalogue(PACKAGE, tuple(OWN_CATALOGUE_APPS))] + [
+    Catalogue(PACKAGE / app, ()) for app in OWN_CATALOGUE_APPS
+]
+PO = CATALOGUES[0].po
 
 
 @dataclass
@@ -97,16 +120,17 @@ def catalogue(path: Path) -> dict:
 
 
 def test_the_dutch_catalogue_exists_and_is_not_trivial():
-    assert PO.is_file(), f"{PO} is missing: run makemessages -l nl from src/netweave"
-    assert MO.is_file(), f"{MO} is missing: run compilemessages"
     assert len(messages(parse_po(PO))) > 150
 
 
-def test_every_message_has_a_dutch_translation_and_none_is_fuzzy():
-    entries = parse_po(PO)
+@pytest.mark.parametrize("cat", CATALOGUES, ids=str)
+def test_every_message_has_a_dutch_translation_and_none_is_fuzzy(cat):
+    assert cat.po.is_file(), f"{cat.po} is missing: run makemessages -l nl in {cat.source}"
+    assert cat.mo.is_file(), f"{cat.mo} is missing: run compilemessages"
+    entries = parse_po(cat.po)
     header = next(e for e in entries if not e.msgid)
     assert "fuzzy" not in header.flags, "the catalogue header is marked fuzzy"
-    assert "Language: nl" in header.msgstr[0]
+    assert "charset=UTF-8" in header.msgstr[0]
     problems = []
     for e in messages(entries):
         if "fuzzy" in e.flags:
@@ -115,15 +139,16 @@ def test_every_message_has_a_dutch_translation_and_none_is_fuzzy():
         for i in range(forms):
             if not e.msgstr.get(i, "").strip():
                 problems.append(f"line {e.line}: untranslated: {e.msgid!r} [{i}]")
-    assert not problems, "\n".join(problems)
+    assert not problems, f"{cat.po}:\n" + "\n".join(problems)
     assert not [e for e in entries if e.obsolete], "obsolete (#~) entries left in the .po"
 
 
-def test_placeholders_survive_translation():
+@pytest.mark.parametrize("cat", CATALOGUES, ids=str)
+def test_placeholders_survive_translation(cat):
     def names(text: str) -> list[str]:
         return sorted(re.findall(r"%\(\w+\)[sd]", text))
 
-    for e in messages(parse_po(PO)):
+    for e in messages(parse_po(cat.po)):
         for i, text in e.msgstr.items():
             # Plural forms follow msgid_plural; the singular form may leave out the count.
             source = e.msgid if i == 0 or e.msgid_plural is None else e.msgid_plural
@@ -132,18 +157,21 @@ def test_placeholders_survive_translation():
                 assert names(text) == names(source), e.msgid
 
 
-def test_the_compiled_catalogue_is_up_to_date(tmp_path):
+@pytest.mark.parametrize("cat", CATALOGUES, ids=str)
+def test_the_compiled_catalogue_is_up_to_date(cat, tmp_path):
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "GNU gettext's msgfmt is needed to check the compiled catalogue"
     fresh = tmp_path / "django.mo"
-    subprocess.run([msgfmt, "--check", "-o", str(fresh), str(PO)], check=True)
-    assert catalogue(MO) == catalogue(fresh), "django.mo is stale: run compilemessages"
+    subprocess.run([msgfmt, "--check", "-o", str(fresh), str(cat.po)], check=True)
+    assert catalogue(cat.mo) == catalogue(fresh), f"{cat.mo} is stale: run compilemessages"
 
 
-def test_the_catalogue_holds_every_message_of_the_sources(tmp_path, settings):
-    """makemessages over a copy of the package finds nothing the .po lacks."""
-    copy = tmp_path / "netweave"
-    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "locale"))
+@pytest.mark.parametrize("cat", CATALOGUES, ids=str)
+def test_the_catalogue_holds_every_message_of_its_sources(cat, tmp_path):
+    """makemessages over a copy of the sources finds nothing the .po lacks."""
+    copy = tmp_path / cat.source.name
+    shutil.copytree(cat.source, copy,
+                    ignore=shutil.ignore_patterns("__pycache__", "locale", *cat.skip))
     (copy / "locale").mkdir()
     cwd = Path.cwd()
     os.chdir(copy)
@@ -156,8 +184,10 @@ def test_the_catalogue_holds_every_message_of_the_sources(tmp_path, settings):
     def keys(path: Path) -> set[tuple]:
         return {(e.msgctxt, e.msgid, e.msgid_plural) for e in messages(parse_po(path))}
 
-    missing = keys(copy / "locale" / "nl" / "LC_MESSAGES" / "django.po") - keys(PO)
-    assert not missing, f"run makemessages -l nl and translate: {sorted(missing, key=str)}"
+    fresh = copy / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+    missing = (keys(fresh) if fresh.exists() else set()) - keys(cat.po)
+    assert not missing, (f"run makemessages -l nl in {cat.source} and translate: "
+                         f"{sorted(missing, key=str)}")
 
 
 # --- pages in Dutch ------------------------------------------------------------------------

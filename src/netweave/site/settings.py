@@ -4,6 +4,9 @@ NETWEAVE_DATA_DIR   where the SQLite database and the generated secret key live 
 DATABASE_URL        e.g. postgresql://user@127.0.0.1:5432/netweave (default: SQLite in the data dir)
 NETWEAVE_SECRET_KEY the secret key (default: generated once into the data dir)
 NETWEAVE_DEBUG      1 for Django's debug mode
+NETWEAVE_CACHE_URL  redis://127.0.0.1:6379/0 to share the cache between machines
+                    (default: a file cache in the data dir; locmem:// for one process)
+NETWEAVE_JOBS_EAGER 1 to run background jobs inside the request that queues them
 NETWEAVE_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
 DEFAULT_FROM_EMAIL  Django's e-mail settings (default backend: the console)
@@ -119,6 +122,24 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+def _caches() -> dict:
+    """NETWEAVE_CACHE_URL: redis://host:6379/0 for several machines; by default a file cache
+    in the data dir, which every process on this machine shares (job progress, rate limits)."""
+    url = os.environ.get("NETWEAVE_CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://")):
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": url}}
+    if url.startswith("locmem://"):
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                        "LOCATION": str(DATA_DIR / "cache")}}
+
+
+CACHES = _caches()
+#: Run background jobs inside the request that queues them (tests; no worker needed).
+NETWEAVE_JOBS_EAGER = _env_bool("NETWEAVE_JOBS_EAGER")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

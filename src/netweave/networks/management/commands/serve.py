@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from netweave.jobs.services import work
 from netweave.networks.models import Network
 
 
@@ -19,9 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-demo", action="store_true",
                             help="do not load the demo networks into an empty database")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not run background jobs in this process (run "
+                                 "`netweave worker` separately instead)")
 
     def handle(self, *args, host: str, port: int, threads: int, no_demo: bool,
-               **options) -> None:
+               no_worker: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo and not Network.objects.exists():
@@ -31,6 +37,9 @@ class Command(BaseCommand):
 
         from netweave.site.wsgi import application
 
+        if not no_worker:
+            # One machine, one command: a worker thread runs the background jobs.
+            threading.Thread(target=work, name="netweave-worker", daemon=True).start()
         db = settings.DATABASES["default"]
         self.stdout.write(self.style.SUCCESS(
             f"netweave on http://{host}:{port}/ ({db['ENGINE'].rsplit('.', 1)[-1]}: "

@@ -1,0 +1,60 @@
+"""Job kinds: ``@job("imports.run")`` registers the function that runs a kind.
+
+Each netweave app keeps its kinds in ``<app>/jobs.py``; :func:`handler` imports those
+modules once before looking a kind up, so the web process and the worker know the same kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.apps import apps
+
+if TYPE_CHECKING:
+    from .models import Job
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int, message: str = "") -> None: ...
+
+
+Handler = Callable[["Job", Progress], dict[str, Any] | None]
+_HANDLERS: dict[str, Handler] = {}
+_discovered = False
+
+
+def job(kind: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the runner of jobs of ``kind``."""
+
+    def register(func: Handler) -> Handler:
+        if _HANDLERS.get(kind, func) is not func:
+            raise ValueError(f"job kind {kind!r} is registered twice")
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    for config in apps.get_app_configs():
+        name = f"{config.name}.jobs"
+        if config.name.startswith("netweave.") and find_spec(name) is not None:
+            import_module(name)
+    _discovered = True
+
+
+def handler(kind: str) -> Handler:
+    """The function registered for ``kind``; :class:`KeyError` when there is none."""
+    _discover()
+    return _HANDLERS[kind]
+
+
+def kinds() -> list[str]:
+    _discover()
+    return sorted(_HANDLERS)
