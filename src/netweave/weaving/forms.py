@@ -1,0 +1,58 @@
+"""Forms of the Weave pages: they check the shape of input; the services check the rest."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class ItemForm(forms.Form):
+    """A new offer or need."""
+
+    kind = forms.ChoiceField(label=_("I"), choices=[("need", _("seek")), ("offer", _("offer"))])
+    text = forms.CharField(label=_("What"), max_length=500)
+    tags = forms.CharField(label=_("Tags (comma-separated)"), max_length=1000, required=False)
+    everywhere = forms.BooleanField(label=_("In all my networks"), required=False)
+
+
+class InterestsForm(forms.Form):
+    interests = forms.CharField(label=_("My interests (comma-separated)"), max_length=2000,
+                                required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    opt_out = forms.BooleanField(label=_("No introductions, please"), required=False)
+
+
+class FulfilForm(forms.Form):
+    """Mark an offer or need fulfilled together with another member."""
+
+    counterpart = forms.TypedChoiceField(label=_("With"), coerce=int)
+    description = forms.CharField(label=_("What was given"), max_length=500, required=False)
+
+    def __init__(self, *args, members: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].choices = members
+
+
+class IntroduceForm(forms.Form):
+    person_a = forms.TypedChoiceField(label=_("Introduce"), coerce=int)
+    person_b = forms.TypedChoiceField(label=_("to"), coerce=int)
+    reasons = forms.CharField(label=_("Why they should meet"), max_length=4000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, members: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person_a"].choices = members
+        self.fields["person_b"].choices = members
+
+
+class FollowUpForm(forms.Form):
+    met = forms.ChoiceField(label=_("Did you meet?"), choices=YES_NO, widget=forms.RadioSelect)
+    valuable = forms.ChoiceField(label=_("Was it valuable?"), choices=YES_NO, required=False,
+                                 widget=forms.RadioSelect)
+
+    def answers(self) -> tuple[bool, bool | None]:
+        """``(met, valuable)``; valuable is None when not given."""
+        valuable = self.cleaned_data.get("valuable")
+        return (self.cleaned_data["met"] == "yes",
+                None if not valuable else valuable == "yes")

@@ -1,0 +1,358 @@
+"""Read queries of Weave: the matcher's input built from the database, and page data.
+
+:func:`match_input` turns one network into a :class:`~netweave.core.weave.MatchInput`:
+
+* members: active memberships with role facilitator or member (observers do not take part);
+  ``opted_out`` from ``Person.introductions_opt_out``; ``allowed`` is False for a member who
+  uses a pseudonym in a network whose rules ask for real names; ``newcomer`` when the member
+  joined within :data:`NEWCOMER_DAYS`;
+* pseudonymity: every name is :func:`~netweave.networks.selectors.member_name` (the
+  pseudonym when one is used); a pseudonymous member's sector and organisation are left out
+  (``null``), so no reason ("... works in government") can give them away;
+* offers and needs: open ones of the members, for this network or for all their networks,
+  with their tags; interests: ``Person.interests``;
+* ties: the tie graph of the whole effective activity log (METRICS.md 0: interactions such as
+  replies, answers, gives and introductions, plus co-attendance), read through the ORM so that
+  it also sees the current transaction;
+* recent introductions: this network's :class:`~netweave.networks.models.Introduction` rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import polars as pl
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from netweave.core.logreader import SCHEMA as LOG_SCHEMA
+from netweave.core.logreader import effective_log
+from netweave.core.measure.data import NetworkData
+from netweave.core.measure.ties import TieGraph, tie_graph
+from netweave.core.weave import MatchInput, Suggestion, suggest_all, suggest_for
+from netweave.core.weave.matcher import SIGNALS
+from netweave.networks.models import (
+    Activity,
+    Exchange,
+    Identity,
+    IdentityMode,
+    Introduction,
+    Membership,
+    Need,
+    Network,
+    Offer,
+    Person,
+    Role,
+    Status,
+)
+from netweave.networks.selectors import member_name
+
+from .models import IntroductionAnswer
+
+#: A member who joined within this many days counts as a newcomer (our design).
+NEWCOMER_DAYS = 90
+#: Pairs introduced within this many days are not suggested again.
+RECENT_DAYS = 365
+#: How many suggestions a member sees, and how many pairs the facilitator's view lists.
+MEMBER_TOP = 5
+NETWORK_TOP = 20
+
+SIGNAL_LABELS: dict[str, str] = {
+    "need_offer": _("A need met by an offer"),
+    "mutual": _("Mutual benefit"),
+    "interests": _("Shared interests"),
+    "triangles": _("Common contacts"),
+    "bridge_sector": _("Bridge between sectors"),
+    "bridge_organisation": _("Bridge between organisations"),
+    "bridge_cluster": _("Bridge between circles"),
+    "newcomer": _("Newcomer meets a connector"),
+}
+assert tuple(SIGNAL_LABELS) == SIGNALS
+
+
+def active_memberships(network: Network) -> QuerySet[Membership]:
+    """Active memberships of ``network`` with their people, in joining order."""
+    return (Membership.objects.filter(network=network, left_at__isnull=True)
+            .select_related("person", "person__organisation").order_by("joined_at", "pk"))
+
+
+def member_names(network: Network) -> dict[int, str]:
+    """Person id -> shown name of every active member (pseudonym where one is used)."""
+    return {m.person_id: member_name(m) for m in active_memberships(network)}
+
+
+def _allowed(network: Network, m: Membership) -> bool:
+    if m.role == Role.OBSERVER:
+        return False
+    pseudonymous = m.identity == Identity.PSEUDONYM
+    return not (pseudonymous and network.identity_mode == IdentityMode.NAMED)
+
+
+def _items(model: type[Offer] | type[Need], network: Network,
+           persons: list[int]) -> QuerySet:
+    return (model.objects.filter(person_id__in=persons, status=Status.OPEN)
+            .filter(Q(network=network) | Q(network__isnull=True)).order_by("pk"))
+
+
+def _texts(model: type[Offer] | type[Need], network: Network,
+           persons: list[int]) -> pl.DataFrame:
+    rows = list(_items(model, network, persons).values_list("person_id", "text", "tags"))
+    return pl.DataFrame(
+        {"person": [r[0] for r in rows], "text": [r[1] for r in rows],
+         "tags": [[str(t) for t in (r[2] or [])] for r in rows]},
+        schema={"person": pl.Int64, "text": pl.String, "tags": pl.List(pl.String)})
+
+
+def network_ties(network: Network) -> TieGraph:
+    """The tie graph of ``network``'s whole effective activity log (METRICS.md 0)."""
+    cols = list(LOG_SCHEMA)
+    values = Activity.objects.filter(network=network).order_by("pk").values_list(
+        "id", "network_id", "actor_id", "kind", "target_id", "object_type", "object_id",
+        "channel", "at", "weight", "source", "corrects_id")
+    frame = pl.DataFrame([list(v) for v in values] or None, schema=cols, orient="row")
+    frame = frame.with_columns(pl.col("at").dt.convert_time_zone("UTC")) if frame.height else \
+        frame
+    log = effective_log(frame.cast(LOG_SCHEMA))
+    return tie_graph(NetworkData(log=log), None)
+
+
+def match_input(network: Network, *, now: datetime | None = None) -> MatchInput:
+    """The matcher's input for ``network`` (module docstring)."""
+    now = now or timezone.now()
+    members = list(active_memberships(network))
+    persons = [m.person_id for m in members]
+    newcomer_since = now - timedelta(days=NEWCOMER_DAYS)
+    rows = []
+    for m in members:
+        person = m.person
+        pseudonymous = m.identity == Identity.PSEUDONYM
+        sector = person.effective_sector if not pseudonymous else None
+        organisation = (person.organisation.name if person.organisation and not pseudonymous
+                        else None)
+        rows.append((m.person_id, sector, organisation, m.joined_at >= newcomer_since,
+                     bool(person.introductions_opt_out), _allowed(network, m)))
+    table = pl.DataFrame(rows or None, schema={
+        "person": pl.Int64, "sector": pl.String, "organisation": pl.String,
+        "newcomer": pl.Boolean, "opted_out": pl.Boolean, "allowed": pl.Boolean}, orient="row")
+    interests = [(m.person_id, str(tag)) for m in members for tag in (m.person.interests or [])]
+    intro = list(Introduction.objects.filter(network=network)
+                 .values_list("person_a_id", "person_b_id", "created_at"))
+    introduced = pl.DataFrame(intro or None, schema={
+        "person_a": pl.Int64, "person_b": pl.Int64, "at": pl.Datetime("us", "UTC")},
+        orient="row")
+    return MatchInput(
+        members=table,
+        offers=_texts(Offer, network, persons),
+        needs=_texts(Need, network, persons),
+        interests=pl.DataFrame(interests or None, schema={"person": pl.Int64, "tag": pl.String},
+                               orient="row"),
+        ties=network_ties(network),
+        introduced=introduced,
+        names={m.person_id: member_name(m) for m in members},
+        now=now,
+        recent_days=RECENT_DAYS,
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One signal's weighted contribution to a score."""
+
+    key: str
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    """A suggestion ready to show: names only as the members are shown in the network."""
+
+    person_a: int
+    person_b: int
+    name_a: str
+    name_b: str
+    score: float
+    reasons: list[str]
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def reasons_text(self) -> str:
+        return " ".join(self.reasons)
+
+
+def _row(s: Suggestion, names: dict[int, str]) -> SuggestionRow:
+    parts = [Part(k, str(SIGNAL_LABELS[k]), round(v, 3)) for k, v in s.breakdown.items() if v > 0]
+    return SuggestionRow(s.person_a, s.person_b, names.get(s.person_a, ""),
+                         names.get(s.person_b, ""), round(s.score, 3), list(s.reasons), parts)
+
+
+def suggestions_for(network: Network, person: Person, lang: str, *,
+                    k: int = MEMBER_TOP, inp: MatchInput | None = None) -> list[SuggestionRow]:
+    """The ``k`` people ``person`` should meet in ``network``, best first, with reasons."""
+    inp = inp or match_input(network)
+    names = dict(inp.names)
+    return [_row(s, names) for s in suggest_for(person.pk, inp, k=k, lang=lang)]
+
+
+def network_suggestions(network: Network, lang: str, *, k: int = MEMBER_TOP,
+                        limit: int = NETWORK_TOP, inp: MatchInput | None = None,
+                        ) -> list[SuggestionRow]:
+    """Suggested introductions network-wide: each pair once, ranked by expected benefit
+    (score descending, then the two person ids)."""
+    inp = inp or match_input(network)
+    names = dict(inp.names)
+    seen: dict[tuple[int, int], Suggestion] = {}
+    for items in suggest_all(inp, k=k, lang=lang).values():
+        for s in items:
+            key = (min(s.person_a, s.person_b), max(s.person_a, s.person_b))
+            if key not in seen:
+                seen[key] = s
+    ranked = sorted(seen.items(), key=lambda kv: (-kv[1].score, kv[0]))
+    return [_row(s, names) for _key, s in ranked[:limit]]
+
+
+def pair_suggestion(network: Network, person_a: int, person_b: int, lang: str, *,
+                    inp: MatchInput | None = None) -> SuggestionRow | None:
+    """The matcher's suggestion of ``person_b`` for ``person_a``, or None when it has none."""
+    inp = inp or match_input(network)
+    for s in suggest_for(person_a, inp, k=inp.members.height, lang=lang):
+        if s.person_b == person_b:
+            return _row(s, dict(inp.names))
+    return None
+
+
+# --- give and take of one member ----------------------------------------------------------
+
+
+def my_offers(network: Network, person: Person) -> QuerySet[Offer]:
+    """``person``'s offers that hold in ``network`` (open first, newest first)."""
+    return (Offer.objects.filter(person=person)
+            .filter(Q(network=network) | Q(network__isnull=True))
+            .order_by("-status", "-created_at", "-pk"))
+
+
+def my_needs(network: Network, person: Person) -> QuerySet[Need]:
+    """``person``'s needs that hold in ``network`` (open first, newest first)."""
+    return (Need.objects.filter(person=person)
+            .filter(Q(network=network) | Q(network__isnull=True))
+            .order_by("-status", "-created_at", "-pk"))
+
+
+def exchanges_to_confirm(network: Network, person: Person) -> QuerySet[Exchange]:
+    """Exchanges in ``network`` where ``person`` received and has not confirmed yet."""
+    return (Exchange.objects.filter(network=network, receiver=person, confirmed_at__isnull=True)
+            .order_by("created_at", "pk"))
+
+
+def introductions_to_answer(network: Network, person: Person) -> QuerySet[Introduction]:
+    """Introductions of ``person`` in ``network`` that they have not answered yet."""
+    answered = IntroductionAnswer.objects.filter(introduction=OuterRef("pk"), person=person)
+    return (Introduction.objects.filter(network=network)
+            .filter(Q(person_a=person) | Q(person_b=person))
+            .exclude(Exists(answered)).order_by("created_at", "pk"))
+
+
+def other_side(introduction: Introduction, person: Person) -> int:
+    """The person id of the other one introduced."""
+    return (introduction.person_b_id if introduction.person_a_id == person.pk
+            else introduction.person_a_id)
+
+
+# --- the facilitator's view --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenNeed:
+    need: int
+    person: int
+    name: str
+    text: str
+    created_at: datetime
+
+
+def unanswered_needs(network: Network) -> list[OpenNeed]:
+    """Open needs of active members that no exchange answers yet, oldest first."""
+    names = member_names(network)
+    answered = Exchange.objects.filter(need=OuterRef("pk"))
+    needs = (_items(Need, network, list(names)).exclude(Exists(answered))
+             .order_by("created_at", "pk"))
+    return [OpenNeed(n.pk, n.person_id, names[n.person_id], n.text, n.created_at)
+            for n in needs]
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    person: int
+    name: str
+    joined_at: datetime
+
+
+def isolated_newcomers(network: Network, *, now: datetime | None = None,
+                       ties: TieGraph | None = None) -> list[Newcomer]:
+    """Members (not facilitators or observers) who joined within :data:`NEWCOMER_DAYS` and
+    have no tie yet (METRICS.md 0)."""
+    now = now or timezone.now()
+    graph = ties if ties is not None else network_ties(network)
+    degree = graph.degree()
+    out = []
+    for m in active_memberships(network).filter(
+            joined_at__gte=now - timedelta(days=NEWCOMER_DAYS)).filter(role=Role.MEMBER):
+        node = int(graph.index([m.person_id])[0])
+        if node < 0 or degree[node] == 0:
+            out.append(Newcomer(m.person_id, member_name(m), m.joined_at))
+    return out
+
+
+@dataclass(frozen=True)
+class IntroductionOutcome:
+    """How one introduction turned out: each side's answers (None: not answered yet)."""
+
+    introduction: int
+    name_a: str
+    name_b: str
+    introducer: str
+    created_at: datetime
+    met_a: bool | None
+    met_b: bool | None
+    valuable_a: bool | None
+    valuable_b: bool | None
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    made: int
+    answered: int
+    met: int
+    valuable: int
+    rows: list[IntroductionOutcome]
+
+
+def introduction_outcomes(network: Network, *, limit: int = 50) -> OutcomeSummary:
+    """Past introductions of ``network`` and how they turned out, newest first.
+
+    ``met``: introductions where at least one side says they met; ``valuable``: where at
+    least one side found it valuable; ``answered``: at least one side answered.
+    """
+    intros = list(Introduction.objects.filter(network=network)
+                  .select_related("person_a", "person_b", "introducer")
+                  .order_by("-created_at", "-pk"))
+    people = {p.pk: p for i in intros for p in (i.person_a, i.person_b, i.introducer)}
+    from netweave.networks.selectors import author_names
+
+    names = author_names(network, list(people.values()))
+    answers: dict[tuple[int, int], IntroductionAnswer] = {
+        (a.introduction_id, a.person_id): a
+        for a in IntroductionAnswer.objects.filter(introduction__network=network)}
+    rows, answered, met, valuable = [], 0, 0, 0
+    for i in intros:
+        a, b = answers.get((i.pk, i.person_a_id)), answers.get((i.pk, i.person_b_id))
+        answered += bool(a or b)
+        met += any(x is not None and x.met for x in (a, b))
+        valuable += any(x is not None and x.valuable for x in (a, b))
+        rows.append(IntroductionOutcome(
+            i.pk, names[i.person_a_id], names[i.person_b_id], names[i.introducer_id],
+            i.created_at, a.met if a else None, b.met if b else None,
+            a.valuable if a else None, b.valuable if b else None))
+    return OutcomeSummary(len(intros), answered, met, valuable, rows[:limit])

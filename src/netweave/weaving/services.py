@@ -1,0 +1,252 @@
+"""Weave's domain actions. Activity rows are written by :mod:`netweave.networks.services`.
+
+* offers, needs and interests of a member (validated, then ``add_offer``/``add_need``);
+* fulfilling an offer or a need records an :class:`Exchange`; it counts (a ``give`` row)
+  once the receiving side confirms: at once when the one fulfilling is the receiver (a need
+  answered by someone), else when the receiver confirms (an offer given to someone);
+* an introduction (``introduce`` rows tie the introducer to both) with an e-mail to both;
+* the follow-up: each side answers "did you meet?" and "was it valuable?"; a valuable meeting
+  is a confirmed exchange from the other side to the one answering (a ``give`` row), so two
+  people who both found it valuable appear as a reciprocal tie (METRICS.md 3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from netweave.networks import services as ns
+from netweave.networks.models import (
+    Exchange,
+    Identity,
+    Introduction,
+    Membership,
+    Need,
+    Network,
+    Offer,
+    Person,
+    Role,
+    Status,
+)
+from netweave.networks.selectors import member_name
+
+from .models import IntroductionAnswer
+from .selectors import RECENT_DAYS
+
+MAX_TEXT = 500
+MAX_TAGS = 20
+MAX_TAG = 60
+
+
+def parse_tags(value: str | Iterable[str]) -> list[str]:
+    """Tags from a comma-separated text (or a list): trimmed, lower case, no repeats.
+
+    Raises :class:`ValidationError` for more than :data:`MAX_TAGS` tags or a tag longer
+    than :data:`MAX_TAG` characters.
+    """
+    items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value)
+    tags: list[str] = []
+    for item in items:
+        tag = " ".join(str(item).split()).lower()
+        if not tag or tag in tags:
+            continue
+        if len(tag) > MAX_TAG:
+            raise ValidationError(
+                _("A tag may have at most %(n)s characters: “%(tag)s”.")
+                % {"n": MAX_TAG, "tag": tag[:MAX_TAG] + "…"})
+        tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(_("At most %(n)s tags, please.") % {"n": MAX_TAGS})
+    return tags
+
+
+def _text(text: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError(_("Describe it in a few words."))
+    if len(text) > MAX_TEXT:
+        raise ValidationError(_("At most %(n)s characters, please.") % {"n": MAX_TEXT})
+    return text
+
+
+def active_membership(network: Network, person: Person) -> Membership:
+    """``person``'s active membership of ``network``; ValidationError when there is none."""
+    m = (Membership.objects.filter(network=network, person=person, left_at__isnull=True)
+         .select_related("person").first())
+    if m is None:
+        raise ValidationError(_("That person is not a member of this network."))
+    return m
+
+
+def add_offer(network: Network, person: Person, text: str, tags: str | Iterable[str] = "", *,
+              everywhere: bool = False, source: str = "web") -> Offer:
+    """Add what ``person`` brings, in ``network`` (or in all their networks)."""
+    active_membership(network, person)
+    return ns.add_offer(person, _text(text), network=None if everywhere else network,
+                        tags=parse_tags(tags), source=source)
+
+
+def add_need(network: Network, person: Person, text: str, tags: str | Iterable[str] = "", *,
+             everywhere: bool = False, source: str = "web") -> Need:
+    """Add what ``person`` seeks, in ``network`` (or in all their networks)."""
+    active_membership(network, person)
+    return ns.add_need(person, _text(text), network=None if everywhere else network,
+                       tags=parse_tags(tags), source=source)
+
+
+@transaction.atomic
+def set_interests(person: Person, interests: str | Iterable[str], opt_out: bool) -> Person:
+    """Store ``person``'s interest tags and whether they want no introductions."""
+    person.interests = parse_tags(interests)
+    person.introductions_opt_out = bool(opt_out)
+    person.save(update_fields=["interests", "introductions_opt_out"])
+    return person
+
+
+@transaction.atomic
+def fulfil(network: Network, item: Offer | Need, by: Person, counterpart: Person,
+           description: str = "", *, source: str = "web") -> Exchange:
+    """``by`` marks their own offer or need fulfilled together with ``counterpart``.
+
+    An offer: ``by`` gave to ``counterpart``, who confirms later. A need: ``counterpart``
+    gave to ``by``, the receiver, so it is confirmed at once.
+    """
+    if item.person_id != by.pk:
+        raise PermissionDenied
+    if item.network_id not in (None, network.pk):
+        raise ValidationError(_("This item belongs to another network."))
+    if item.status != Status.OPEN:
+        raise ValidationError(_("This is already fulfilled."))
+    if counterpart.pk == by.pk:
+        raise ValidationError(_("Choose the other person of the exchange."))
+    active_membership(network, counterpart)
+    description = _text(description or item.text)
+    if isinstance(item, Offer):
+        exchange = ns.record_exchange(network, giver=by, receiver=counterpart,
+                                      description=description, offer=item)
+        return exchange
+    exchange = ns.record_exchange(network, giver=counterpart, receiver=by,
+                                  description=description, need=item)
+    return ns.confirm_exchange(exchange, source=source)
+
+
+def confirm(exchange: Exchange, by: Person, *, source: str = "web") -> Exchange:
+    """The receiving side confirms an exchange (only the receiver may)."""
+    if exchange.receiver_id != by.pk:
+        raise PermissionDenied
+    return ns.confirm_exchange(exchange, source=source)
+
+
+# --- introductions --------------------------------------------------------------------------
+
+
+def _check_introducible(network: Network, introducer: Person, a: Membership,
+                        b: Membership) -> None:
+    if a.person_id == b.person_id:
+        raise ValidationError(_("An introduction needs two different people."))
+    for m in (a, b):
+        if m.role == Role.OBSERVER:
+            raise ValidationError(_("%(name)s takes part as an observer.")
+                                  % {"name": member_name(m)})
+        if m.person.introductions_opt_out and m.person_id != introducer.pk:
+            raise ValidationError(_("%(name)s does not want introductions.")
+                                  % {"name": member_name(m)})
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    recent = Introduction.objects.filter(network=network, created_at__gte=since).filter(
+        person_a__in=(a.person_id, b.person_id), person_b__in=(a.person_id, b.person_id))
+    if recent.exists():
+        raise ValidationError(_("%(a)s and %(b)s have already been introduced.")
+                              % {"a": member_name(a), "b": member_name(b)})
+
+
+def _contact_line(m: Membership) -> str:
+    if m.identity == Identity.PSEUDONYM or not m.person.email:
+        return ""
+    return _("You can reach %(name)s at %(email)s.") % {"name": member_name(m),
+                                                        "email": m.person.email}
+
+
+def _mail(network: Network, intro: Introduction, introducer: str, me: Membership,
+          other: Membership, link: str) -> None:
+    if not me.person.email:
+        return
+    subject = _("%(introducer)s introduces you to %(other)s") % {
+        "introducer": introducer, "other": member_name(other)}
+    body = "\n\n".join(x for x in [
+        _("Hello %(name)s,") % {"name": member_name(me)},
+        _("%(introducer)s thinks you and %(other)s should meet, in the network "
+          "“%(network)s”.") % {"introducer": introducer, "other": member_name(other),
+                               "network": network.name},
+        _("Why:") + "\n" + intro.reasons if intro.reasons else "",
+        _contact_line(other),
+        _("Afterwards, please tell us whether you met and whether it was valuable: %(link)s")
+        % {"link": link},
+    ] if x)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+
+
+@transaction.atomic
+def make_introduction(network: Network, introducer: Person, person_a: Person,
+                      person_b: Person, reasons: str = "", *, link: str = "",
+                      source: str = "web", at: datetime | None = None) -> Introduction:
+    """Introduce ``person_a`` and ``person_b`` (``introduce`` rows) and e-mail both.
+
+    The e-mails name everyone as the network shows them (pseudonyms where used) and give an
+    e-mail address only of someone who takes part under their real name. ``link`` points to
+    the follow-up page. ``reasons`` (plain text) go into the e-mail.
+    """
+    intro_m = active_membership(network, introducer)
+    a, b = active_membership(network, person_a), active_membership(network, person_b)
+    _check_introducible(network, introducer, a, b)
+    intro = ns.introduce(network, introducer=introducer, person_a=person_a, person_b=person_b,
+                         reasons=(reasons or "").strip()[:4000], source=source, at=at)
+    name = member_name(intro_m)
+    transaction.on_commit(lambda: (_mail(network, intro, name, a, b, link),
+                                   _mail(network, intro, name, b, a, link)))
+    return intro
+
+
+@transaction.atomic
+def answer_follow_up(introduction: Introduction, person: Person, *, met: bool,
+                     valuable: bool | None, source: str = "web") -> IntroductionAnswer:
+    """Store ``person``'s answers; a valuable meeting records a confirmed exchange.
+
+    Only the two people introduced answer, each once. ``valuable`` is ignored (None) when
+    they did not meet. The exchange goes from the other person to ``person`` (who, as the
+    receiving side, confirms it by answering): a ``give`` row in the activity log.
+    """
+    if person.pk not in (introduction.person_a_id, introduction.person_b_id):
+        raise PermissionDenied
+    if IntroductionAnswer.objects.filter(introduction=introduction, person=person).exists():
+        raise ValidationError(_("You have already answered."))
+    valuable = bool(valuable) if met and valuable is not None else None
+    if met and valuable is None:
+        raise ValidationError(_("Tell us whether the meeting was valuable."))
+    other_id = (introduction.person_b_id if introduction.person_a_id == person.pk
+                else introduction.person_a_id)
+    exchange = None
+    if met and valuable:
+        other = Person.objects.get(pk=other_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            description = _("A valuable meeting after an introduction")
+        exchange = ns.record_exchange(introduction.network, giver=other, receiver=person,
+                                      description=description)
+        exchange = ns.confirm_exchange(exchange, source=source)
+    answer = IntroductionAnswer.objects.create(introduction=introduction, person=person,
+                                               met=met, valuable=valuable, exchange=exchange,
+                                               answered_at=timezone.now())
+    answers = list(IntroductionAnswer.objects.filter(introduction=introduction))
+    introduction.met = any(x.met for x in answers)
+    introduction.valuable = (True if any(x.valuable for x in answers)
+                             else False if all(x.valuable is False or not x.met for x in answers)
+                             else None)
+    introduction.save(update_fields=["met", "valuable"])
+    return answer
