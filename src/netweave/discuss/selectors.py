@@ -1,0 +1,295 @@
+"""Reads of the discussions for pages, the API and the digest.
+
+Every name shown comes from :func:`netweave.networks.selectors.author_names` or
+:func:`~netweave.networks.selectors.member_name`: the pseudonym where a member uses one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from netweave.networks.models import (
+    Discussion,
+    Event,
+    Membership,
+    Network,
+    Person,
+    Post,
+    Reaction,
+)
+from netweave.networks.selectors import author_names, member_name
+
+from .models import DEFAULT_FREQUENCY, DigestPreference, Follow, Frequency, Mention, Visit
+from .text import render_markdown
+
+
+def mention_names(network: Network) -> dict[str, int]:
+    """Shown name -> person id of the active members of ``network`` (pseudonyms where used)."""
+    memberships = Membership.objects.filter(network=network, left_at__isnull=True) \
+        .select_related("person")
+    return {member_name(m): m.person_id for m in memberships}
+
+
+def opening_post(discussion: Discussion) -> Post:
+    return discussion.posts.filter(parent__isnull=True).order_by("created_at", "pk").first()
+
+
+def discussion_in(network: Network, pk: int) -> Discussion | None:
+    return Discussion.objects.filter(network=network, pk=pk).select_related("network").first()
+
+
+def post_in(network: Network, pk: int) -> Post | None:
+    return Post.objects.filter(discussion__network=network, pk=pk) \
+        .select_related("discussion").first()
+
+
+def is_following(discussion: Discussion, person: Person | None) -> bool:
+    return person is not None and Follow.objects.filter(
+        discussion=discussion, person=person).exists()
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    id: int
+    title: str
+    author: str
+    is_question: bool
+    answered: bool
+    replies: int
+    created_at: datetime
+    last_at: datetime
+    following: bool
+    url: str
+
+
+def topic_rows(network: Network, viewer: Person | None, *, limit: int = 200) -> list[TopicRow]:
+    """The topics of ``network``, the most recently active first."""
+    discussions = list(
+        Discussion.objects.filter(network=network).select_related("author")
+        .annotate(post_count=Count("posts"), last_at=Max("posts__created_at"))
+        .order_by("-last_at", "-pk")[:limit])
+    names = author_names(network, [d.author for d in discussions])
+    followed = set()
+    if viewer is not None:
+        followed = set(Follow.objects.filter(person=viewer, discussion__in=discussions)
+                       .values_list("discussion_id", flat=True))
+    return [TopicRow(id=d.pk, title=d.title, author=names[d.author_id],
+                     is_question=d.is_question, answered=d.accepted_answer_id is not None,
+                     replies=max(d.post_count - 1, 0), created_at=d.created_at,
+                     last_at=d.last_at or d.created_at, following=d.pk in followed,
+                     url=reverse("discuss-topic", args=[network.slug, d.pk]))
+            for d in discussions]
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    emoji: str
+    count: int
+    mine: bool
+
+
+@dataclass
+class PostNode:
+    id: int
+    author: str
+    author_id: int
+    body_html: str
+    body: str
+    created_at: datetime
+    parent_id: int | None
+    accepted: bool
+    reactions: list[ReactionCount]
+    children: list[PostNode] = field(default_factory=list)
+
+
+@dataclass
+class TopicPage:
+    discussion: Discussion
+    author: str
+    opening: PostNode
+    replies: int
+    following: bool
+    nodes: list[PostNode]
+
+
+def _reactions(posts: list[Post], viewer: Person | None) -> dict[int, list[ReactionCount]]:
+    counts: dict[int, dict[str, list]] = defaultdict(dict)
+    for r in Reaction.objects.filter(post__in=posts).order_by("created_at", "pk"):
+        entry = counts[r.post_id].setdefault(r.emoji, [0, False])
+        entry[0] += 1
+        entry[1] = entry[1] or (viewer is not None and r.person_id == viewer.pk)
+    return {pid: [ReactionCount(e, n, mine) for e, (n, mine) in by.items()]
+            for pid, by in counts.items()}
+
+
+def topic_page(discussion: Discussion, viewer: Person | None) -> TopicPage:
+    """A topic with its posts as a tree (replies under what they reply to), oldest first."""
+    network = discussion.network
+    posts = list(discussion.posts.select_related("author").order_by("created_at", "pk"))
+    mentioned: dict[int, list[Person]] = defaultdict(list)
+    for m in Mention.objects.filter(post__in=posts).select_related("person"):
+        mentioned[m.post_id].append(m.person)
+    people = {p.author_id: p.author for p in posts}
+    for persons in mentioned.values():
+        people.update((p.pk, p) for p in persons)
+    people[discussion.author_id] = discussion.author
+    names = author_names(network, list(people.values()))
+    reactions = _reactions(posts, viewer)
+    nodes = {p.pk: PostNode(
+        id=p.pk, author=names[p.author_id], author_id=p.author_id,
+        body_html=render_markdown(p.body, [names[x.pk] for x in mentioned[p.pk]]),
+        body=p.body, created_at=p.created_at, parent_id=p.parent_id,
+        accepted=p.pk == discussion.accepted_answer_id, reactions=reactions.get(p.pk, []))
+        for p in posts}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.parent_id) if node.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return TopicPage(discussion=discussion, author=names[discussion.author_id],
+                     opening=roots[0], replies=len(posts) - 1,
+                     following=is_following(discussion, viewer), nodes=list(nodes.values()))
+
+
+# --- warmth: the facilitator's page between meetings (METRICS.md 2) -----------------------
+
+@dataclass(frozen=True)
+class BetweenMeetings:
+    at: datetime
+    days_since_last_online: float | None
+    last_meeting_at: datetime | None
+    last_meeting_events: list[str]
+    gap_weeks: int
+    gap_weeks_covered: int
+    gap_coverage: float | None
+    last_meeting_attendees: int
+    quiet: list[str]
+
+
+def between_meetings(network: Network, at: datetime | None = None) -> BetweenMeetings:
+    """METRICS.md 2 as of ``at`` (now), computed by
+    :func:`netweave.core.measure.warmth.between_meetings` over the network's activity log;
+    the quiet people are named as the network shows them (pseudonyms where used)."""
+    from netweave.core.measure.data import NetworkData
+    from netweave.core.measure.warmth import between_meetings as figures
+    from netweave.networks.activity_log import network_log
+
+    at = at or timezone.now()
+    out = figures(NetworkData(log=network_log(network.pk, end=at)), at)
+    meeting = out["last_meeting"]
+    event_titles: list[str] = []
+    meeting_at = None
+    if meeting is not None:
+        meeting_at = datetime.fromisoformat(meeting["at"])
+        event_titles = list(Event.objects.filter(network=network, pk__in=meeting["events"])
+                            .order_by("starts_at", "pk").values_list("title", flat=True))
+    quiet = list(Person.objects.filter(pk__in=out["quiet_since_last_meeting"]))
+    names = author_names(network, quiet)
+    return BetweenMeetings(
+        at=at, days_since_last_online=out["days_since_last_online_contribution"],
+        last_meeting_at=meeting_at, last_meeting_events=event_titles,
+        gap_weeks=int(out["gap_weeks_so_far"]), gap_weeks_covered=int(out["gap_weeks_covered"]),
+        gap_coverage=out["gap_coverage_so_far"],
+        last_meeting_attendees=int(out["last_meeting_attendees"]),
+        quiet=sorted(names[p.pk] for p in quiet))
+
+
+# --- the digest ----------------------------------------------------------------------------
+
+def frequency_of(person: Person) -> str:
+    pref = DigestPreference.objects.filter(person=person).first()
+    return pref.frequency if pref else DEFAULT_FREQUENCY
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    title: str
+    who: str
+    at: datetime
+    path: str
+
+
+@dataclass
+class DigestSection:
+    network: Network
+    since: datetime
+    topics: list[DigestItem] = field(default_factory=list)
+    replies: list[DigestItem] = field(default_factory=list)
+    mentions: list[DigestItem] = field(default_factory=list)
+    events: list[DigestItem] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.topics) + len(self.replies) + len(self.mentions) + len(self.events)
+
+
+@dataclass
+class Digest:
+    start: datetime
+    end: datetime
+    sections: list[DigestSection]
+
+    @property
+    def count(self) -> int:
+        return sum(s.count for s in self.sections)
+
+
+#: How far ahead the digest looks for events, beyond the end of its period.
+EVENT_HORIZON = {Frequency.DAILY: timedelta(days=2), Frequency.WEEKLY: timedelta(days=8)}
+
+
+def _topic_path(network: Network, discussion_id: int, post_id: int | None = None) -> str:
+    path = reverse("discuss-topic", args=[network.slug, discussion_id])
+    return f"{path}#post-{post_id}" if post_id else path
+
+
+def digest_for(person: Person, start: datetime, end: datetime,
+               horizon: timedelta = EVENT_HORIZON[Frequency.WEEKLY]) -> Digest:
+    """What happened in ``[start, end)`` in ``person``'s networks that they have not seen:
+    per network only what came after their last visit there. New topics, replies in topics
+    they follow and mentions of them (their own posts left out), and events starting within
+    ``horizon`` after ``end``."""
+    memberships = Membership.objects.filter(person=person, left_at__isnull=True) \
+        .select_related("network").order_by("network__name")
+    visits = dict(Visit.objects.filter(person=person).values_list("network_id", "last_seen_at"))
+    sections = []
+    for m in memberships:
+        network = m.network
+        since = max(start, visits.get(network.pk, start))
+        section = DigestSection(network=network, since=since)
+        window = Q(created_at__gte=since, created_at__lt=end)
+        topics = list(Discussion.objects.filter(window, network=network)
+                      .exclude(author=person).select_related("author").order_by("created_at"))
+        followed = Follow.objects.filter(person=person).values("discussion_id")
+        replies = list(Post.objects.filter(window, discussion__network=network,
+                                           discussion_id__in=followed, parent__isnull=False)
+                       .exclude(author=person).select_related("author", "discussion")
+                       .order_by("created_at"))
+        mentions = list(Mention.objects.filter(
+            person=person, post__discussion__network=network, post__created_at__gte=since,
+            post__created_at__lt=end).select_related("post__author", "post__discussion")
+            .order_by("post__created_at"))
+        names = author_names(network, [*(t.author for t in topics), *(r.author for r in replies),
+                                       *(x.post.author for x in mentions)])
+        section.topics = [DigestItem(t.title, names[t.author_id], t.created_at,
+                                     _topic_path(network, t.pk)) for t in topics]
+        section.replies = [DigestItem(r.discussion.title, names[r.author_id], r.created_at,
+                                      _topic_path(network, r.discussion_id, r.pk))
+                           for r in replies]
+        section.mentions = [DigestItem(x.post.discussion.title, names[x.post.author_id],
+                                       x.post.created_at,
+                                       _topic_path(network, x.post.discussion_id, x.post_id))
+                            for x in mentions]
+        section.events = [DigestItem(e.title, "", e.starts_at,
+                                     reverse("network-detail", args=[network.slug]))
+                          for e in Event.objects.filter(network=network, starts_at__gte=end,
+                                                        starts_at__lt=end + horizon)
+                          .order_by("starts_at")]
+        if section.count:
+            sections.append(section)
+    return Digest(start=start, end=end, sections=sections)

@@ -1,0 +1,181 @@
+"""Pages of the discussions and of warmth between meetings. Thin: writes in
+:mod:`.services`, reads in :mod:`.selectors`, who may do what in
+:mod:`netweave.networks.permissions`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from netweave.networks.permissions import Access, Capability, network_for
+from netweave.networks.selectors import person_of
+
+from . import selectors, services
+from .forms import DigestForm, ReplyForm, TopicForm
+from .models import Frequency
+
+#: How far back the digest preview on the settings page looks.
+PREVIEW_DAYS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _topic(access: Access, pk: int):
+    discussion = selectors.discussion_in(access.network, pk)
+    if discussion is None:
+        raise Http404
+    return discussion
+
+
+def topic_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's topics, the most recently active first."""
+    access = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    services.seen(access.person if access.membership else None, access.network)
+    return render(request, "discuss/topic_list.html", {
+        "network": access.network, "access": access,
+        "can_post": access.can(Capability.TAKE_PART),
+        "topics": selectors.topic_rows(access.network, access.person)})
+
+
+@require_http_methods(["GET", "POST"])
+def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open a topic or ask a question."""
+    access = network_for(request.user, slug, Capability.TAKE_PART)
+    form = TopicForm(request.POST or None, network_slug=access.network.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discussion = services.start_topic(
+                access.network, access.person, title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"], is_question=form.cleaned_data["is_question"])
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            return redirect("discuss-topic", access.network.slug, discussion.pk)
+    return render(request, "discuss/topic_new.html", {"network": access.network, "form": form})
+
+
+def topic_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A topic with its replies as a tree, reactions and the accepted answer."""
+    access = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    discussion = _topic(access, pk)
+    services.seen(access.person if access.membership else None, access.network)
+    page = selectors.topic_page(discussion, access.person)
+    can_accept = discussion.is_question and (
+        access.is_facilitator or (access.person is not None
+                                  and access.person.pk == discussion.author_id))
+    return render(request, "discuss/topic_detail.html", {
+        "network": access.network, "page": page, "discussion": discussion,
+        "can_post": access.can(Capability.TAKE_PART), "can_accept": can_accept,
+        "reactions": services.REACTIONS, "form": ReplyForm()})
+
+
+@require_POST
+def topic_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = network_for(request.user, slug, Capability.TAKE_PART)
+    discussion = _topic(access, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your reply was empty or too long; nothing was posted."))
+        return redirect("discuss-topic", slug, pk)
+    parent = None
+    if form.cleaned_data["parent"]:
+        parent = selectors.post_in(access.network, form.cleaned_data["parent"])
+        if parent is None:
+            raise Http404
+    try:
+        post = services.reply(discussion, access.person, form.cleaned_data["body"],
+                              parent=parent)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("discuss-topic", slug, pk)
+    return redirect(f"{discussion_url(slug, pk)}#post-{post.pk}")
+
+
+def discussion_url(slug: str, pk: int) -> str:
+    return reverse("discuss-topic", args=[slug, pk])
+
+
+@require_POST
+def post_react(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResponse:
+    access = network_for(request.user, slug, Capability.TAKE_PART)
+    target = selectors.post_in(access.network, post)
+    if target is None or target.discussion_id != pk:
+        raise Http404
+    try:
+        services.react(target, access.person, request.POST.get("emoji", ""))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(f"{discussion_url(slug, pk)}#post-{target.pk}")
+
+
+@require_POST
+def post_accept(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResponse:
+    access = network_for(request.user, slug, Capability.TAKE_PART)
+    discussion = _topic(access, pk)
+    target = selectors.post_in(access.network, post)
+    if target is None:
+        raise Http404
+    try:
+        services.accept_answer(discussion, target, by=access.person,
+                               facilitator=access.is_facilitator)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The answer is marked as accepted."))
+    return redirect(f"{discussion_url(slug, pk)}#post-{target.pk}")
+
+
+@require_POST
+def topic_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access = network_for(request.user, slug, Capability.TAKE_PART)
+    discussion = _topic(access, pk)
+    if request.POST.get("follow") == "0":
+        services.unfollow(discussion, access.person)
+        messages.success(request, _("You no longer follow this topic."))
+    else:
+        services.follow(discussion, access.person)
+        messages.success(request, _("You follow this topic: replies come in your digest."))
+    return redirect("discuss-topic", slug, pk)
+
+
+def between_meetings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The facilitator's view of the time since the last meeting (METRICS.md 2)."""
+    access = network_for(request.user, slug, Capability.FACILITATE)
+    figures = selectors.between_meetings(access.network)
+    coverage = None if figures.gap_coverage is None else round(figures.gap_coverage * 100)
+    return render(request, "discuss/between_meetings.html", {
+        "network": access.network, "figures": figures, "coverage_percent": coverage,
+        "days": None if figures.days_since_last_online is None
+        else int(figures.days_since_last_online)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_settings(request: HttpRequest) -> HttpResponse:
+    """Choose the digest e-mail (daily, weekly, off) and see what it would hold now."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    frequency = selectors.frequency_of(person)
+    form = DigestForm(request.POST or None, initial={"frequency": frequency})
+    if request.method == "POST" and form.is_valid():
+        services.set_digest(person, form.cleaned_data["frequency"])
+        messages.success(request, _("Your digest choice is saved."))
+        return redirect("discuss-digest")
+    shown = Frequency.DAILY if frequency == Frequency.DAILY else Frequency.WEEKLY
+    now = timezone.now()
+    digest = selectors.digest_for(person, now - PREVIEW_DAYS[shown], now,
+                                  selectors.EVENT_HORIZON[shown])
+    return render(request, "discuss/digest_settings.html", {
+        "form": form, "digest": digest, "frequency": frequency})
