@@ -230,6 +230,31 @@ class EventMode(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+class EventSeries(models.Model):
+    """A recurring event: an RFC 5545 rule expanded in the series' own time zone.
+
+    Each occurrence is a real :class:`Event` row (so RSVPs and attendance attach to one
+    concrete meeting); ``first_start`` and ``timezone`` anchor the rule in local time, so a
+    meeting at 19:30 stays at 19:30 across daylight-saving changes.
+    """
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="event_series", verbose_name=_("network")
+    )
+    rrule = models.CharField(_("recurrence rule"), max_length=300)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    first_start = models.DateTimeField(_("first start"))
+    duration = models.DurationField(_("duration"))
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+
+    def __str__(self) -> str:
+        return self.rrule
+
+
 class Event(models.Model):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="events", verbose_name=_("network")
@@ -249,6 +274,22 @@ class Event(models.Model):
         Person, blank=True, related_name="hosted_events", verbose_name=_("hosts")
     )
     created_at = models.DateTimeField(_("created"), default=now)
+    #: The series this event is one occurrence of; empty for a one-off event.
+    series = models.ForeignKey(
+        EventSeries,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+        verbose_name=_("series"),
+    )
+    #: The start the series' rule gave this occurrence (iCalendar RECURRENCE-ID).
+    recurrence_id = models.DateTimeField(_("original start"), null=True, blank=True)
+    #: Edited as one occurrence: later edits of the whole series leave it alone.
+    detached = models.BooleanField(_("edited on its own"), default=False)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    #: The code people type (or scan as a QR code) to check themselves in.
+    checkin_code = models.CharField(_("check-in code"), max_length=12, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -283,6 +324,10 @@ class Registration(models.Model):
     status = models.CharField(_("answer"), max_length=10, choices=RsvpStatus.choices)
     created_at = models.DateTimeField(_("created"), default=now)
     updated_at = models.DateTimeField(_("updated"), default=now)
+    #: Set while a "going" answer waits for a place; the earliest waits first.
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    #: A personal code shown at the door (typed in or scanned) to check this person in.
+    ticket = models.CharField(_("ticket code"), max_length=16, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -293,6 +338,10 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.event}: {self.status}"
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.waitlisted_at is not None
 
 
 class AttendanceMode(models.TextChoices):

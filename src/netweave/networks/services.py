@@ -8,7 +8,9 @@ importers call these functions; they never write activity rows themselves.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -34,12 +36,14 @@ from .models import (
     Need,
     Network,
     Offer,
+    Organisation,
     Person,
     Post,
     Reaction,
     Registration,
     Role,
     RsvpStatus,
+    Sector,
     Status,
     ValueCycle,
     ValueStory,
@@ -131,10 +135,20 @@ def leave_network(membership: Membership, *, at: datetime | None = None,
 
 # --- events, RSVPs and attendance ----------------------------------------------------------
 
+#: Letters of check-in codes and tickets: no 0/O or 1/I/L to misread at the door.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_code(length: int = 6) -> str:
+    """A random code of ``length`` unambiguous letters and digits."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
+
+
 @transaction.atomic
 def create_event(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
                  hosts: Iterable[Person] = (), source: str = "web", **fields) -> Event:
     """Create an event; each host gets a ``host`` row at the event's start."""
+    fields.setdefault("checkin_code", new_code())
     event = Event(network=network, title=title, starts_at=starts_at, ends_at=ends_at, **fields)
     event.full_clean()
     event.save()
@@ -145,28 +159,158 @@ def create_event(network: Network, *, title: str, starts_at: datetime, ends_at: 
     return event
 
 
+def _void_host_rows(event: Event, person_ids: Iterable[int], at: datetime,
+                    source: str) -> list[Activity]:
+    voids = []
+    for pid in person_ids:
+        previous = _latest_row(act.HOST, "event", event.pk, pid)
+        if previous is None or previous.kind == act.VOID:
+            continue
+        void = rows.host(event, pid, source=source)
+        void.kind, void.corrects, void.at, void.weight = act.VOID, previous, at, 0.0
+        voids.append(void)
+    return voids
+
+
 @transaction.atomic
-def rsvp(event: Event, person: Person, status: str, *, at: datetime | None = None,
-         source: str = "web") -> Registration:
-    """Record or change an RSVP. A changed answer is a new row correcting the earlier one."""
+def update_event(event: Event, *, hosts: Iterable[Person] | None = None,
+                 at: datetime | None = None, source: str = "web", **fields) -> Event:
+    """Change an event's fields (and hosts). A moved start re-dates the ``host`` rows (new
+    rows correcting the old ones); a removed host's row is voided; more places move people
+    up from the waiting list."""
+    at = _now(at)
+    moved = "starts_at" in fields and fields["starts_at"] != event.starts_at
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    old_hosts = set(event.hosts.values_list("pk", flat=True))
+    new_hosts = old_hosts if hosts is None else {h.pk for h in hosts}
+    new_rows = _void_host_rows(event, old_hosts - new_hosts, at, source)
+    if hosts is not None:
+        event.hosts.set(list(new_hosts))
+    for pid in sorted(new_hosts):
+        previous = _latest_row(act.HOST, "event", event.pk, pid)
+        if previous is not None and previous.kind != act.VOID and not moved:
+            continue
+        row = rows.host(event, pid, source=source)
+        if previous is not None and previous.kind != act.VOID:
+            row.corrects = previous
+        new_rows.append(row)
+    _record(*new_rows)
+    fill_places(event, at=at)
+    return event
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, at: datetime | None = None, source: str = "web") -> Event:
+    """Cancel an event (or one occurrence of a series): its hosting did not happen, so the
+    ``host`` rows are voided. RSVPs stay, for the record."""
+    if event.cancelled:
+        return event
+    event.cancelled = True
+    event.save(update_fields=["cancelled"])
+    _record(*_void_host_rows(event, event.hosts.values_list("pk", flat=True), _now(at), source))
+    return event
+
+
+def places_taken(event: Event) -> int:
+    """People holding a place: "going" and not on the waiting list."""
+    return Registration.objects.filter(event=event, status=RsvpStatus.GOING,
+                                       waitlisted_at__isnull=True).count()
+
+
+@transaction.atomic
+def fill_places(event: Event, *, at: datetime | None = None) -> list[Registration]:
+    """Give free places to the waiting list, first come first served; returns who moved up."""
+    waiting = Registration.objects.select_for_update().filter(
+        event=event, status=RsvpStatus.GOING, waitlisted_at__isnull=False
+    ).order_by("waitlisted_at", "pk")
+    if event.capacity is None:
+        free = len(waiting)
+    else:
+        free = max(event.capacity - places_taken(event), 0)
+    promoted = list(waiting[:free]) if free else []
+    for registration in promoted:
+        registration.waitlisted_at, registration.updated_at = None, _now(at)
+        registration.save(update_fields=["waitlisted_at", "updated_at"])
+    return promoted
+
+
+@dataclass
+class RsvpResult:
+    """What an RSVP changed: the answer, and who moved up from the waiting list."""
+
+    registration: Registration
+    promoted: list[Registration] = field(default_factory=list)
+
+
+@transaction.atomic
+def answer_rsvp(event: Event, person: Person, status: str, *, at: datetime | None = None,
+                source: str = "web") -> RsvpResult:
+    """Record or change an RSVP, keeping the capacity.
+
+    "Going" on a full event puts the person on the waiting list; a place given up goes to
+    the first person waiting (see :func:`fill_places`). A changed answer is a new ``rsvp``
+    row correcting the earlier one.
+    """
     status = RsvpStatus(status)
     at = _now(at)
+    Event.objects.select_for_update().filter(pk=event.pk).first()  # one answer at a time
     registration = Registration.objects.select_for_update().filter(
         event=event, person=person).first()
+    full = event.capacity is not None and places_taken(event) >= event.capacity
     if registration is None:
         registration = Registration.objects.create(
-            event=event, person=person, status=status, created_at=at, updated_at=at)
+            event=event, person=person, status=status, created_at=at, updated_at=at,
+            ticket=new_code(8),
+            waitlisted_at=at if status == RsvpStatus.GOING and full else None)
         _record(rows.rsvp(registration, event, source=source))
-        return registration
+        return RsvpResult(registration)
     if registration.status == status:
-        return registration
+        return RsvpResult(registration)
     previous = _latest_row(act.RSVP, "event", event.pk, person.pk)
+    held_place = registration.status == RsvpStatus.GOING and not registration.is_waitlisted
     registration.status, registration.updated_at = status, at
-    registration.save(update_fields=["status", "updated_at"])
+    registration.waitlisted_at = at if status == RsvpStatus.GOING and full else None
+    if not registration.ticket:
+        registration.ticket = new_code(8)
+    registration.save(update_fields=["status", "updated_at", "waitlisted_at", "ticket"])
     row = rows.rsvp(registration, event, source=source)
     row.corrects = previous
     _record(row)
-    return registration
+    promoted = fill_places(event, at=at) if held_place else []
+    return RsvpResult(registration, promoted)
+
+
+def rsvp(event: Event, person: Person, status: str, *, at: datetime | None = None,
+         source: str = "web") -> Registration:
+    """Record or change an RSVP (see :func:`answer_rsvp`, which also says who moved up)."""
+    return answer_rsvp(event, person, status, at=at, source=source).registration
+
+
+@transaction.atomic
+def add_guest(*, name: str, email: str = "", organisation: str = "") -> Person:
+    """A person without an account (a guest or a walk-in). The same e-mail address without
+    an account is the same guest; an unknown organisation is added with sector "other"."""
+    name, email, organisation = name.strip(), email.strip().lower(), organisation.strip()
+    if not name:
+        raise ValidationError(_("Give a name."))
+    org = None
+    if organisation:
+        org = (Organisation.objects.filter(name__iexact=organisation).first()
+               or Organisation.objects.create(name=organisation, sector=Sector.OTHER))
+    guest = None
+    if email:
+        guest = Person.objects.filter(user__isnull=True, email__iexact=email).first()
+    if guest is None:
+        guest = Person(name=name, email=email, organisation=org)
+        guest.full_clean()
+        guest.save()
+    elif org is not None and guest.organisation_id is None:
+        guest.organisation = org
+        guest.save(update_fields=["organisation"])
+    return guest
 
 
 @transaction.atomic

@@ -1,0 +1,138 @@
+"""Forms of the meeting pages. Times are typed as local wall-clock times in the event's
+time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from netweave.networks.models import EventMode, Membership, Network, Person, RsvpStatus
+from netweave.networks.selectors import member_name
+
+from . import recurrence
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+REPEAT_CHOICES = [
+    ("", _("Does not repeat")),
+    ("weekly", _("Every week")),
+    ("fortnightly", _("Every two weeks")),
+    ("monthly_first", _("Monthly, on the first of its weekday (e.g. first Thursday)")),
+    ("monthly_last", _("Monthly, on the last of its weekday")),
+    ("custom", _("Custom rule (RFC 5545 RRULE)")),
+]
+
+
+def _local(value: str, tz: str, label: str) -> datetime:
+    try:
+        naive = datetime.strptime(value.strip(), LOCAL_FORMAT)
+    except ValueError as exc:
+        raise forms.ValidationError(
+            _("%(label)s: expected a date and time like 2026-03-05T19:30.") % {"label": label}
+        ) from exc
+    return naive.replace(tzinfo=recurrence.zone(tz))
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    mode = forms.ChoiceField(label=_("Kind of meeting"), choices=EventMode.choices)
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    starts = forms.CharField(label=_("Starts"),
+                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends = forms.CharField(label=_("Ends"),
+                           widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    timezone = forms.CharField(label=_("Time zone"), max_length=64)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False,
+                                  help_text=_("Empty: no limit."))
+    hosts = forms.MultipleChoiceField(label=_("Hosts"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    repeat = forms.ChoiceField(label=_("Repeats"), choices=REPEAT_CHOICES, required=False)
+    rrule = forms.CharField(label=_("Custom rule"), max_length=300, required=False,
+                            help_text=_("For example FREQ=MONTHLY;BYDAY=1TH"))
+
+    def __init__(self, *args, network: Network, series: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+        members = (Membership.objects.filter(network=network, left_at__isnull=True)
+                   .select_related("person"))
+        self.fields["hosts"].choices = sorted(
+            ((str(m.person_id), member_name(m)) for m in members), key=lambda c: c[1].casefold())
+        self.fields["timezone"].initial = network.timezone
+        if not series:
+            del self.fields["repeat"]
+            del self.fields["rrule"]
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data["timezone"].strip()
+        try:
+            recurrence.zone(name)
+        except recurrence.RuleError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return name
+
+    def clean(self) -> dict:
+        data = super().clean()
+        tz = data.get("timezone")
+        if tz and data.get("starts") and data.get("ends"):
+            data["starts_at"] = _local(data["starts"], tz, str(_("Starts")))
+            data["ends_at"] = _local(data["ends"], tz, str(_("Ends")))
+            if data["ends_at"] < data["starts_at"]:
+                self.add_error("ends", _("The end must not be before the start."))
+        mode = data.get("mode")
+        if mode in (EventMode.OFFLINE, EventMode.HYBRID) and not data.get("location"):
+            self.add_error("location", _("Give a location for a meeting in person."))
+        if mode in (EventMode.ONLINE, EventMode.HYBRID) and not data.get("online_url"):
+            self.add_error("online_url", _("Give the link for joining online."))
+        repeat = data.get("repeat")
+        if repeat and "starts_at" in data:
+            try:
+                if repeat == "custom":
+                    if not data.get("rrule"):
+                        raise recurrence.RuleError(str(_("Give the rule.")))
+                    rule = recurrence.normalise(data["rrule"])
+                else:
+                    rule = recurrence.preset_rule(repeat, data["starts_at"])
+                recurrence.expand(rule, data["starts_at"], tz, limit=1)
+                data["rule"] = rule
+            except recurrence.RuleError as exc:
+                self.add_error("rrule" if repeat == "custom" else "repeat", str(exc))
+        return data
+
+    def host_people(self) -> list[Person]:
+        return list(Person.objects.filter(pk__in=self.cleaned_data.get("hosts") or []))
+
+    def event_fields(self) -> dict:
+        d = self.cleaned_data
+        return {"title": d["title"], "description": d["description"], "mode": d["mode"],
+                "location": d["location"], "online_url": d["online_url"],
+                "capacity": d["capacity"]}
+
+
+class RsvpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Your answer"), choices=RsvpStatus.choices)
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=20)
+
+
+class SelfCheckInForm(forms.Form):
+    code = forms.CharField(label=_("Check-in code"), max_length=20)
+    email = forms.EmailField(label=_("E-mail you registered with"), required=False)

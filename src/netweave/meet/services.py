@@ -1,0 +1,331 @@
+"""Meet's write actions: recurring series, RSVPs with the waiting list, guests, check-in,
+invitations and reminders.
+
+The domain changes themselves (and their activity rows, METRICS.md section 0) happen in
+:mod:`netweave.networks.services`; this module adds series, codes and e-mail around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netweave.networks import services as net
+from netweave.networks.models import (
+    Attendance,
+    CheckInMethod,
+    Event,
+    EventSeries,
+    IdentityMode,
+    Membership,
+    Network,
+    Person,
+    Registration,
+    RsvpStatus,
+    Visibility,
+)
+from netweave.networks.selectors import member_name
+
+from . import ical, recurrence
+from .models import CalendarToken, Notice, NoticeKind
+
+#: Fields of an event that an edit of the whole series carries to every occurrence.
+SERIES_FIELDS = ("title", "description", "mode", "location", "online_url", "capacity")
+
+
+def _clean_error(exc: recurrence.RuleError) -> ValidationError:
+    return ValidationError(str(exc))
+
+
+# --- events and series ---------------------------------------------------------------------
+
+@transaction.atomic
+def create_series(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
+                  rule: str, timezone_name: str = "", hosts: Iterable[Person] = (),
+                  source: str = "web", **fields) -> EventSeries:
+    """A recurring event: one :class:`Event` row per occurrence within the horizon
+    (:data:`recurrence.HORIZON`, at most :data:`recurrence.MAX_OCCURRENCES`), expanded in
+    the event's local time zone."""
+    tz = timezone_name or network.timezone
+    if ends_at < starts_at:
+        raise ValidationError(_("The end must not be before the start."))
+    try:
+        starts = recurrence.expand(rule, starts_at, tz)
+    except recurrence.RuleError as exc:
+        raise _clean_error(exc) from exc
+    if not starts:
+        raise ValidationError(_("This rule gives no dates."))
+    series = EventSeries.objects.create(
+        network=network, rrule=recurrence.normalise(rule), timezone=tz,
+        first_start=starts[0], duration=ends_at - starts_at)
+    hosts = list(hosts)
+    for start in starts:
+        _make_occurrence(series, start, title=title, hosts=hosts, source=source, **fields)
+    return series
+
+
+def _make_occurrence(series: EventSeries, start: datetime, *, hosts: list[Person],
+                     source: str, **fields) -> Event:
+    return net.create_event(
+        series.network, starts_at=recurrence.to_utc(start),
+        ends_at=recurrence.to_utc(start + series.duration), hosts=hosts, source=source,
+        series=series, recurrence_id=recurrence.to_utc(start), timezone=series.timezone,
+        **fields)
+
+
+@transaction.atomic
+def extend_series(series: EventSeries, *, now: datetime | None = None,
+                  source: str = "web") -> list[Event]:
+    """Make the occurrences that came within the horizon since the series was made; they
+    copy the latest occurrence (fields and hosts). Returns the new events."""
+    latest = series.occurrences.order_by("-recurrence_id").first()
+    if latest is None:
+        return []
+    moment = now or timezone.now()
+    starts = recurrence.expand(series.rrule, series.first_start, series.timezone,
+                               after=latest.recurrence_id + timedelta(seconds=1),
+                               until=moment + recurrence.HORIZON)
+    fields = {name: getattr(latest, name) for name in SERIES_FIELDS}
+    hosts = list(latest.hosts.all())
+    return [_make_occurrence(series, s, hosts=hosts, source=source, **fields) for s in starts]
+
+
+@transaction.atomic
+def edit_series(event: Event, *, start_time: datetime | None = None,
+                duration: timedelta | None = None, hosts: Iterable[Person] | None = None,
+                source: str = "web", **fields) -> list[Event]:
+    """Change ``event`` and every later occurrence of its series not edited on its own.
+
+    ``start_time`` (a local wall-clock time) and ``duration`` move each occurrence on its own
+    date, so a new time holds on both sides of a daylight-saving change. Returns the events
+    changed.
+    """
+    if event.series is None:
+        raise ValidationError(_("This event is not part of a series."))
+    series = event.series
+    tz = recurrence.zone(series.timezone)
+    if duration is not None:
+        series.duration = duration
+    changed = []
+    targets = series.occurrences.filter(recurrence_id__gte=event.recurrence_id,
+                                        detached=False, cancelled=False)
+    hosts = list(hosts) if hosts is not None else None
+    for occurrence in targets.order_by("recurrence_id"):
+        values = dict(fields)
+        local = occurrence.recurrence_id.astimezone(tz)
+        if start_time is not None:
+            local = local.replace(hour=start_time.hour, minute=start_time.minute,
+                                  second=0, microsecond=0)
+        if start_time is not None or duration is not None:
+            values["starts_at"] = recurrence.to_utc(local)
+            values["ends_at"] = recurrence.to_utc(local + series.duration)
+        net.update_event(occurrence, hosts=hosts, source=source, **values)
+        changed.append(occurrence)
+    if event.recurrence_id == series.first_start and start_time is not None:
+        series.first_start = recurrence.to_utc(
+            series.first_start.astimezone(tz).replace(hour=start_time.hour,
+                                                      minute=start_time.minute))
+    series.save()
+    return changed
+
+
+@transaction.atomic
+def edit_occurrence(event: Event, *, hosts: Iterable[Person] | None = None,
+                    source: str = "web", **fields) -> Event:
+    """Change this one event; in a series it is then left alone by edits of the series."""
+    if event.series_id is not None:
+        fields["detached"] = True
+    return net.update_event(event, hosts=hosts, source=source, **fields)
+
+
+# --- RSVPs, guests and the waiting list ----------------------------------------------------
+
+def guests_allowed(event: Event) -> bool:
+    """Guests without an account may register for events of public networks that do not
+    require pseudonyms (a guest's registration carries a real name)."""
+    network = event.network
+    return (network.visibility == Visibility.PUBLIC
+            and network.identity_mode != IdentityMode.PSEUDONYMOUS_ONLY
+            and not event.cancelled)
+
+
+def _check_open(event: Event) -> None:
+    if event.cancelled:
+        raise ValidationError(_("This event has been cancelled."))
+    if event.ends_at < timezone.now():
+        raise ValidationError(_("This event is over."))
+
+
+@transaction.atomic
+def rsvp(event: Event, person: Person, status: str, *, source: str = "web") -> Registration:
+    """Answer for ``person``; whoever moves up from the waiting list is told by e-mail."""
+    _check_open(event)
+    result = net.answer_rsvp(event, person, status, source=source)
+    for registration in result.promoted:
+        transaction.on_commit(lambda r=registration: notify_moved_up(r))
+    return result.registration
+
+
+@transaction.atomic
+def register_guest(event: Event, *, name: str, email: str, organisation: str = "",
+                   source: str = "web") -> Registration:
+    """A guest without an account says they are coming; they get their ticket by e-mail."""
+    if not guests_allowed(event):
+        raise ValidationError(_("Guests cannot register for this event."))
+    if not email.strip():
+        raise ValidationError(_("Give an e-mail address, so that we can send your ticket."))
+    guest = net.add_guest(name=name, email=email, organisation=organisation)
+    registration = rsvp(event, guest, RsvpStatus.GOING, source=source)
+    transaction.on_commit(lambda: send_notice(registration.event, registration.person,
+                                              NoticeKind.REGISTERED))
+    return registration
+
+
+# --- check-in ------------------------------------------------------------------------------
+
+class CheckInError(ValidationError):
+    """A code that does not check anyone in."""
+
+
+def _normal_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+@transaction.atomic
+def check_in_ticket(event: Event, ticket: str, *, source: str = "web") -> Attendance:
+    """Check in the person whose ticket code (from their registration) is ``ticket``."""
+    code = _normal_code(ticket)
+    registration = Registration.objects.filter(event=event, ticket=code).select_related(
+        "person").first() if code else None
+    if registration is None:
+        raise CheckInError(_("No registration for this event has the code %(code)s.")
+                           % {"code": code or "-"})
+    return net.check_in(event, registration.person, method=CheckInMethod.CODE, source=source)
+
+
+@transaction.atomic
+def self_check_in(event: Event, person: Person, code: str, *,
+                  source: str = "web") -> Attendance:
+    """``person`` checks in on their own phone with the event's check-in code."""
+    if not event.checkin_code or _normal_code(code) != event.checkin_code:
+        raise CheckInError(_("That is not this event's check-in code."))
+    return net.check_in(event, person, method=CheckInMethod.CODE, source=source)
+
+
+@transaction.atomic
+def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
+            source: str = "web") -> Attendance:
+    """Someone who came without registering; a guest without an account."""
+    if event.network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY:
+        raise ValidationError(_("In this network walk-ins are checked in as members only."))
+    guest = net.add_guest(name=name, email=email, organisation=organisation)
+    return net.check_in(event, guest, method=CheckInMethod.WALK_IN, source=source)
+
+
+# --- calendar feeds ------------------------------------------------------------------------
+
+def calendar_token(person: Person, *, renew: bool = False) -> CalendarToken:
+    """``person``'s feed secret, made on first use; ``renew`` replaces it (old links die)."""
+    token, created = CalendarToken.objects.get_or_create(person=person)
+    if renew and not created:
+        token.delete()
+        token = CalendarToken.objects.create(person=person)
+    return token
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+
+
+def _greeting_name(event: Event, person: Person) -> str:
+    membership = Membership.objects.filter(network=event.network, person=person).first()
+    return member_name(membership) if membership is not None else person.name
+
+
+def _compose(event: Event, person: Person, kind: str) -> Mail:
+    registration = Registration.objects.filter(event=event, person=person).first()
+    context = {
+        "event": event,
+        "network": event.network,
+        "name": _greeting_name(event, person),
+        "ticket": registration.ticket if registration is not None else "",
+        "tz": recurrence.zone(event.timezone),
+        "site": getattr(settings, "NETWEAVE_SITE_URL", ""),
+        "kind": kind,
+    }
+    subjects = {
+        NoticeKind.INVITATION: _("Invitation: %(title)s"),
+        NoticeKind.REMINDER: _("Reminder: %(title)s"),
+        NoticeKind.MOVED_UP: _("A place for you: %(title)s"),
+        NoticeKind.REGISTERED: _("You are registered: %(title)s"),
+    }
+    subject = subjects[NoticeKind(kind)] % {"title": event.title}
+    return Mail(subject, render_to_string("meet/email/notice.txt", context))
+
+
+def send_notice(event: Event, person: Person, kind: str, *, once: bool = True) -> bool:
+    """E-mail ``person`` about ``event`` (with the event's .ics attached). With ``once``
+    (the default) a notice of this kind already sent is not sent again. Returns whether a
+    mail went out."""
+    if not person.email:
+        return False
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Notice.objects.create(event=event, person=person, kind=kind)
+        except IntegrityError:
+            if once:
+                return False
+            Notice.objects.filter(event=event, person=person, kind=kind).update(
+                sent_at=timezone.now())
+        mail = _compose(event, person, kind)
+        message = EmailMessage(mail.subject, mail.body, to=[person.email])
+        message.attach("event.ics", ical.event_calendar(event).to_ical(), "text/calendar")
+        message.send()
+    return True
+
+
+def notify_moved_up(registration: Registration) -> bool:
+    """Tell someone who moved up from the waiting list that they have a place."""
+    return send_notice(registration.event, registration.person, NoticeKind.MOVED_UP,
+                       once=False)
+
+
+def invite_members(event: Event) -> int:
+    """Invite every active member of the event's network with an e-mail address who has not
+    answered yet; returns how many were invited (each member once per event)."""
+    answered = Registration.objects.filter(event=event).values_list("person_id", flat=True)
+    members = (Membership.objects.filter(network=event.network, left_at__isnull=True)
+               .exclude(person_id__in=answered).exclude(person__email="")
+               .select_related("person"))
+    return sum(send_notice(event, m.person, NoticeKind.INVITATION) for m in members)
+
+
+def send_reminders(*, now: datetime | None = None, within: timedelta = timedelta(hours=24),
+                   ) -> int:
+    """Remind everyone going (or maybe going) to an event that starts within ``within``;
+    each person once per event, so running this again sends nothing new. Returns the count."""
+    moment = now or timezone.now()
+    events = Event.objects.filter(starts_at__gt=moment, starts_at__lte=moment + within,
+                                  cancelled=False).select_related("network")
+    sent = 0
+    for event in events:
+        registrations = (Registration.objects.filter(
+            event=event, status__in=[RsvpStatus.GOING, RsvpStatus.MAYBE],
+            waitlisted_at__isnull=True).select_related("person"))
+        for registration in registrations:
+            sent += send_notice(event, registration.person, NoticeKind.REMINDER)
+    return sent
