@@ -107,14 +107,15 @@ def _texts(model: type[Offer] | type[Need], network: Network,
 
 def network_ties(network: Network) -> TieGraph:
     """The tie graph of ``network``'s whole effective activity log (METRICS.md 0)."""
-    cols = list(LOG_SCHEMA)
     values = Activity.objects.filter(network=network).order_by("pk").values_list(
         "id", "network_id", "actor_id", "kind", "target_id", "object_type", "object_id",
         "channel", "at", "weight", "source", "corrects_id")
-    frame = pl.DataFrame([list(v) for v in values] or None, schema=cols, orient="row")
-    frame = frame.with_columns(pl.col("at").dt.convert_time_zone("UTC")) if frame.height else \
-        frame
-    log = effective_log(frame.cast(LOG_SCHEMA))
+    plain = {name: (pl.String if dtype == pl.Categorical else dtype)
+             for name, dtype in LOG_SCHEMA.items()}
+    columns = list(zip(*values, strict=True)) or [()] * len(plain)
+    frame = pl.DataFrame({name: pl.Series(name, list(col), dtype=plain[name])
+                          for name, col in zip(plain, columns, strict=True)})
+    log = effective_log(frame.cast(dict(LOG_SCHEMA)))
     return tie_graph(NetworkData(log=log), None)
 
 

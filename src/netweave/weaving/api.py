@@ -1,0 +1,250 @@
+"""Weave's REST API, under ``/api/weave/``: offers and needs, suggestions, introductions.
+
+* ``GET/POST /{slug}/offers``, ``GET/POST /{slug}/needs``: the network's open offers or
+  needs (``mine=true``: only mine, open and fulfilled), and adding one;
+* ``GET /{slug}/suggestions``: people I should meet, with reasons and score breakdown;
+* ``GET /{slug}/network-suggestions``: suggested introductions network-wide (facilitators);
+* ``POST /{slug}/introductions``: make an introduction (e-mail to both);
+* ``POST /{slug}/introductions/{id}/answer``: the follow-up ("did you meet?", "valuable?").
+
+Names are those the network shows (pseudonyms where used). A network the user may not see
+is a 404; one they may see but not act in is a 403. Bad input is a 400 that says why and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from netweave.networks.models import Introduction, Need, Offer, Person, Status
+from netweave.networks.permissions import Access, Capability, network_for
+
+from . import selectors, services
+
+router = Router(tags=["weave"])
+PREFIX = "/weave"
+
+MAX_TOP = 50
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ItemIn(Schema):
+    text: str
+    tags: list[str] = []
+    everywhere: bool = False
+
+
+class ItemOut(Schema):
+    id: int
+    person: int
+    name: str
+    text: str
+    tags: list[str]
+    status: Literal["open", "fulfilled"]
+    everywhere: bool
+    created_at: datetime
+
+
+class ItemQuery(Schema):
+    mine: bool = False
+
+
+class PartOut(Schema):
+    signal: str
+    label: str
+    points: float
+
+
+class SuggestionOut(Schema):
+    person_a: int
+    name_a: str
+    person_b: int
+    name_b: str
+    score: float
+    reasons: list[str]
+    breakdown: list[PartOut]
+
+
+class TopQuery(Schema):
+    top: int = 5
+
+
+class IntroductionIn(Schema):
+    person_a: int
+    person_b: int
+    reasons: str = ""
+
+
+class IntroductionOut(Schema):
+    id: int
+    person_a: int
+    person_b: int
+    introducer: int
+    created_at: datetime
+
+
+class AnswerIn(Schema):
+    met: bool
+    valuable: bool | None = None
+
+
+class AnswerOut(Schema):
+    introduction: int
+    met: bool
+    valuable: bool | None
+    exchange: int | None
+
+
+def _access(request: HttpRequest, slug: str, capability: Capability) -> Access:
+    try:
+        return network_for(request.user, slug, capability)
+    except PermissionDenied as e:
+        raise HttpError(403, _("You may not do this in this network.")) from e
+
+
+def _lang() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _bad(error: ValidationError) -> tuple[int, dict]:
+    return 400, {"detail": " ".join(error.messages)}
+
+
+def _items(access: Access, model: type[Offer] | type[Need], mine: bool) -> list[ItemOut]:
+    names = selectors.member_names(access.network)
+    if mine:
+        qs = (selectors.my_offers if model is Offer else selectors.my_needs)(
+            access.network, access.person)
+    else:
+        qs = (model.objects.filter(person_id__in=list(names), status=Status.OPEN)
+              .filter(Q(network=access.network) | Q(network__isnull=True))
+              .order_by("-created_at", "-pk"))
+    return [_item(i, names) for i in qs]
+
+
+def _item(i: Offer | Need, names: dict[int, str]) -> ItemOut:
+    return ItemOut(id=i.pk, person=i.person_id, name=names.get(i.person_id, ""), text=i.text,
+                   tags=list(i.tags or []), status=i.status, everywhere=i.network_id is None,
+                   created_at=i.created_at)
+
+
+def _add(request: HttpRequest, slug: str, body: ItemIn, kind: str):
+    access = _access(request, slug, Capability.TAKE_PART)
+    add = services.add_offer if kind == "offer" else services.add_need
+    try:
+        item = add(access.network, access.person, body.text, body.tags,
+                   everywhere=body.everywhere, source="api")
+    except ValidationError as e:
+        return _bad(e)
+    return 201, _item(item, selectors.member_names(access.network))
+
+
+@router.get("/{slug}/offers", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Open offers in a network (or all of mine)")
+def list_offers(request: HttpRequest, slug: str, params: Query[ItemQuery]):
+    access = _access(request, slug, Capability.TAKE_PART)
+    return 200, _items(access, Offer, params.mine)
+
+
+@router.post("/{slug}/offers",
+             response={201: ItemOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Add what I offer")
+def add_offer(request: HttpRequest, slug: str, body: ItemIn):
+    return _add(request, slug, body, "offer")
+
+
+@router.get("/{slug}/needs", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Open needs in a network (or all of mine)")
+def list_needs(request: HttpRequest, slug: str, params: Query[ItemQuery]):
+    access = _access(request, slug, Capability.TAKE_PART)
+    return 200, _items(access, Need, params.mine)
+
+
+@router.post("/{slug}/needs",
+             response={201: ItemOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Add what I seek")
+def add_need(request: HttpRequest, slug: str, body: ItemIn):
+    return _add(request, slug, body, "need")
+
+
+def _suggestion(row: selectors.SuggestionRow) -> SuggestionOut:
+    return SuggestionOut(person_a=row.person_a, name_a=row.name_a, person_b=row.person_b,
+                         name_b=row.name_b, score=row.score, reasons=row.reasons,
+                         breakdown=[PartOut(signal=p.key, label=p.label, points=p.value)
+                                    for p in row.parts])
+
+
+@router.get("/{slug}/suggestions",
+            response={200: list[SuggestionOut], 403: ErrorOut, 404: ErrorOut},
+            summary="People I should meet, with reasons")
+def suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
+    access = _access(request, slug, Capability.TAKE_PART)
+    if access.person.introductions_opt_out:
+        return 200, []
+    top = max(1, min(MAX_TOP, params.top))
+    return 200, [_suggestion(r) for r in
+                 selectors.suggestions_for(access.network, access.person, _lang(), k=top)]
+
+
+@router.get("/{slug}/network-suggestions",
+            response={200: list[SuggestionOut], 403: ErrorOut, 404: ErrorOut},
+            summary="Suggested introductions network-wide, by expected benefit (facilitators)")
+def network_suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
+    access = _access(request, slug, Capability.FACILITATE)
+    limit = max(1, min(MAX_TOP, params.top))
+    return 200, [_suggestion(r) for r in
+                 selectors.network_suggestions(access.network, _lang(), limit=limit)]
+
+
+def _member(access: Access, person_id: int) -> Person:
+    if person_id not in selectors.member_names(access.network):
+        raise ValidationError(_("No member with id %(id)s in this network.") % {"id": person_id})
+    return Person.objects.get(pk=person_id)
+
+
+@router.post("/{slug}/introductions",
+             response={201: IntroductionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Introduce two members to each other (e-mail to both)")
+def introduce(request: HttpRequest, slug: str, body: IntroductionIn):
+    access = _access(request, slug, Capability.TAKE_PART)
+    try:
+        intro = services.make_introduction(
+            access.network, access.person, _member(access, body.person_a),
+            _member(access, body.person_b), body.reasons, source="api",
+            link=request.build_absolute_uri(reverse("weaving-home", args=[slug])))
+    except ValidationError as e:
+        return _bad(e)
+    return 201, IntroductionOut(id=intro.pk, person_a=intro.person_a_id,
+                                person_b=intro.person_b_id, introducer=intro.introducer_id,
+                                created_at=intro.created_at)
+
+
+@router.post("/{slug}/introductions/{introduction_id}/answer",
+             response={201: AnswerOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Answer the follow-up of my introduction")
+def answer(request: HttpRequest, slug: str, introduction_id: int, body: AnswerIn):
+    access = _access(request, slug, Capability.TAKE_PART)
+    intro = (Introduction.objects.filter(pk=introduction_id, network=access.network)
+             .filter(Q(person_a=access.person) | Q(person_b=access.person)).first())
+    if intro is None:
+        raise HttpError(404, _("No such introduction of yours in this network."))
+    try:
+        a = services.answer_follow_up(intro, access.person, met=body.met,
+                                      valuable=body.valuable, source="api")
+    except ValidationError as e:
+        return _bad(e)
+    return 201, AnswerOut(introduction=intro.pk, met=a.met, valuable=a.valuable,
+                          exchange=a.exchange_id)
