@@ -10,6 +10,11 @@ NETWEAVE_JOBS_EAGER 1 to run background jobs inside the request that queues them
 NETWEAVE_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
 DEFAULT_FROM_EMAIL  Django's e-mail settings (default backend: the console)
+NETWEAVE_PRODUCTION 1 when served over HTTPS: secure cookies, HSTS, redirect to HTTPS
+NETWEAVE_PROXY_COUNT how many reverse proxies set X-Forwarded-For/-Proto (default 0)
+NETWEAVE_CSRF_TRUSTED_ORIGINS, NETWEAVE_HSTS_SECONDS, NETWEAVE_SSL_REDIRECT,
+NETWEAVE_LOGIN_LIMIT_USERNAME, NETWEAVE_LOGIN_LIMIT_IP, NETWEAVE_LOGIN_WINDOW,
+NETWEAVE_UPLOAD_MAX_MB  see docs/security.md
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "netweave.trust.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "netweave.trust.ratelimit.LoginRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -144,7 +151,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -183,3 +191,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("NETWEAVE_LOG_LEVEL", "INFO")},
     "loggers": {"waitress.queue": {"level": "ERROR"}},
 }
+
+# Security (docs/security.md). NETWEAVE_PRODUCTION=1 means "served over HTTPS": secure
+# cookies, HSTS and the redirect to HTTPS. NETWEAVE_PROXY_COUNT=n: n reverse proxies in front
+# of the app set X-Forwarded-For / X-Forwarded-Proto (trusted only then).
+NETWEAVE_PRODUCTION = _env_bool("NETWEAVE_PRODUCTION")
+NETWEAVE_PROXY_COUNT = int(os.environ.get("NETWEAVE_PROXY_COUNT", "0"))
+if NETWEAVE_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if NETWEAVE_PRODUCTION and DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("NETWEAVE_DEBUG=1 is not allowed with NETWEAVE_PRODUCTION=1.")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NETWEAVE_PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = NETWEAVE_PRODUCTION and _env_bool("NETWEAVE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = (int(os.environ.get("NETWEAVE_HSTS_SECONDS", "31536000"))
+                       if NETWEAVE_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = NETWEAVE_PRODUCTION and _env_bool("NETWEAVE_HSTS_SUBDOMAINS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [origin for origin in
+                        os.environ.get("NETWEAVE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin]
+#: style="..." attributes are still used by some templates (docs/security.md lists them).
+NETWEAVE_CSP_STYLE_ATTRIBUTES = True
+NETWEAVE_LOGIN_LIMIT_USERNAME = int(os.environ.get("NETWEAVE_LOGIN_LIMIT_USERNAME", "5"))
+NETWEAVE_LOGIN_LIMIT_IP = int(os.environ.get("NETWEAVE_LOGIN_LIMIT_IP", "30"))
+NETWEAVE_LOGIN_WINDOW = int(os.environ.get("NETWEAVE_LOGIN_WINDOW", "900"))  # seconds
+# Uploads: request bodies (forms) up to 5 MB in memory, files above 5 MB go to a temporary
+# file; trust.uploads.check_upload refuses files above NETWEAVE_UPLOAD_MAX_MB (default 20).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+NETWEAVE_UPLOAD_MAX_BYTES = int(os.environ.get("NETWEAVE_UPLOAD_MAX_MB", "20")) * 1024 * 1024

@@ -1,0 +1,121 @@
+"""Trust's records: API tokens, the audit log and recorded consent.
+
+Tokens are stored as SHA-256 hashes only: the token itself is shown once, when it is made.
+Audit entries keep a copy of who and what (``actor_label``, ``target_label``) so that they
+still read correctly after the user or the object is gone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(models.TextChoices):
+    """What an API token may do. ``write`` includes ``read``; ``facilitate`` allows the
+    facilitator's actions (in networks the owner facilitates) and includes both."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+    FACILITATE = "facilitate", _("Facilitate")
+
+
+#: The scopes each scope grants.
+SCOPE_GRANTS: dict[str, frozenset[str]] = {
+    Scope.READ: frozenset({Scope.READ}),
+    Scope.WRITE: frozenset({Scope.READ, Scope.WRITE}),
+    Scope.FACILITATE: frozenset({Scope.READ, Scope.WRITE, Scope.FACILITATE}),
+}
+
+
+class ApiToken(models.Model):
+    """A personal API token: ``Authorization: Bearer <token>`` acts as ``owner``."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    #: The first characters of the token, shown so that its owner can tell tokens apart.
+    prefix = models.CharField(_("starts with"), max_length=16)
+    token_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices,
+                             default=Scope.READ)
+    created_at = models.DateTimeField(_("created"), default=now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """Every scope this token grants."""
+        return SCOPE_GRANTS.get(self.scope, frozenset())
+
+
+class AuditEntry(models.Model):
+    """One action of a facilitator or staff member (append-only in use: nothing edits it)."""
+
+    at = models.DateTimeField(_("when"), default=now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    network = models.ForeignKey(
+        "networks.Network", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("network"),
+    )
+    network_label = models.CharField(_("network (as recorded)"), max_length=200, blank=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {self.action}"
+
+
+class ConsentKind(models.TextChoices):
+    EMAIL = "email", _("E-mail from netweave and my networks")
+    MAP = "map", _("Appearing on network maps")
+
+
+class Consent(models.Model):
+    """A person's answer to one consent question; the latest row per kind counts, earlier
+    rows stay as the record of when consent was given or withdrawn."""
+
+    person = models.ForeignKey(
+        "networks.Person", on_delete=models.CASCADE, related_name="consents",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("consent for"), max_length=10, choices=ConsentKind.choices)
+    given = models.BooleanField(_("given"))
+    at = models.DateTimeField(_("when"), default=now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}={self.given}"
