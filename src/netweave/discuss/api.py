@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from netweave.networks.models import Discussion, Post
@@ -182,7 +182,7 @@ def post_topic(request: HttpRequest, slug: str, data: TopicIn):
                                           source="api")
     except ValidationError as exc:
         raise _bad(exc) from exc
-    return 201, _detail(discussion, access)
+    return Status(201, _detail(discussion, access))
 
 
 @router.post("/n/{slug}/topics/{topic_id}/replies",
@@ -199,9 +199,9 @@ def post_reply(request: HttpRequest, slug: str, topic_id: int, data: ReplyIn):
         raise _bad(exc) from exc
     node = next(n for n in selectors.topic_page(discussion, access.person).nodes
                 if n.id == post.pk)
-    return 201, PostOut(id=node.id, parent=node.parent_id, author=node.author, body=node.body,
-                        html=node.body_html, created_at=node.created_at,
-                        accepted=node.accepted, reactions=[])
+    return Status(201, PostOut(id=node.id, parent=node.parent_id, author=node.author,
+                               body=node.body, html=node.body_html, created_at=node.created_at,
+                               accepted=node.accepted, reactions=[]))
 
 
 @router.post("/n/{slug}/posts/{post_id}/reactions",
