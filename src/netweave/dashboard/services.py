@@ -1,0 +1,194 @@
+"""Writes of the dashboard: compute a network's figure snapshot, or queue its computation.
+
+:func:`compute_snapshot` runs the Measure engine (it is what the ``dashboard.measure`` job
+and ``netweave measure`` call); :func:`request_snapshot` is what a page calls: it never
+computes, it queues a job when the snapshot is missing or stale and none is queued yet.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from netweave.core import activity as act
+from netweave.core.measure import card as card_module
+from netweave.core.measure.data import NetworkData, Period
+from netweave.core.measure.engine import STEPS, measure
+from netweave.core.report.export import node_attributes, to_jsonable
+from netweave.core.report.html import card_rows
+from netweave.core.report.layout import PEOPLE_LIMIT, network_layout
+from netweave.networks.models import Network
+from netweave.networks.selectors import network_tz
+
+from .models import Snapshot
+from .periods import STANDARD_DAYS, PeriodChoice, period_from_key
+
+#: The job kind that computes a snapshot (payload ``{"period": key}``).
+JOB_KIND = "dashboard.measure"
+#: Languages the health card is stored in.
+LANGUAGES = ("en", "nl")
+#: A standard period's snapshot older than this is refreshed when a page asks for it.
+DEFAULT_MAX_AGE = timedelta(hours=1)
+
+Progress = Callable[[int, int, str], None]
+
+
+class NoData(LookupError):
+    """The network's data cannot be read (it is not committed yet)."""
+
+
+def max_age() -> timedelta:
+    """How old a standard period's snapshot may get (setting ``NETWEAVE_DASHBOARD_MAX_AGE``,
+    seconds) before a page asks for a fresh one."""
+    seconds = getattr(settings, "NETWEAVE_DASHBOARD_MAX_AGE", None)
+    return DEFAULT_MAX_AGE if seconds is None else timedelta(seconds=float(seconds))
+
+
+def _read(network: Network) -> NetworkData:
+    from netweave.core.measure.database import UnknownNetwork, read_network_data
+    from netweave.networks.activity_log import database_url
+
+    try:
+        return read_network_data(database_url(), network.pk)
+    except UnknownNetwork as exc:
+        raise NoData(str(exc)) from exc
+
+
+def _first_months(data: NetworkData, people: np.ndarray, months: list[str]) -> list[int]:
+    """Per person (in ``people``' order) the index in ``months`` of their first
+    contribution's month (0 when earlier than the first month; the last when none)."""
+    log = data.log
+    firsts = (log.filter(pl.col("kind").is_in(sorted(act.CONTRIBUTION_KINDS)))
+              .group_by("actor").agg(pl.col("at").min().alias("first")))
+    first = {int(a): f.strftime("%Y-%m") for a, f in
+             zip(firsts.get_column("actor").to_list(), firsts.get_column("first").to_list(),
+                 strict=True) if a is not None}
+    where = {m: i for i, m in enumerate(months)}
+    last = max(len(months) - 1, 0)
+    out = []
+    for p in people.tolist():
+        month = first.get(int(p))
+        if month is None:
+            out.append(last)
+        elif month < (months[0] if months else month):
+            out.append(0)
+        else:
+            out.append(where.get(month, last))
+    return out
+
+
+def _graph(data: NetworkData, figures: dict[str, Any], measured) -> dict[str, Any]:
+    graph = measured.graph
+    attributes = node_attributes(graph, figures, people=data.people)
+    layout = network_layout(graph, clusters=attributes.get("cluster"), attributes=attributes,
+                            limit=PEOPLE_LIMIT)
+    out = to_jsonable(layout.to_dict(decimals=2))
+    months = [row["month"] for row in figures["series"]["activity"]]
+    out["months"] = months
+    if layout.kind == "people":
+        out["attributes"]["since"] = _first_months(data, layout.ids, months)
+        out["isolates"] = int(sum(1 for d in attributes.get("degree", []) if not d))
+    return out
+
+
+def _cards(figures: dict[str, Any], primary_type: str) -> dict[str, Any]:
+    """The health card and lifecycle sentence in every language of :data:`LANGUAGES`."""
+    values = {e["key"]: (e["value"], e["previous"]) for e in figures["card"]}
+    thresholds = {e["key"]: (e["thresholds"]["green"], e["thresholds"]["amber"])
+                  for e in figures["card"]}
+    out = {}
+    for lang in LANGUAGES:
+        card = card_module.health_card(values, primary_type, lang, thresholds=thresholds)
+        out[lang] = {"rows": card_rows(card, lang),
+                     "lifecycle": card_module.lifecycle_sentence(figures["lifecycle"], lang)}
+    return out
+
+
+def compute_snapshot(network: Network, period_key: str, *,
+                     progress: Progress | None = None) -> Snapshot:
+    """Measure ``network`` over the period ``period_key`` and store (replace) its snapshot.
+
+    Raises :class:`NoData` when the network's data cannot be read and
+    :class:`~.periods.PeriodError` for a malformed key.
+    """
+    report = progress or (lambda done, total, message="": None)
+    choice = period_from_key(period_key)
+    started = time.perf_counter()
+    moment = timezone.now()
+    start, end = choice.bounds(network_tz(network), moment)
+    total = len(STEPS) + 2
+    report(0, total, "read")
+    data = _read(network)
+    done = [1]
+
+    def step(name: str) -> None:
+        report(done[0], total, name)
+        done[0] += 1
+
+    measured = measure(data, Period(start, end), lang="en", progress=step)
+    figures = to_jsonable(measured.figures)
+    report(total - 1, total, "layout")
+    graph = _graph(data, figures, measured)
+    figures["structure"].pop("per_person", None)
+    figures["reciprocity"].pop("per_person", None)
+    cards = _cards(figures, data.charter.primary_type)
+    with transaction.atomic():
+        snapshot, _created = Snapshot.objects.update_or_create(
+            network=network, period=choice.key,
+            defaults={"start": start, "end": end, "computed_at": timezone.now(),
+                      "seconds": time.perf_counter() - started, "figures": figures,
+                      "cards": cards, "graph": graph},
+        )
+    report(total, total, "done")
+    return snapshot
+
+
+def is_stale(snapshot: Snapshot, choice: PeriodChoice) -> bool:
+    """Whether a page should ask for a fresh ``snapshot``: a standard period older than
+    :func:`max_age`; a custom period that was computed before its last day was over."""
+    if choice.days is not None:
+        return timezone.now() - snapshot.computed_at > max_age()
+    return snapshot.computed_at < snapshot.end <= timezone.now()
+
+
+def pending_job(network: Network, period_key: str):
+    """The queued or running snapshot job of ``network`` and ``period_key``, if any."""
+    from netweave.jobs.models import Job, JobStatus
+
+    return (Job.objects.filter(kind=JOB_KIND, network=network, payload__period=period_key,
+                               status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            .order_by("-created_at").first())
+
+
+def request_snapshot(network: Network, choice: PeriodChoice,
+                     user: AbstractBaseUser | AnonymousUser | None = None):
+    """Queue a ``dashboard.measure`` job for ``network`` and ``choice`` unless one is
+    already queued or running; returns that job."""
+    from netweave.jobs.services import enqueue
+
+    job = pending_job(network, choice.key)
+    if job is not None:
+        return job
+    return enqueue(JOB_KIND, {"period": choice.key}, network=network,
+                   user=user if user is not None and user.is_authenticated else None)
+
+
+def refresh_all(networks, keys: tuple[str, ...] | None = None, *,
+                progress: Progress | None = None) -> list[Snapshot]:
+    """Compute the snapshots of ``networks`` for ``keys`` (the standard periods) now."""
+    keys = keys or tuple(str(d) for d in STANDARD_DAYS)
+    out = []
+    for network in networks:
+        for key in keys:
+            out.append(compute_snapshot(network, key, progress=progress))
+    return out

@@ -1,0 +1,88 @@
+/* Dashboard charts: draws the charts described in the page's JSON with plotly.js, and
+   reloads the page when figures that were being computed are ready. No inline scripts. */
+(function () {
+  "use strict";
+  var COLOURS = ["#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#56636b"];
+
+  function layout(chart) {
+    var l = {
+      margin: {l: 48, r: 12, t: 8, b: 40}, height: 280, autosize: true,
+      font: {family: "system-ui, sans-serif", size: 12, color: "#1d2428"},
+      legend: {orientation: "h", y: -0.2}, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+      xaxis: {automargin: true}, yaxis: {automargin: true, rangemode: "tozero"}
+    };
+    if (chart.percent && chart.kind !== "heatmap") { l.yaxis.tickformat = ".0%"; }
+    if (chart.kind === "stack") { l.barmode = "stack"; }
+    if (chart.kind === "bar") { l.barmode = "group"; }
+    if (chart.kind === "heatmap") {
+      l.height = Math.max(280, 22 * chart.series.length + 80);
+      l.yaxis = {automargin: true, autorange: "reversed", type: "category"};
+      l.xaxis = {automargin: true, type: "category"};
+    }
+    return l;
+  }
+
+  function traces(chart) {
+    if (chart.kind === "heatmap") {
+      return [{type: "heatmap", x: chart.x, y: chart.series.map(function (s) { return s.name; }),
+               z: chart.series.map(function (s) { return s.values; }), zmin: 0, zmax: 1,
+               colorscale: [[0, "#f3f5f4"], [1, "#1f6f5c"]],
+               hovertemplate: "%{y} +%{x}: %{z:.0%}<extra></extra>"}];
+    }
+    return chart.series.map(function (s, i) {
+      var t = {name: s.name, x: chart.x, y: s.values, marker: {color: COLOURS[i % COLOURS.length]}};
+      if (chart.kind === "line") {
+        t.type = "scatter"; t.mode = "lines+markers";
+        t.line = {color: COLOURS[i % COLOURS.length], width: 2};
+      } else {
+        t.type = "bar";
+      }
+      return t;
+    });
+  }
+
+  function draw() {
+    var node = document.getElementById("dashboard-charts");
+    if (!node || !window.Plotly) { return; }
+    var charts = JSON.parse(node.textContent);
+    charts.forEach(function (chart) {
+      var box = document.querySelector('[data-chart="' + chart.key + '"]');
+      if (!box) { return; }
+      window.Plotly.newPlot(box, traces(chart), layout(chart),
+                            {responsive: true, displaylogo: false, displayModeBar: false});
+    });
+  }
+
+  function poll() {
+    var status = document.querySelector(".freshness[data-pending]");
+    if (!status || !window.fetch) { return; }
+    var url = status.getAttribute("data-status-url");
+    var hadFigures = !!document.getElementById("dashboard-charts") ||
+                     !!document.getElementById("map");
+    function check() {
+      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (data.ready && (!data.job || !hadFigures)) { window.location.reload(); return; }
+          if (data.job && data.job.status === "failed") { window.location.reload(); return; }
+          window.setTimeout(check, 3000);
+        }).catch(function () { window.setTimeout(check, 10000); });
+    }
+    window.setTimeout(check, 2000);
+  }
+
+  function picker() {
+    var form = document.querySelector(".period-picker");
+    if (!form) { return; }
+    var custom = form.querySelector(".period-custom");
+    function sync() {
+      var chosen = form.querySelector('input[name="days"]:checked');
+      var isCustom = chosen && chosen.value === "custom";
+      custom.querySelectorAll("input").forEach(function (i) { i.disabled = !isCustom; });
+      custom.classList.toggle("inactive", !isCustom);
+    }
+    form.addEventListener("change", sync);
+    sync();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { picker(); draw(); poll(); });
+}());

@@ -1,0 +1,236 @@
+"""Dashboard pages: a network's figures, its map, the rows behind a figure, a member's own
+view and the host's overview. Thin: reads come from :mod:`.selectors`; a missing or stale
+snapshot is queued through :mod:`.services`, never computed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache, wraps
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from netweave.networks.permissions import Capability, network_for
+
+from . import selectors, services
+from .periods import STANDARD_DAYS, PeriodChoice, PeriodError, parse_period
+
+#: The dashboards' content security policy: plotly draws the map with WebGL (regl compiles
+#: its shaders with ``new Function``) and styles its elements inline; no inline scripts.
+CSP = "; ".join([
+    "default-src 'self'", "script-src 'self' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+    "worker-src 'self' blob:", "connect-src 'self'", "font-src 'self'",
+    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])
+
+
+def _csp(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = CSP
+        return response
+    return wrapped
+
+
+def _lang() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def choice_from(request: HttpRequest) -> tuple[PeriodChoice, str]:
+    """The period the page asks for and the error message ("" when fine: the default
+    period is shown instead of a bad one)."""
+    try:
+        return parse_period(request.GET.get("days"), request.GET.get("start"),
+                            request.GET.get("end")), ""
+    except PeriodError as exc:
+        return parse_period(), str(exc)
+
+
+def _state(request: HttpRequest, network, choice: PeriodChoice) -> selectors.Freshness:
+    fresh = selectors.freshness(network, choice)
+    if (fresh.snapshot is None or fresh.stale) and fresh.job is None:
+        fresh.job = services.request_snapshot(network, choice, request.user)
+        if fresh.job.is_finished:  # run at once (NETWEAVE_JOBS_EAGER)
+            fresh = selectors.freshness(network, choice)
+    return fresh
+
+
+def _picker(request: HttpRequest, choice: PeriodChoice, error: str) -> dict:
+    return {"choice": choice, "period_error": error, "standard_days": STANDARD_DAYS,
+            "custom_start": request.GET.get("start", choice.first or ""),
+            "custom_end": request.GET.get("end", choice.last or "")}
+
+
+@_csp
+@require_GET
+def network_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Health card, period picker, monthly charts, retention, mix, warmth and stories."""
+    grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    network = grant.network
+    choice, error = choice_from(request)
+    fresh = _state(request, network, choice)
+    context = {"network": network, "page": "dashboard", "fresh": fresh,
+               "grant": grant, **_picker(request, choice, error)}
+    snap = fresh.snapshot
+    if snap is not None:
+        figures = snap.figures
+        charts = selectors.charts(network, figures)
+        context.update(card=selectors.card_for(snap, network, _lang()), charts=charts,
+                       charts_data=[c.script() for c in charts],
+                       warmth=selectors.warmth(network, figures),
+                       stories=selectors.stories(network, figures),
+                       headline=figures.get("structure") or {})
+    response = render(request, "dashboard/network.html", context)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@_csp
+@require_GET
+def network_map(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network map page; its data comes from the API (``/api/dashboard/…/map``)."""
+    grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    network = grant.network
+    choice, error = choice_from(request)
+    fresh = _state(request, network, choice)
+    context = {"network": network, "page": "map", "fresh": fresh, "map_text": _map_text(),
+               **_picker(request, choice, error)}
+    if fresh.snapshot is not None:
+        context["structure"] = fresh.snapshot.figures.get("structure") or {}
+        context["drill_base"] = selectors.drill_url(
+            network, "all", fresh.snapshot.figures["period"]["start"],
+            fresh.snapshot.figures["period"]["end"])
+    response = render(request, "dashboard/map.html", context)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _map_text() -> dict[str, str]:
+    return {"sector": _("Sector"), "cluster": _("Cluster"), "ties": _("Ties"),
+            "coreness": _("Coreness"), "brokerage": _("Brokerage"),
+            "spof": _("Single point of failure"), "isolate": _("Without ties"),
+            "yes": _("yes"), "no": _("no"), "name": _("Name"), "members": _("Members"),
+            "clusterview": _("Too many people to show one by one: each point is a cluster."),
+            "notfound": _("No one by that name on this map."), "ties_line": _("Ties")}
+
+
+def _moment(value: str | None, name: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value or "")
+    except ValueError as exc:
+        raise PeriodError(f"{name}: expected a time like 2026-01-31T00:00:00+00:00, "
+                          f"got “{value or ''}”") from exc
+    if moment.tzinfo is None:
+        raise PeriodError(f"{name}: the time needs a UTC offset, got “{value}”")
+    return moment
+
+
+@_csp
+@require_GET
+def activities(request: HttpRequest, slug: str) -> HttpResponse:
+    """The activity rows a figure counts (drill-down), newest first, paged."""
+    grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    network = grant.network
+    set_name = request.GET.get("set", "all")
+    if set_name not in selectors.DRILL_SETS:
+        set_name = "all"
+    context = {"network": network, "page": "activities",
+               "set_label": selectors.DRILL_LABELS[set_name], "set_name": set_name,
+               "sets": [(k, v) for k, v in selectors.DRILL_LABELS.items()]}
+    try:
+        start = _moment(request.GET.get("from"), "from")
+        end = _moment(request.GET.get("to"), "to")
+        person = request.GET.get("person")
+        person_id = int(person) if person else None
+    except (PeriodError, ValueError) as exc:
+        context["error"] = str(exc)
+        return render(request, "dashboard/activities.html", context, status=400)
+    page, rows = selectors.activities(network, set_name, start, end, person=person_id,
+                                      page=request.GET.get("page") or 1)
+    person_name = selectors.map_names(network, [person_id])[0] if person_id else ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(start=start, end=end, page_obj=page, rows=rows, person_name=person_name,
+                   query=query.urlencode())
+    return render(request, "dashboard/activities.html", context)
+
+
+@_csp
+@login_required
+@require_GET
+def member(request: HttpRequest, slug: str) -> HttpResponse:
+    """The viewer's own participation, give and take, introductions and stories."""
+    grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    if grant.person is None or grant.membership is None:
+        raise PermissionDenied
+    view = selectors.member_view(grant.network, grant.person)
+    return render(request, "dashboard/member.html", {
+        "network": grant.network, "page": "member", "view": view,
+        "name": selectors.member_name(grant.membership),
+        "monthly": list(zip(view.months, view.contributions, strict=True)),
+        "chart_list": [{"key": "mine", "kind": "stack", "x": view.months, "percent": False,
+                        "title": _("My contributions per month"),
+                        "series": [{"name": _("Contributions"),
+                                    "values": view.contributions}]}],
+    })
+
+
+@_csp
+@login_required
+@require_GET
+def host(request: HttpRequest) -> HttpResponse:
+    """All networks side by side (staff only): headline figures, stage, overlap."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in selectors.HOST_SORTS:
+        sort = "name"
+    rows = selectors.host_rows(request.user, _lang(), sort.lstrip("-"), sort.startswith("-"))
+    missing = [r.network for r in rows if r.computed_at is None]
+    for network in missing:  # queued, not computed here (unless jobs run eagerly)
+        services.request_snapshot(network, parse_period(), request.user)
+    if missing and any(services.pending_job(n, "90") is None for n in missing):
+        rows = selectors.host_rows(request.user, _lang(), sort.lstrip("-"),
+                                   sort.startswith("-"))
+    return render(request, "dashboard/host.html", {
+        "rows": rows, "sort": sort, "columns": _host_headings(),
+        "overlap": selectors.overlap([r.network for r in rows])[:30],
+    })
+
+
+def _host_headings() -> list[tuple[str, str]]:
+    return [("name", _("Network")), ("stage", _("Stage")), ("members", _("Members")),
+            ("active", _("Active")), ("new", _("New")), ("activities", _("Activities")),
+            ("reciprocity", _("Reciprocity")), ("retention_3m", _("3-month retention"))]
+
+
+@cache
+def plotly_path() -> Path:
+    """plotly.min.js of the installed ``plotly`` package."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.exists():
+        raise Http404
+    return path
+
+
+@require_GET
+def plotly_js(request: HttpRequest, version: str) -> FileResponse:
+    """plotly.min.js from the installed package, cached for a year (the URL names the
+    version, so an upgrade gets a new URL)."""
+    import plotly
+
+    if version != plotly.__version__:
+        raise Http404
+    response = FileResponse(plotly_path().open("rb"), content_type="text/javascript")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
