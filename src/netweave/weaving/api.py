@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status as Answer
 
 from netweave.networks.models import Introduction, Need, Offer, Person, Status
 from netweave.networks.permissions import Access, Capability, network_for
@@ -119,8 +120,8 @@ def _lang() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def _bad(error: ValidationError) -> tuple[int, dict]:
-    return 400, {"detail": " ".join(error.messages)}
+def _bad(error: ValidationError) -> Answer:
+    return Answer(400, {"detail": " ".join(error.messages)})
 
 
 def _items(access: Access, model: type[Offer] | type[Need], mine: bool) -> list[ItemOut]:
@@ -149,14 +150,14 @@ def _add(request: HttpRequest, slug: str, body: ItemIn, kind: str):
                    everywhere=body.everywhere, source="api")
     except ValidationError as e:
         return _bad(e)
-    return 201, _item(item, selectors.member_names(access.network))
+    return Answer(201, _item(item, selectors.member_names(access.network)))
 
 
 @router.get("/{slug}/offers", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
             summary="Open offers in a network (or all of mine)")
 def list_offers(request: HttpRequest, slug: str, params: Query[ItemQuery]):
     access = _access(request, slug, Capability.TAKE_PART)
-    return 200, _items(access, Offer, params.mine)
+    return Answer(200, _items(access, Offer, params.mine))
 
 
 @router.post("/{slug}/offers",
@@ -170,7 +171,7 @@ def add_offer(request: HttpRequest, slug: str, body: ItemIn):
             summary="Open needs in a network (or all of mine)")
 def list_needs(request: HttpRequest, slug: str, params: Query[ItemQuery]):
     access = _access(request, slug, Capability.TAKE_PART)
-    return 200, _items(access, Need, params.mine)
+    return Answer(200, _items(access, Need, params.mine))
 
 
 @router.post("/{slug}/needs",
@@ -193,10 +194,10 @@ def _suggestion(row: selectors.SuggestionRow) -> SuggestionOut:
 def suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
     access = _access(request, slug, Capability.TAKE_PART)
     if access.person.introductions_opt_out:
-        return 200, []
+        return Answer(200, [])
     top = max(1, min(MAX_TOP, params.top))
-    return 200, [_suggestion(r) for r in
-                 selectors.suggestions_for(access.network, access.person, _lang(), k=top)]
+    return Answer(200, [_suggestion(r) for r in
+                        selectors.suggestions_for(access.network, access.person, _lang(), k=top)])
 
 
 @router.get("/{slug}/network-suggestions",
@@ -205,8 +206,8 @@ def suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
 def network_suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
     access = _access(request, slug, Capability.FACILITATE)
     limit = max(1, min(MAX_TOP, params.top))
-    return 200, [_suggestion(r) for r in
-                 selectors.network_suggestions(access.network, _lang(), limit=limit)]
+    return Answer(200, [_suggestion(r) for r in
+                        selectors.network_suggestions(access.network, _lang(), limit=limit)])
 
 
 def _member(access: Access, person_id: int) -> Person:
@@ -227,9 +228,10 @@ def introduce(request: HttpRequest, slug: str, body: IntroductionIn):
             link=request.build_absolute_uri(reverse("weaving-home", args=[slug])))
     except ValidationError as e:
         return _bad(e)
-    return 201, IntroductionOut(id=intro.pk, person_a=intro.person_a_id,
-                                person_b=intro.person_b_id, introducer=intro.introducer_id,
-                                created_at=intro.created_at)
+    return Answer(201, IntroductionOut(id=intro.pk, person_a=intro.person_a_id,
+                                       person_b=intro.person_b_id,
+                                       introducer=intro.introducer_id,
+                                       created_at=intro.created_at))
 
 
 @router.post("/{slug}/introductions/{introduction_id}/answer",
@@ -246,5 +248,5 @@ def answer(request: HttpRequest, slug: str, introduction_id: int, body: AnswerIn
                                       valuable=body.valuable, source="api")
     except ValidationError as e:
         return _bad(e)
-    return 201, AnswerOut(introduction=intro.pk, met=a.met, valuable=a.valuable,
-                          exchange=a.exchange_id)
+    return Answer(201, AnswerOut(introduction=intro.pk, met=a.met, valuable=a.valuable,
+                                 exchange=a.exchange_id))

@@ -55,7 +55,7 @@ def parse_tags(value: str | Iterable[str]) -> list[str]:
     items = re.split(r"[,;\n]", value) if isinstance(value, str) else list(value)
     tags: list[str] = []
     for item in items:
-        tag = " ".join(str(item).split()).lower()
+        tag = " ".join(_no_nul(str(item)).split()).lower()
         if not tag or tag in tags:
             continue
         if len(tag) > MAX_TAG:
@@ -68,8 +68,14 @@ def parse_tags(value: str | Iterable[str]) -> list[str]:
     return tags
 
 
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValidationError(_("The text contains a NUL character; remove it."))
+    return text
+
+
 def _text(text: str) -> str:
-    text = " ".join((text or "").split())
+    text = " ".join(_no_nul(text or "").split())
     if not text:
         raise ValidationError(_("Describe it in a few words."))
     if len(text) > MAX_TEXT:
@@ -207,7 +213,7 @@ def make_introduction(network: Network, introducer: Person, person_a: Person,
     a, b = active_membership(network, person_a), active_membership(network, person_b)
     _check_introducible(network, introducer, a, b)
     intro = ns.introduce(network, introducer=introducer, person_a=person_a, person_b=person_b,
-                         reasons=(reasons or "").strip()[:4000], source=source, at=at)
+                         reasons=_no_nul(reasons or "").strip()[:4000], source=source, at=at)
     name = member_name(intro_m)
     transaction.on_commit(lambda: (_mail(network, intro, name, a, b, link),
                                    _mail(network, intro, name, b, a, link)))
