@@ -1,0 +1,48 @@
+"""Importers: one parser per source format, each producing a :class:`~.records.Batch`.
+
+Pure Python, no web framework. ``parse(kind, path)`` reads a whole file and returns every
+record it holds, or raises :class:`netweave.core.parsers.ParseError` naming the file, the
+line or record and what was expected; it never returns half a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from netweave.core.parsers import ParseError
+
+from . import attendance, discourse, ical, log, mbox, meetup, slack
+from .common import parse_mapping
+from .records import Batch
+
+Parser = Callable[..., Batch]
+
+#: Import kinds, their parsers and the file name endings the web upload accepts.
+KINDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
+    "attendance": (attendance.parse, (".csv", ".txt", ".tsv", ".xlsx")),
+    "log": (log.parse, (".csv", ".txt", ".tsv", ".log")),
+    "ical": (ical.parse, (".ics", ".ical", ".ifb")),
+    "mbox": (mbox.parse, (".mbox", ".mbx", ".txt", "")),
+    "slack": (slack.parse, (".zip",)),
+    "discourse": (discourse.parse, (".json", ".zip")),
+    "meetup": (meetup.parse, (".csv", ".xlsx", ".xls")),
+}
+
+__all__ = ["KINDS", "Batch", "ParseError", "parse", "parse_mapping"]
+
+
+def parse(kind: str, path: Path | str, *, name: str | None = None,
+          mapping: Mapping[str, str] | str | None = None,
+          timezone: str = "Europe/Amsterdam") -> Batch:
+    """Read ``path`` with the importer of ``kind``; :class:`ParseError` on bad input."""
+    if kind not in KINDS:
+        raise ParseError(name or str(path), None, f"unknown import kind {kind!r}",
+                         ", ".join(KINDS))
+    parser = KINDS[kind][0]
+    try:
+        return parser(path, name=name, mapping=parse_mapping(mapping), timezone=timezone)
+    except RecursionError as exc:
+        raise ParseError(name or Path(path).name, None, "nests too deeply to be read") from exc
+    except MemoryError as exc:
+        raise ParseError(name or Path(path).name, None, "is too large to be read") from exc

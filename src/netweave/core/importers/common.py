@@ -1,0 +1,248 @@
+"""What the importers share: reading bytes, times, names, and tables (CSV or XLSX) whose
+columns are found by English or Dutch header names or an explicit mapping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from netweave.core.parsers import ParseError, decode
+
+#: Longest field of a table, and longest message body, before the file is refused.
+MAX_FIELD = 10_000
+MAX_BODY = 1_000_000
+#: Largest file any importer reads (bytes); the web app has its own, smaller, upload limit.
+MAX_FILE = 2_000_000_000
+
+_UNIX = re.compile(r"^-?\d{1,12}(\.\d+)?$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+def read_bytes(path: Path | str, name: str | None = None) -> tuple[str, bytes]:
+    """The file's display name and its bytes; a clear error when it cannot be read."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        if path.stat().st_size > MAX_FILE:
+            raise ParseError(name, None, "is larger than the importers read",
+                             f"at most {MAX_FILE:,} bytes")
+        return name, path.read_bytes()
+    except OSError as exc:
+        raise ParseError(name, None, f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def parse_time(value: str | datetime | date, tz: ZoneInfo, *, dayfirst: bool = True
+               ) -> datetime:
+    """Unix seconds, ISO 8601, or ``dd-mm-yyyy[ hh:mm]`` as an aware UTC datetime.
+
+    A time without a zone is read in ``tz``; a date alone is midnight in ``tz``. Raises
+    :class:`ValueError` when the text is none of these.
+    """
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    else:
+        text = value.strip()
+        if not text:
+            raise ValueError("empty time")
+        if _UNIX.match(text):
+            return datetime.fromtimestamp(float(text), UTC)
+        m = _DMY.match(text)
+        if m:
+            d, mo, y, hh, mm, ss = m.groups()
+            if not dayfirst:
+                d, mo = mo, d
+            parsed = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        else:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC)
+
+
+def normalise_name(name: str) -> str:
+    """A name reduced for matching: no accents, case or punctuation, single spaces."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def clean_email(value: str) -> str:
+    """``value`` as a lower-case e-mail address, or ``""`` when it is not one."""
+    value = value.strip().strip("<>").strip()
+    return value.lower() if _EMAIL.match(value) else ""
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """A table read from CSV or XLSX: the header line and the data rows with their lines."""
+
+    file: str
+    header: list[str]
+    header_line: int
+    rows: list[tuple[int, list[str]]]
+    encoding: str
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_fields(name: str, line: int, fields: Sequence[str]) -> None:
+    for f in fields:
+        if len(f) > MAX_FIELD:
+            raise ParseError(name, line, f"a field of {len(f):,} characters",
+                             f"fields of at most {MAX_FIELD:,} characters")
+
+
+def read_table(raw: bytes, name: str) -> Table:
+    """Read CSV (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) or XLSX."""
+    if raw.startswith(b"PK\x03\x04"):
+        return _read_xlsx(raw, name)
+    text, encoding = decode(raw, name)
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if not first:
+        raise ParseError(name, None, "is empty", "a header line and rows")
+    delimiter = max(("\t", ";", ","), key=first.count)
+    if first.count(delimiter) == 0:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    header_line = 0
+    try:
+        line = 1
+        for fields in reader:
+            fields = [f.strip() for f in fields]
+            _check_fields(name, line, fields)
+            if any(fields):
+                if header is None:
+                    header, header_line = fields, line
+                else:
+                    rows.append((line, fields))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ParseError(name, reader.line_num, f"unreadable line: {exc}",
+                         "delimited text with balanced quotes") from exc
+    if header is None:
+        raise ParseError(name, None, "is empty", "a header line and rows")
+    return Table(name, header, header_line, rows, encoding)
+
+
+def _read_xlsx(raw: bytes, name: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError) as exc:
+        raise ParseError(name, None, f"is not a readable XLSX workbook ({exc})",
+                         "an .xlsx file saved by a spreadsheet program") from exc
+    except Exception as exc:  # openpyxl raises many kinds on a broken workbook
+        raise ParseError(name, None, f"is not a readable XLSX workbook ({type(exc).__name__})",
+                         "an .xlsx file saved by a spreadsheet program") from exc
+    try:
+        sheet = book.worksheets[0]
+        header: list[str] | None = None
+        header_line = 0
+        rows: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            fields = [_cell(v) for v in values]
+            _check_fields(name, number, fields)
+            if not any(fields):
+                continue
+            if header is None:
+                header, header_line = fields, number
+            else:
+                rows.append((number, fields))
+    except ParseError:
+        raise
+    except Exception as exc:
+        raise ParseError(name, None, f"is a damaged XLSX workbook ({type(exc).__name__})",
+                         "an .xlsx file saved by a spreadsheet program") from exc
+    finally:
+        book.close()
+    if header is None:
+        raise ParseError(name, None, "has an empty first sheet", "a header row and rows")
+    return Table(name, header, header_line, rows, "xlsx")
+
+
+def _norm_header(text: str) -> str:
+    return " ".join(text.strip().strip("*:").lower().replace("_", " ").split())
+
+
+def find_columns(table: Table, aliases: Mapping[str, Sequence[str]], required: Sequence[str],
+                 mapping: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Positions of the fields in ``aliases``, found by header name or by ``mapping``
+    (header text -> field). A missing required field is an error naming the header line."""
+    header = [_norm_header(h) for h in table.header]
+    positions: dict[str, int] = {}
+    for column, fieldname in (mapping or {}).items():
+        fieldname = fieldname.lower()
+        if fieldname not in aliases:
+            raise ParseError(table.file, table.header_line,
+                             f"the mapping names an unknown field {fieldname!r}",
+                             ", ".join(aliases))
+        try:
+            positions[fieldname] = header.index(_norm_header(column))
+        except ValueError as exc:
+            raise ParseError(table.file, table.header_line,
+                             f"the mapping names a column {column!r} the header lacks",
+                             "one of: " + ", ".join(table.header)) from exc
+    for fieldname, names in aliases.items():
+        if fieldname in positions:
+            continue
+        found = next((i for i, h in enumerate(header) if h in names
+                      and i not in positions.values()), None)
+        if found is not None:
+            positions[fieldname] = found
+    missing = [f for f in required if f not in positions]
+    if missing:
+        raise ParseError(table.file, table.header_line,
+                         f"no column for {', '.join(missing)} among "
+                         f"{', '.join(repr(h) for h in table.header)}",
+                         "a header such as " + " or ".join(
+                             repr(aliases[m][0]) for m in missing)
+                         + ", or a mapping like 'Column title=" + missing[0] + "'")
+    return positions
+
+
+def get(fields: Sequence[str], positions: Mapping[str, int], name: str) -> str:
+    i = positions.get(name)
+    return fields[i] if i is not None and i < len(fields) else ""
+
+
+def parse_mapping(text: str | Mapping[str, str] | None) -> dict[str, str]:
+    """``"Naam deelnemer=person, Datum=time"`` as a dict; a mapping passes through."""
+    if text is None:
+        return {}
+    if isinstance(text, Mapping):
+        return {str(k): str(v) for k, v in text.items()}
+    out: dict[str, str] = {}
+    for part in re.split(r"[,\n]", text):
+        if not part.strip():
+            continue
+        column, sep, fieldname = part.rpartition("=")
+        if not sep or not column.strip() or not fieldname.strip():
+            raise ParseError("--mapping", None, f"{part.strip()!r} is not COLUMN=FIELD",
+                             "pairs like 'Naam deelnemer=person, Datum=time'")
+        out[column.strip()] = fieldname.strip()
+    return out

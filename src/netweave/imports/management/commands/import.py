@@ -1,0 +1,100 @@
+"""``netweave import <kind> <file> --network SLUG``: bring a network's history in.
+
+Kinds: attendance, log, ical, mbox, slack, discourse (a file, or the forum's URL), meetup.
+One import is one transaction: on any error nothing is changed. ``--dry-run`` reports what
+would be added and changes nothing. Running the same import twice adds nothing the second
+time.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from netweave.core import importers
+from netweave.core.importers import discourse
+from netweave.core.parsers import ParseError
+from netweave.core.progress import ProgressBar
+from netweave.imports.services import import_file
+from netweave.networks.models import Network
+
+
+class Command(BaseCommand):
+    help = "Import attendance lists, interaction logs, calendars, mail archives, Slack, " \
+           "Discourse or Meetup exports into a network."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(importers.KINDS))
+        parser.add_argument("file", help="the file to import (discourse: a file or the "
+                            "forum's https:// address)")
+        parser.add_argument("--network", required=True, help="the network's short name")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="report what would be imported; change nothing")
+        parser.add_argument("--mapping", default="",
+                            help="columns to fields, e.g. 'Naam deelnemer=person,Datum=time'")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--json", action="store_true", dest="as_json",
+                            help="print the result as JSON")
+
+    def handle(self, *args, kind: str, file: str, network: str, dry_run: bool, mapping: str,
+               no_progress: bool, as_json: bool, verbosity: int, **options) -> None:
+        target = Network.objects.filter(slug=network).first()
+        if target is None:
+            raise CommandError(f"No network with the short name {network!r}.")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(file)
+            try:
+                if kind == "discourse" and file.startswith(("http://", "https://")):
+                    path = Path(tmp) / "discourse.json"
+                    path.write_text(_dumps(discourse.fetch(file)), encoding="utf-8")
+                elif not path.is_file():
+                    raise CommandError(f"{file}: no such file.")
+                with ProgressBar(not no_progress, 1, width=28) as bar:
+                    result = import_file(target, kind, path, name=Path(file).name,
+                                         mapping=mapping or None, dry_run=dry_run,
+                                         progress=_reporter(bar, self, verbosity))
+            except ParseError as exc:
+                raise CommandError(f"{exc}. Nothing was imported.") from exc
+        if as_json:
+            self.stdout.write(_dumps(result))
+            return
+        self.stdout.write(_summary(result))
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _reporter(bar: ProgressBar, command: BaseCommand, verbosity: int):
+    def report(done: int, total: int, message: str = "") -> None:
+        if bar.bar is not None:
+            bar.bar.update(bar.task, total=max(total, 1), completed=done, description=message)
+        if verbosity >= 2:
+            command.stdout.write(f"progress {done}/{total} {message}")
+            command.stdout.flush()
+    return report
+
+
+def _summary(result: dict) -> str:
+    lines = []
+    head = "Dry run: nothing was changed." if result["dry_run"] else "Imported."
+    if result.get("already_imported"):
+        head += f" This file was imported before ({result['already_imported']}); " \
+                "nothing new was added."
+    lines.append(f"{result['file']} ({result['kind']}): {head}")
+    found, added = result["found"], result["added"]
+    width = max(len(k) for k in (*found, *added))
+    added_head = "would add" if result["dry_run"] else "added"
+    lines.append(f"{'':<{width}}  {'in file':>10}  {added_head:>10}")
+    for key in dict.fromkeys([*found, *added]):
+        if not found.get(key) and not added.get(key):
+            continue
+        f = found.get(key, "")
+        lines.append(f"{key:<{width}}  {f!s:>10}  {added.get(key, '')!s:>10}")
+    if added.get("review"):
+        lines.append(f"{added['review']} uncertain merge(s) to review on the network's "
+                     "import page.")
+    return "\n".join(lines)

@@ -1,0 +1,595 @@
+"""Writing an import: a parsed :class:`~netweave.core.importers.records.Batch` becomes
+people, memberships, events, registrations, attendance, discussions, posts, reactions and
+activity rows, in ONE transaction.
+
+* Idempotent: a file already imported (same hash) adds nothing; every record is also found
+  again by its natural key (event UID, Message-ID, Slack ts …, kept in :class:`SourceKey`;
+  an attendance or reaction by its unique pair; an interaction by all its values), so an
+  overlapping or re-exported file adds only what is new.
+* Person resolution: a source id seen before, then the e-mail address, then the normalised
+  name; a merge on the name alone, or a same name with another address, is listed for review.
+* Pseudonymisation: in a network that is pseudonymous only, people are stored under a stable
+  pseudonym keyed with the network's secret (HMAC-SHA-256); real names and addresses are
+  never written. Person hashes are keyed in every network, so no readable name is kept.
+* Dry run: the whole import runs and is rolled back; the counts say what it would add.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone as dj_timezone
+
+from netweave.core import importers
+from netweave.core.importers.common import normalise_name
+from netweave.core.importers.records import Batch
+from netweave.networks import activity_rows as rows
+from netweave.networks.models import (
+    Activity,
+    Attendance,
+    AttendanceMode,
+    CheckInMethod,
+    Discussion,
+    Event,
+    EventMode,
+    Identity,
+    IdentityMode,
+    Membership,
+    Network,
+    Organisation,
+    Person,
+    Post,
+    Reaction,
+    Registration,
+)
+
+from .models import (
+    ImportRun,
+    PersonKey,
+    PseudonymKey,
+    ReviewItem,
+    ReviewReason,
+    ReviewStatus,
+    RunStatus,
+    SourceKey,
+)
+
+Progress = Callable[[int, int, str], None]
+#: Activity rows per INSERT batch (SQLite ``executemany``) or COPY (PostgreSQL).
+ROW_BATCH = 50_000
+BATCH = 2000
+
+
+def _nothing(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+def file_digest(path: Path | str, kind: str, mapping: Mapping[str, str] | None) -> str:
+    """SHA-256 of the file's bytes, the import kind and the column mapping."""
+    h = hashlib.sha256()
+    h.update(kind.encode() + b"\0" + json.dumps(dict(mapping or {}), sort_keys=True).encode()
+             + b"\0")
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def is_pseudonymous(network: Network) -> bool:
+    return network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY
+
+
+def network_secret(network: Network) -> bytes:
+    """The network's pseudonymisation key, made on first use."""
+    key, _ = PseudonymKey.objects.get_or_create(
+        network=network, defaults={"secret": secrets.token_hex(32)})
+    return bytes.fromhex(key.secret)
+
+
+def keyed(secret: bytes, text: str) -> str:
+    return hmac.new(secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pseudonym_for(secret: bytes, identity: str) -> str:
+    """The stable pseudonym of a person known to the source as ``identity``."""
+    return "member-" + keyed(secret, "pseudonym:" + identity)[:10]
+
+
+def import_file(network: Network, kind: str, path: Path | str, *, name: str | None = None,
+                mapping: Mapping[str, str] | str | None = None, dry_run: bool = False,
+                user=None, run: ImportRun | None = None,
+                progress: Progress | None = None) -> dict[str, Any]:
+    """Import ``path`` into ``network`` and return what was found and added.
+
+    Raises :class:`~netweave.core.parsers.ParseError` on bad input; nothing is changed then.
+    """
+    progress = progress or _nothing
+    mapping = importers.parse_mapping(mapping)
+    progress(0, 1, "reading")
+    batch = importers.parse(kind, path, name=name, mapping=mapping, timezone=network.timezone)
+    digest = file_digest(path, kind, mapping)
+    result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
+                              "found": batch.counts(), "notes": batch.notes}
+    with transaction.atomic():
+        prior = (ImportRun.objects.filter(network=network, digest=digest,
+                                          status=RunStatus.DONE, dry_run=False)
+                 .exclude(pk=run.pk if run else None).order_by("created_at").first())
+        if run is None:
+            run = ImportRun(network=network, kind=kind, file_name=batch.file[:255],
+                            created_by=user if user is not None and user.is_authenticated
+                            else None)
+        run.digest, run.mapping, run.dry_run = digest, mapping, dry_run
+        if run.pk is None:
+            run.save()
+        if prior is not None:
+            added = {k: 0 for k in _ADDED}
+            result["already_imported"] = prior.created_at.isoformat()
+        else:
+            added = _Writer(network, batch, run, progress).run()
+        result["added"] = added
+        run.status, run.found, run.added = RunStatus.DONE, result["found"], added
+        run.finished_at, run.error = dj_timezone.now(), ""
+        run.save()
+        result["run"] = run.pk
+        if dry_run:
+            transaction.set_rollback(True)
+    if dry_run and ImportRun.objects.filter(pk=run.pk).exists():  # a web run: keep its report
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE, found=result["found"], added=added, digest=digest,
+            finished_at=dj_timezone.now(), dry_run=True)
+    progress(1, 1, "done")
+    return result
+
+
+_ADDED = ("people", "merged", "review", "events", "rsvps", "attendance", "discussions",
+          "posts", "reactions", "interactions", "activity_rows")
+
+
+class _Writer:
+    def __init__(self, network: Network, batch: Batch, run: ImportRun, progress: Progress):
+        self.network, self.batch, self.import_run, self.report = network, batch, run, progress
+        self.source = f"import:{batch.source}"
+        self.added = dict.fromkeys(_ADDED, 0)
+        self.activity = _ActivityWriter(self._advance)
+        b = batch
+        self.total = (len(b.people) + len(b.events) + len(b.rsvps) + len(b.attendance)
+                      + len(b.threads) + len(b.posts) + len(b.reactions) + len(b.interactions))
+        self.done = 0
+
+    def _advance(self, n: int, message: str) -> None:
+        self.done += n
+        self.report(min(self.done, self.total), self.total, message)
+
+    def run(self) -> dict[str, int]:
+        self.people = self.resolve_people()
+        self._advance(len(self.batch.people), "people")
+        self.events = self.write_events()
+        self.write_rsvps()
+        self.write_attendance()
+        self.write_discussions()
+        self.write_interactions()
+        self.activity.flush("activity rows")
+        self.added["activity_rows"] = self.activity.count
+        return self.added
+
+    # --- people ---------------------------------------------------------------------------
+
+    def resolve_people(self) -> dict[str, int]:
+        net, batch = self.network, self.batch
+        secret = network_secret(net)
+        pseudo = is_pseudonymous(net)
+        known: dict[str, int] = dict(PersonKey.objects.filter(network=net)
+                                     .values_list("digest", "person_id"))
+        by_name: dict[str, int | None] = {}
+        with_email: set[int] = set()
+        for person_id, name, email in (Person.objects.filter(memberships__network=net)
+                                       .values_list("pk", "name", "email")):
+            if email:
+                known.setdefault(keyed(secret, "email:" + email.strip().lower()), person_id)
+                with_email.add(person_id)
+            nd = keyed(secret, "name:" + normalise_name(name))
+            by_name[nd] = person_id if by_name.get(nd, person_id) == person_id else None
+        for digest, person_id in known.items():
+            by_name.setdefault(digest, person_id)  # name hashes stored by earlier imports
+        first_seen = self._first_seen()
+        resolved: dict[str, int] = {}
+        new_keys: dict[str, int] = {}
+        reviews: list[tuple[int, str | None, str, str]] = []  # match, new key, label, reason
+        creating: list[tuple[str, object, str | None, list[str], str]] = []
+        for key, rec in batch.people.items():
+            kd = None if key.startswith("name:") or "@" in key else keyed(
+                secret, f"key:{batch.source}:{key}")
+            ed = keyed(secret, "email:" + rec.email) if rec.email else None
+            nd = keyed(secret, "name:" + normalise_name(rec.name)) if rec.name else None
+            digests = [d for d in (kd, ed, nd) if d]
+            found = next((known[d] for d in (kd, ed) if d and d in known), None)
+            incoming = (nd or ed or kd or "")[:12] if pseudo else (rec.name or rec.email)[:200]
+            if found is None and nd is not None and by_name.get(nd):
+                match = by_name[nd]
+                if rec.email and match in with_email:
+                    reviews.append((match, key, incoming, ReviewReason.EMAIL_DIFFERS))
+                else:
+                    found = match
+                    reviews.append((match, None, incoming, ReviewReason.NAME_ONLY))
+                    self.added["merged"] += 1
+            if found is not None:
+                resolved[key] = found
+                for d in digests:
+                    if d not in known:
+                        known[d] = new_keys[d] = found
+                continue
+            creating.append((key, rec, nd, digests, ed or kd or nd or key))
+        people = self._create_people(creating, secret, pseudo, first_seen)
+        for (key, rec, nd, digests, _), person_id in zip(creating, people, strict=True):
+            resolved[key] = person_id
+            if rec.email:
+                with_email.add(person_id)
+            if nd is not None:
+                by_name.setdefault(nd, person_id)
+            for d in digests:
+                if d not in known:
+                    known[d] = new_keys[d] = person_id
+        PersonKey.objects.bulk_create(
+            [PersonKey(network=net, digest=d, person_id=p) for d, p in new_keys.items()],
+            batch_size=BATCH, ignore_conflicts=True)
+        before = ReviewItem.objects.filter(network=net).count()
+        ReviewItem.objects.bulk_create(
+            [ReviewItem(network=net, run=self.import_run, person_id=m,
+                        other_id=resolved[k] if k is not None else None, incoming=inc,
+                        reason=r, source=batch.source) for m, k, inc, r in reviews],
+            batch_size=BATCH, ignore_conflicts=True)
+        self.added["review"] = ReviewItem.objects.filter(network=net).count() - before
+        return resolved
+
+    def _first_seen(self) -> dict[str, datetime]:
+        b = self.batch
+        seen: dict[str, datetime] = {}
+
+        def see(key: str | None, at: datetime) -> None:
+            if key is not None and (key not in seen or at < seen[key]):
+                seen[key] = at
+
+        for rec in (*b.attendance, *b.rsvps):
+            see(rec.person, rec.at)
+        for rec in (*b.threads, *b.posts):
+            see(rec.author, rec.at)
+        for rec in b.reactions:
+            see(rec.person, rec.at)
+        for e in b.events:
+            for h in e.hosts:
+                see(h, e.starts_at)
+        firsts: dict[str, datetime] = {}
+        for actor, target, at in zip(b.interactions.actor, b.interactions.target,
+                                     b.interactions.at, strict=True):
+            if actor not in firsts or at < firsts[actor]:
+                firsts[actor] = at
+            if target is not None and (target not in firsts or at < firsts[target]):
+                firsts[target] = at
+        for key, at in firsts.items():
+            see(key, at)
+        return seen
+
+    def _create_people(self, creating: list, secret: bytes, pseudo: bool,
+                       first_seen: dict[str, datetime]) -> list[int]:
+        if not creating:
+            return []
+        net = self.network
+        orgs: dict[str, int] = {}
+        if not pseudo:
+            names = {rec.organisation[:200] for _, rec, *_ in creating if rec.organisation}
+            orgs = dict(Organisation.objects.filter(name__in=names).values_list("name", "pk"))
+            missing = [Organisation(name=n, sector=next(
+                (r.sector for _, r, *_ in creating if r.organisation[:200] == n and r.sector),
+                "other")) for n in sorted(names - set(orgs))]
+            for org in Organisation.objects.bulk_create(missing, batch_size=BATCH):
+                orgs[org.name] = org.pk
+        now = dj_timezone.now()
+        persons, memberships = [], []
+        for key, rec, _, _, identity in creating:
+            when = min(first_seen.get(key, now), now)
+            if pseudo:
+                alias = pseudonym_for(secret, identity)
+                persons.append(Person(name=alias, email="", created_at=when))
+                memberships.append((Identity.PSEUDONYM, alias, when))
+            else:
+                persons.append(Person(name=rec.name[:200] or rec.email, email=rec.email[:254],
+                                      organisation_id=orgs.get(rec.organisation[:200]),
+                                      sector=rec.sector, created_at=when))
+                memberships.append((Identity.REAL, "", when))
+        persons = Person.objects.bulk_create(persons, batch_size=BATCH)
+        members = Membership.objects.bulk_create(
+            [Membership(network=net, person_id=p.pk, identity=identity, pseudonym=alias,
+                        joined_at=when) for p, (identity, alias, when)
+             in zip(persons, memberships, strict=True)], batch_size=BATCH)
+        self.activity.add(rows.join(m, source=self.source) for m in members)
+        self.added["people"] += len(persons)
+        return [p.pk for p in persons]
+
+    # --- source keys ----------------------------------------------------------------------
+
+    def _key(self, kind: str, source_id: str) -> str:
+        key = f"{self.batch.source}:{kind}:{source_id}"
+        if len(key) > 255:
+            key = f"{self.batch.source}:{kind}:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+        return key
+
+    def _existing(self, kind: str, source_ids: Iterable[str]) -> dict[str, int]:
+        keys = {self._key(kind, s): s for s in source_ids}
+        found: dict[str, int] = {}
+        items = list(keys)
+        for lo in range(0, len(items), 500):
+            for key, object_id in SourceKey.objects.filter(
+                    network=self.network, key__in=items[lo:lo + 500]).values_list(
+                    "key", "object_id"):
+                found[keys[key]] = object_id
+        return found
+
+    def _remember(self, kind: str, object_type: str, pairs: Iterable[tuple[str, int]]) -> None:
+        SourceKey.objects.bulk_create(
+            [SourceKey(network=self.network, key=self._key(kind, s), object_type=object_type,
+                       object_id=pk) for s, pk in pairs], batch_size=BATCH)
+
+    # --- events ---------------------------------------------------------------------------
+
+    def write_events(self) -> dict[str, Event]:
+        b, net = self.batch, self.network
+        existing = self._existing("event", [e.source_id for e in b.events])
+        events = {e.pk: e for e in Event.objects.filter(pk__in=set(existing.values()))}
+        out: dict[str, Event] = {s: events[pk] for s, pk in existing.items() if pk in events}
+        new = [e for e in b.events if e.source_id not in out]
+        objs = Event.objects.bulk_create([
+            Event(network=net, title=e.title, description=e.description,
+                  mode=EventMode.ONLINE if e.online else EventMode.OFFLINE,
+                  location=e.location, starts_at=e.starts_at, ends_at=e.ends_at,
+                  timezone=net.timezone, created_at=e.starts_at) for e in new],
+            batch_size=BATCH)
+        hosts = Event.hosts.through
+        host_rows = []
+        for rec, obj in zip(new, objs, strict=True):
+            out[rec.source_id] = obj
+            for h in dict.fromkeys(rec.hosts):
+                host_rows.append(hosts(event_id=obj.pk, person_id=self.people[h]))
+                self.activity.add([rows.host(obj, self.people[h], source=self.source)])
+        hosts.objects.bulk_create(host_rows, batch_size=BATCH)
+        self._remember("event", "event", ((r.source_id, o.pk) for r, o in zip(new, objs,
+                                                                              strict=True)))
+        self.added["events"] += len(objs)
+        self._advance(len(b.events), "events")
+        return out
+
+    def _pairs(self, model, events: Iterable[int]) -> set[tuple[int, int]]:
+        ids = list(set(events))
+        pairs: set[tuple[int, int]] = set()
+        for lo in range(0, len(ids), 500):
+            pairs.update(model.objects.filter(event_id__in=ids[lo:lo + 500])
+                         .values_list("event_id", "person_id"))
+        return pairs
+
+    def write_rsvps(self) -> None:
+        b = self.batch
+        if not b.rsvps:
+            return
+        taken = self._pairs(Registration, (e.pk for e in self.events.values()))
+        new, records = [], []
+        for r in b.rsvps:
+            event, person = self.events[r.event], self.people[r.person]
+            if (event.pk, person) in taken:
+                continue
+            taken.add((event.pk, person))
+            new.append(Registration(event=event, person_id=person, status=r.status,
+                                    created_at=r.at, updated_at=r.at))
+            records.append(event)
+        new = Registration.objects.bulk_create(new, batch_size=BATCH)
+        self.activity.add(rows.rsvp(reg, ev, source=self.source)
+                          for reg, ev in zip(new, records, strict=True))
+        self.added["rsvps"] += len(new)
+        self._advance(len(b.rsvps), "RSVPs")
+
+    def write_attendance(self) -> None:
+        b = self.batch
+        if not b.attendance:
+            return
+        taken = self._pairs(Attendance, (e.pk for e in self.events.values()))
+        new, records = [], []
+        for a in b.attendance:
+            event, person = self.events[a.event], self.people[a.person]
+            if (event.pk, person) in taken:
+                continue
+            taken.add((event.pk, person))
+            new.append(Attendance(event=event, person_id=person, checked_in_at=a.at,
+                                  mode=AttendanceMode.REMOTE if a.online
+                                  else AttendanceMode.IN_PERSON, method=CheckInMethod.IMPORT))
+            records.append(event)
+        new = Attendance.objects.bulk_create(new, batch_size=BATCH)
+        self.activity.add(rows.attend(att, ev, source=self.source)
+                          for att, ev in zip(new, records, strict=True))
+        self.added["attendance"] += len(new)
+        self._advance(len(b.attendance), "attendance")
+
+    # --- discussions ----------------------------------------------------------------------
+
+    def write_discussions(self) -> None:
+        b, net = self.batch, self.network
+        if not b.threads and not b.posts:
+            return
+        existing = self._existing("thread", [t.source_id for t in b.threads])
+        threads = {d.pk: d for d in Discussion.objects.filter(pk__in=set(existing.values()))}
+        discussions: dict[str, Discussion] = {s: threads[pk] for s, pk in existing.items()
+                                              if pk in threads}
+        new = [t for t in b.threads if t.source_id not in discussions]
+        objs = Discussion.objects.bulk_create([
+            Discussion(network=net, title=t.title, author_id=self.people[t.author],
+                       is_question=t.is_question, created_at=t.at) for t in new],
+            batch_size=BATCH)
+        for rec, obj in zip(new, objs, strict=True):
+            discussions[rec.source_id] = obj
+        self._remember("thread", "discussion", ((r.source_id, o.pk)
+                                                 for r, o in zip(new, objs, strict=True)))
+        self.added["discussions"] += len(objs)
+        self._advance(len(b.threads), "discussions")
+
+        existing = self._existing("post", [p.source_id for p in b.posts])
+        known = {p.pk: p for p in Post.objects.filter(pk__in=set(existing.values()))}
+        posts: dict[str, Post] = {s: known[pk] for s, pk in existing.items() if pk in known}
+        pending = [p for p in b.posts if p.source_id not in posts]
+        parents = {p.parent for p in pending if p.parent and p.parent not in posts}
+        for s, pk in self._existing("post", parents).items():
+            if pk not in known:
+                known[pk] = Post.objects.get(pk=pk)
+            posts[s] = known[pk]
+        created = 0
+        while pending:  # level by level, so that every parent has its key
+            ready = [p for p in pending if p.parent is None or p.parent in posts]
+            if not ready:  # a parent that is nowhere: the rest answer their opening post
+                for p in pending:
+                    p.parent = None
+                continue
+            later = [p for p in pending if not (p.parent is None or p.parent in posts)]
+            objs = Post.objects.bulk_create([
+                Post(discussion=discussions[p.thread], author_id=self.people[p.author],
+                     parent=posts[p.parent] if p.parent else None, body=p.body,
+                     created_at=p.at) for p in ready], batch_size=BATCH)
+            for rec, obj in zip(ready, objs, strict=True):
+                posts[rec.source_id] = obj
+                d = discussions[rec.thread]
+                self.activity.add([rows.opening_post(d, obj, source=self.source)
+                                   if obj.parent_id is None else
+                                   rows.reply(d, obj, obj.parent, source=self.source)])
+            self._remember("post", "post", ((r.source_id, o.pk)
+                                            for r, o in zip(ready, objs, strict=True)))
+            created += len(objs)
+            pending = later
+        self.added["posts"] += created
+        self._advance(len(b.posts), "posts")
+        self.write_reactions(posts)
+
+    def write_reactions(self, posts: dict[str, Post]) -> None:
+        b = self.batch
+        if not b.reactions:
+            return
+        ids = list({posts[r.post].pk for r in b.reactions if r.post in posts})
+        taken: set[tuple[int, int, str]] = set()
+        for lo in range(0, len(ids), 500):
+            taken.update(Reaction.objects.filter(post_id__in=ids[lo:lo + 500])
+                         .values_list("post_id", "person_id", "emoji"))
+        new, targets = [], []
+        for r in b.reactions:
+            post = posts.get(r.post)
+            if post is None:
+                continue
+            key = (post.pk, self.people[r.person], r.emoji)
+            if key in taken:
+                continue
+            taken.add(key)
+            new.append(Reaction(post=post, person_id=key[1], emoji=r.emoji, created_at=r.at))
+            targets.append(post)
+        new = Reaction.objects.bulk_create(new, batch_size=BATCH)
+        self.activity.add(rows.react(obj, post, self.network.pk, source=self.source)
+                          for obj, post in zip(new, targets, strict=True))
+        self.added["reactions"] += len(new)
+        self._advance(len(b.reactions), "reactions")
+
+    # --- interactions ---------------------------------------------------------------------
+
+    def write_interactions(self) -> None:
+        ix = self.batch.interactions
+        if not len(ix):
+            return
+        people, net = self.people, self.network.pk
+        existing: set[tuple] = set()
+        earlier = Activity.objects.filter(network_id=net, source=self.source)
+        if earlier.exists():
+            existing = set(earlier.values_list("actor_id", "target_id", "kind", "channel",
+                                               "at", "weight"))
+        writer = self.activity
+        src = self.source
+        before = writer.count + len(writer.buffer)
+        for actor, target, kind, channel, at, weight in zip(
+                ix.actor, ix.target, ix.kind, ix.channel, ix.at, ix.weight, strict=True):
+            a = people[actor]
+            t = None if target is None else people[target]
+            if existing and (a, t, kind, channel, at, weight) in existing:
+                continue
+            writer.raw(net, a, kind, t, at, channel, weight, src)
+        self.added["interactions"] += writer.count + len(writer.buffer) - before
+
+
+class _ActivityWriter:
+    """Buffers activity rows and inserts them in batches (``executemany`` on SQLite, ``COPY``
+    on PostgreSQL), bypassing ``Model.save``; values are stored as the ORM stores them."""
+
+    COLUMNS = ("network_id", "actor_id", "kind", "target_id", "object_type", "object_id",
+               "channel", "at", "weight", "source", "corrects_id")
+
+    def __init__(self, advance: Callable[[int, str], None]) -> None:
+        self.advance = advance
+        self.buffer: list[tuple] = []
+        self.count = 0
+        self.sqlite = connection.vendor == "sqlite"
+        qn = connection.ops.quote_name
+        fields = {f.attname: f.column for f in Activity._meta.concrete_fields}
+        self.table = qn(Activity._meta.db_table)
+        self.columns = ", ".join(qn(fields[c]) for c in self.COLUMNS)
+
+    def _at(self, at: datetime) -> object:
+        if self.sqlite:  # what Django's SQLite backend stores for an aware datetime
+            return str(at.astimezone(UTC).replace(tzinfo=None))
+        return at
+
+    def add(self, activities: Iterable[Activity]) -> None:
+        for a in activities:
+            self.buffer.append((a.network_id, a.actor_id, a.kind, a.target_id, a.object_type,
+                                a.object_id, a.channel, self._at(a.at), a.weight, a.source,
+                                None))
+            if len(self.buffer) >= ROW_BATCH:
+                self.flush("activity rows")
+
+    def raw(self, network: int, actor: int, kind: str, target: int | None, at: datetime,
+            channel: str, weight: float, source: str) -> None:
+        self.buffer.append((network, actor, kind, target, "", None, channel,
+                            self._at(at), weight, source, None))
+        if len(self.buffer) >= ROW_BATCH:
+            self.flush("interactions")
+
+    def flush(self, message: str) -> None:
+        if not self.buffer:
+            return
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                marks = ", ".join(["%s"] * len(self.COLUMNS))
+                cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})",
+                                   self.buffer)
+            else:
+                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as cp:
+                    for row in self.buffer:
+                        cp.write_row(row)
+        n = len(self.buffer)
+        self.count += n
+        self.buffer = []
+        self.advance(n, f"{message}: {self.count:,} written")
+
+
+# --- runs, uploads and review ----------------------------------------------------------------
+
+def fail_run(run: ImportRun, message: str) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=message[:5000],
+                                               finished_at=dj_timezone.now())
+
+
+def decide_review(item: ReviewItem, status: str, user) -> ReviewItem:
+    """Record a facilitator's decision on an uncertain merge."""
+    if status not in (ReviewStatus.CONFIRMED, ReviewStatus.DISMISSED, ReviewStatus.OPEN):
+        raise ValueError(status)
+    item.status = status
+    item.decided_at = dj_timezone.now() if status != ReviewStatus.OPEN else None
+    item.decided_by = user if user is not None and user.is_authenticated else None
+    item.save(update_fields=["status", "decided_at", "decided_by"])
+    return item
