@@ -153,7 +153,7 @@ def _review(request: HttpRequest, network: Network | None, person, draft) -> Htt
     lang = _lang()
     answers = _answers(draft, network)
     advice, findings = selectors.advice_for(answers, lang)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         key = _draft_key(network.slug if network is not None else None)
         charter = {k: v for k, v in answers.items()
