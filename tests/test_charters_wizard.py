@@ -114,9 +114,8 @@ def test_each_step_refuses_bad_input_with_a_clear_message_and_keeps_nothing():
                        ).content.decode()
     assert "Everyone takes part under a pseudonym here: choose yours." in page
     page = client.post(reverse("charters-start-step", args=["focus"]),
-                       {**STEP_DATA["focus"], "focus_tags": ",".join("t%s" % i
-                                                                     for i in range(11))}
-                       ).content.decode()
+                       {**STEP_DATA["focus"],
+                        "focus_tags": ",".join(f"t{i}" for i in range(11))}).content.decode()
     assert "At most 10 focus tags; you gave 11." in page
     # Nothing answered validly yet: the review sends the user back to the first step.
     response = client.get(reverse("charters-start-step", args=["review"]))
