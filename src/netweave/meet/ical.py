@@ -10,7 +10,7 @@ attendee appears in any of them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar
@@ -113,7 +113,15 @@ def series_calendar(series: EventSeries) -> Calendar:
     if "COUNT=" not in rule and "UNTIL=" not in rule:
         last = occurrences[-1].recurrence_id.astimezone(UTC)
         rule = f"{rule};UNTIL={last:%Y%m%dT%H%M%SZ}"
-    vevent.add("rrule", vRecur.from_ical(rule))
+    recur = vRecur.from_ical(rule)
+    if "UNTIL" in recur:  # RFC 5545: with a TZID start, UNTIL is given in UTC
+        until = recur["UNTIL"][0]
+        if not isinstance(until, datetime):
+            until = datetime.combine(until, time(23, 59, 59))
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=tz)
+        recur["UNTIL"] = [until.astimezone(UTC)]
+    vevent.add("rrule", recur)
     for event in occurrences:
         if event.cancelled:
             vevent.add("exdate", event.recurrence_id.astimezone(tz))
