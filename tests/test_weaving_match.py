@@ -216,3 +216,10 @@ def test_facilitator_view_data():
     assert [n.name for n in selectors.unanswered_needs(w["net"])] == ["Anna"]
     names = {n.name for n in selectors.isolated_newcomers(w["net"])}
     assert names == {"Bram", "Dirk"}   # Anna and Carla are tied; Fenna facilitates
+
+
+def test_an_introduction_after_a_need_answers_it_for_the_facilitator():
+    w = build("en")
+    assert [n.name for n in selectors.unanswered_needs(w["net"])] == ["Anna"]
+    services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"])
+    assert selectors.unanswered_needs(w["net"]) == []

@@ -274,11 +274,18 @@ class OpenNeed:
 
 
 def unanswered_needs(network: Network) -> list[OpenNeed]:
-    """Open needs of active members that no exchange answers yet, oldest first."""
+    """Open needs of active members that nobody has answered yet, oldest first.
+
+    Answered: an exchange names the need, or its owner was introduced to someone in
+    ``network`` after posting it.
+    """
     names = member_names(network)
     answered = Exchange.objects.filter(need=OuterRef("pk"))
+    introduced = Introduction.objects.filter(network=network,
+                                             created_at__gte=OuterRef("created_at")).filter(
+        Q(person_a=OuterRef("person_id")) | Q(person_b=OuterRef("person_id")))
     needs = (_items(Need, network, list(names)).exclude(Exists(answered))
-             .order_by("created_at", "pk"))
+             .exclude(Exists(introduced)).order_by("created_at", "pk"))
     return [OpenNeed(n.pk, n.person_id, names[n.person_id], n.text, n.created_at)
             for n in needs]
 
