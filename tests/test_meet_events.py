@@ -93,8 +93,12 @@ def test_bad_rules_and_zones_say_what_was_expected():
         recurrence.expand("every thursday", datetime(2026, 1, 1, 19, 30), "Europe/Amsterdam")
     with pytest.raises(recurrence.RuleError, match="IANA"):
         recurrence.expand("FREQ=WEEKLY", datetime(2026, 1, 1, 19, 30), "Mars/Olympus")
-    assert recurrence.preset_rule("monthly_first", datetime(2026, 3, 5)) == \
+    assert recurrence.preset_rule("monthly_weekday", datetime(2026, 3, 5)) == \
         "FREQ=MONTHLY;BYDAY=+1TH"
+    assert recurrence.preset_rule("monthly_weekday", datetime(2026, 3, 12)) == \
+        "FREQ=MONTHLY;BYDAY=+2TH"
+    assert recurrence.preset_rule("monthly_weekday", datetime(2026, 10, 29)) == \
+        "FREQ=MONTHLY;BYDAY=-1TH"
 
 
 @pytest.fixture

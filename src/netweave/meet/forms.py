@@ -19,7 +19,7 @@ REPEAT_CHOICES = [
     ("", _("Does not repeat")),
     ("weekly", _("Every week")),
     ("fortnightly", _("Every two weeks")),
-    ("monthly_first", _("Monthly, on the first of its weekday (e.g. first Thursday)")),
+    ("monthly_weekday", _("Monthly, on the same weekday of the month (e.g. first Thursday)")),
     ("monthly_last", _("Monthly, on the last of its weekday")),
     ("custom", _("Custom rule (RFC 5545 RRULE)")),
 ]

@@ -21,7 +21,7 @@ HORIZON = timedelta(days=366)
 PRESETS: dict[str, str] = {
     "weekly": "FREQ=WEEKLY",
     "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
-    "monthly_first": "FREQ=MONTHLY;BYDAY=+1{day}",
+    "monthly_weekday": "FREQ=MONTHLY;BYDAY={nth}{day}",
     "monthly_last": "FREQ=MONTHLY;BYDAY=-1{day}",
 }
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -41,10 +41,15 @@ def zone(name: str) -> ZoneInfo:
 
 
 def preset_rule(key: str, local_start: datetime) -> str:
-    """The RRULE of preset ``key`` for a series starting at ``local_start``."""
+    """The RRULE of preset ``key`` for a series starting at ``local_start``.
+
+    ``monthly_weekday`` repeats the start's place in its month: a start on the second
+    Saturday gives every second Saturday; a fifth weekday means the last one."""
     if key not in PRESETS:
         raise RuleError(f"unknown repetition {key!r}: expected one of {', '.join(PRESETS)}")
-    return PRESETS[key].format(day=_DAYS[local_start.weekday()])
+    nth = (local_start.day - 1) // 7 + 1
+    return PRESETS[key].format(day=_DAYS[local_start.weekday()],
+                               nth=f"+{nth}" if nth < 5 else "-1")
 
 
 def normalise(rule: str) -> str:
