@@ -242,7 +242,7 @@ def parse_mapping(text: str | Mapping[str, str] | None) -> dict[str, str]:
             continue
         column, sep, fieldname = part.rpartition("=")
         if not sep or not column.strip() or not fieldname.strip():
-            raise ParseError("--mapping", None, f"{part.strip()!r} is not COLUMN=FIELD",
+            raise ParseError("the column mapping", None, f"{part.strip()!r} is not COLUMN=FIELD",
                              "pairs like 'Naam deelnemer=person, Datum=time'")
         out[column.strip()] = fieldname.strip()
     return out

@@ -42,9 +42,9 @@ def _load(zf: zipfile.ZipFile, member: str, name: str) -> object:
         raise ParseError(f"{name}: {member}", None, f"cannot be unpacked ({exc})",
                          "a complete Slack export zip") from exc
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return json.loads(data)  # UTF-8, -16 or -32, found by json
     except UnicodeDecodeError as exc:
-        raise ParseError(f"{name}: {member}", None, "is not UTF-8 text",
+        raise ParseError(f"{name}: {member}", None, "is not UTF-8, UTF-16 or UTF-32 text",
                          "JSON as Slack exports it (UTF-8)") from exc
     except json.JSONDecodeError as exc:
         raise ParseError(f"{name}: {member}", exc.lineno, f"is not valid JSON: {exc.msg}",
