@@ -223,3 +223,25 @@ def test_an_introduction_after_a_need_answers_it_for_the_facilitator():
     assert [n.name for n in selectors.unanswered_needs(w["net"])] == ["Anna"]
     services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"])
     assert selectors.unanswered_needs(w["net"]) == []
+
+
+@pytest.mark.parametrize("lang,name", [("en", "the “zon” circle"), ("nl", "de kring rond „zon”")])
+def test_circles_are_leiden_clusters_named_after_a_shared_interest(lang, name):
+    fenna = person("Fenna")
+    net = ns.create_network(facilitator=fenna, name="Kringen", slug=f"kringen-{lang}",
+                            purpose="Twee kringen.", primary_type="practice")
+    people = [person(f"P{i}", interests=["zon" if i < 3 else "wind"]) for i in range(6)]
+    for p in people:
+        ns.join_network(net, p)
+    for group in (people[:3], people[3:]):
+        opening = ns.start_discussion(net, group[0], title="Hoi", body="Hoi").posts.first()
+        hello = ns.reply(opening, group[1], "Hallo")       # a triangle of replies
+        ns.reply(hello, group[2], "En ik")
+        ns.reply(opening, group[2], "Ook hallo")
+    inp = selectors.match_input(net, lang=lang)
+    cluster = dict(zip(inp.members["person"], inp.members["cluster"], strict=True))
+    first, second = cluster[people[0].pk], cluster[people[3].pk]
+    assert first is not None and second is not None and first != second
+    assert all(cluster[p.pk] == first for p in people[:3])
+    assert cluster[fenna.pk] is None                          # no ties: no circle
+    assert inp.cluster_names[first] == name

@@ -14,22 +14,26 @@
 * ties: the tie graph of the whole effective activity log (METRICS.md 0: interactions such as
   replies, answers, gives and introductions, plus co-attendance), read through the ORM so that
   it also sees the current transaction;
+* clusters: Leiden clusters of that tie graph (METRICS.md 5) with at least
+  :data:`MIN_CLUSTER` members, named after their most common interest tag;
 * recent introductions: this network's :class:`~netweave.networks.models.Introduction` rows.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from netweave.core.logreader import SCHEMA as LOG_SCHEMA
 from netweave.core.logreader import effective_log
 from netweave.core.measure.data import NetworkData
+from netweave.core.measure.structure import leiden_clusters
 from netweave.core.measure.ties import TieGraph, tie_graph
 from netweave.core.weave import MatchInput, Suggestion, suggest_all, suggest_for
 from netweave.core.weave.matcher import SIGNALS
@@ -55,6 +59,8 @@ from .models import IntroductionAnswer
 NEWCOMER_DAYS = 90
 #: Pairs introduced within this many days are not suggested again.
 RECENT_DAYS = 365
+#: Smallest Leiden cluster (members) that counts as a circle for bridging and naming.
+MIN_CLUSTER = 3
 #: How many suggestions a member sees, and how many pairs the facilitator's view lists.
 MEMBER_TOP = 5
 NETWORK_TOP = 20
@@ -119,8 +125,35 @@ def network_ties(network: Network) -> TieGraph:
     return tie_graph(NetworkData(log=log), None)
 
 
-def match_input(network: Network, *, now: datetime | None = None) -> MatchInput:
-    """The matcher's input for ``network`` (module docstring)."""
+def _clusters(graph: TieGraph, members: list[Membership], interests: list[tuple[int, str]],
+              lang: str) -> tuple[list[int | None], dict[int, str]]:
+    """Leiden cluster of each member (METRICS.md 5; None when isolated or in a cluster of
+    fewer than :data:`MIN_CLUSTER` members) and a name per cluster: its most common interest
+    tag, when at least two of its members share it."""
+    if graph.ties == 0:
+        return [None] * len(members), {}
+    labels, _q = leiden_clusters(graph)
+    nodes = graph.index([m.person_id for m in members])
+    of = [int(labels[i]) if i >= 0 else None for i in nodes]
+    sizes = Counter(x for x in of if x is not None)
+    of = [x if x is not None and sizes[x] >= MIN_CLUSTER else None for x in of]
+    cluster_of = {m.person_id: c for m, c in zip(members, of, strict=True) if c is not None}
+    tags: dict[int, Counter] = {}
+    for person, tag in interests:
+        if person in cluster_of:
+            tags.setdefault(cluster_of[person], Counter())[tag] += 1
+    names = {}
+    with translation.override(lang):
+        for label, counts in tags.items():
+            tag, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            if count >= 2:
+                names[label] = str(_("the “%(tag)s” circle") % {"tag": tag})
+    return of, names
+
+
+def match_input(network: Network, *, now: datetime | None = None,
+                lang: str = "en") -> MatchInput:
+    """The matcher's input for ``network`` (module docstring); cluster names in ``lang``."""
     now = now or timezone.now()
     members = list(active_memberships(network))
     persons = [m.person_id for m in members]
@@ -134,10 +167,13 @@ def match_input(network: Network, *, now: datetime | None = None) -> MatchInput:
                         else None)
         rows.append((m.person_id, sector, organisation, m.joined_at >= newcomer_since,
                      bool(person.introductions_opt_out), _allowed(network, m)))
+    interests = [(m.person_id, str(tag)) for m in members for tag in (m.person.interests or [])]
+    ties = network_ties(network)
+    cluster, cluster_names = _clusters(ties, members, interests, lang)
     table = pl.DataFrame(rows or None, schema={
         "person": pl.Int64, "sector": pl.String, "organisation": pl.String,
-        "newcomer": pl.Boolean, "opted_out": pl.Boolean, "allowed": pl.Boolean}, orient="row")
-    interests = [(m.person_id, str(tag)) for m in members for tag in (m.person.interests or [])]
+        "newcomer": pl.Boolean, "opted_out": pl.Boolean, "allowed": pl.Boolean}, orient="row"
+    ).with_columns(cluster=pl.Series(cluster, dtype=pl.Int64))
     intro = list(Introduction.objects.filter(network=network)
                  .values_list("person_a_id", "person_b_id", "created_at"))
     introduced = pl.DataFrame(intro or None, schema={
@@ -149,9 +185,10 @@ def match_input(network: Network, *, now: datetime | None = None) -> MatchInput:
         needs=_texts(Need, network, persons),
         interests=pl.DataFrame(interests or None, schema={"person": pl.Int64, "tag": pl.String},
                                orient="row"),
-        ties=network_ties(network),
+        ties=ties,
         introduced=introduced,
         names={m.person_id: member_name(m) for m in members},
+        cluster_names=cluster_names,
         now=now,
         recent_days=RECENT_DAYS,
     )
@@ -192,7 +229,7 @@ def _row(s: Suggestion, names: dict[int, str]) -> SuggestionRow:
 def suggestions_for(network: Network, person: Person, lang: str, *,
                     k: int = MEMBER_TOP, inp: MatchInput | None = None) -> list[SuggestionRow]:
     """The ``k`` people ``person`` should meet in ``network``, best first, with reasons."""
-    inp = inp or match_input(network)
+    inp = inp or match_input(network, lang=lang)
     names = dict(inp.names)
     return [_row(s, names) for s in suggest_for(person.pk, inp, k=k, lang=lang)]
 
@@ -202,7 +239,7 @@ def network_suggestions(network: Network, lang: str, *, k: int = MEMBER_TOP,
                         ) -> list[SuggestionRow]:
     """Suggested introductions network-wide: each pair once, ranked by expected benefit
     (score descending, then the two person ids)."""
-    inp = inp or match_input(network)
+    inp = inp or match_input(network, lang=lang)
     names = dict(inp.names)
     seen: dict[tuple[int, int], Suggestion] = {}
     for items in suggest_all(inp, k=k, lang=lang).values():
@@ -217,7 +254,7 @@ def network_suggestions(network: Network, lang: str, *, k: int = MEMBER_TOP,
 def pair_suggestion(network: Network, person_a: int, person_b: int, lang: str, *,
                     inp: MatchInput | None = None) -> SuggestionRow | None:
     """The matcher's suggestion of ``person_b`` for ``person_a``, or None when it has none."""
-    inp = inp or match_input(network)
+    inp = inp or match_input(network, lang=lang)
     for s in suggest_for(person_a, inp, k=inp.members.height, lang=lang):
         if s.person_b == person_b:
             return _row(s, dict(inp.names))

@@ -221,7 +221,7 @@ def facilitate(request: HttpRequest, slug: str) -> HttpResponse:
     """The weaving view for facilitators."""
     access = network_for(request.user, slug, Capability.FACILITATE)
     network = access.network
-    inp = selectors.match_input(network)
+    inp = selectors.match_input(network, lang=_lang())
     context = {
         "network": network, "access": access,
         "suggestions": selectors.network_suggestions(network, _lang(), inp=inp),

@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"no network {network!r}; known networks: {known or 'none'}")
         with ProgressBar(not no_progress and person is None, 3, width=22, done="done") as bar:
             bar.step("reading the network")
-            inp = match_input(found)
+            inp = match_input(found, lang=lang)
             if person is not None and person not in inp.names:
                 raise CommandError(f"person {person} is not an active member of "
                                    f"{found.slug!r}")
