@@ -120,8 +120,8 @@ def test_no_real_name_or_email_of_a_pseudonymous_member_anywhere(setting):
     pages = {
         "other": ["/n/stil/events/", e, e + "event.ics", e + "series.ics",
                   f"/n/stil/events.ics?token={token}", f"/meet/feed/{token}.ics",
-                   "/meet/calendar/", "/api/meet/n/stil/events",
-                   f"/api/meet/n/stil/events/{event.pk}", e + "checkin/"],
+                  "/meet/calendar/", "/api/meet/n/stil/events",
+                  f"/api/meet/n/stil/events/{event.pk}", e + "checkin/"],
         "fac": [e + "door/", e + "attendees.csv", e + "attendees.xlsx", e + "edit/",
                 f"/api/meet/n/stil/events/{event.pk}/attendees",
                 f"/n/stil/events.ics?token={fac_token}"],
