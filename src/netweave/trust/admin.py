@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import ApiToken, AuditEntry, Consent
+from .models import ApiToken, AuditEntry, Consent, Erasure
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +35,8 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 class ConsentAdmin(ReadOnlyAdmin):
     list_display = ["person", "kind", "given", "at"]
     list_filter = ["kind", "given"]
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdmin):
+    list_display = ["person", "at"]

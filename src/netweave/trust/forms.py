@@ -15,3 +15,28 @@ class TokenForm(forms.Form):
                     "things. Facilitate: also the facilitator's actions in networks you "
                     "facilitate."),
     )
+
+
+class ConsentForm(forms.Form):
+    email = forms.BooleanField(
+        label=_("E-mail"), required=False,
+        help_text=_("Digests and invitations from netweave and my networks."))
+    map = forms.BooleanField(
+        label=_("Network maps"), required=False,
+        help_text=_("Appear as myself (or my pseudonym) on the network maps other members "
+                    "see. Without it I am shown as an unnamed dot."))
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput,
+                               help_text=_("To confirm that it is you."))
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

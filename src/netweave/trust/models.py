@@ -119,3 +119,21 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind}={self.given}"
+
+
+class Erasure(models.Model):
+    """Marks a person whose account was deleted: the row stays (with name and e-mail blank)
+    so that the network's history still counts; everything that named them is gone."""
+
+    person = models.OneToOneField(
+        "networks.Person", on_delete=models.CASCADE, related_name="erasure",
+        verbose_name=_("person"),
+    )
+    at = models.DateTimeField(_("when"), default=now)
+
+    class Meta:
+        verbose_name = _("erased person")
+        verbose_name_plural = _("erased people")
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} erased {self.at:%Y-%m-%d}"

@@ -25,3 +25,11 @@ def audit_entries(*, network: Any = None, action: str = "", actor: str = ""
     if actor:
         entries = entries.filter(actor_label__iexact=actor)
     return entries.order_by("-at", "-pk")
+
+
+def consent_of(person: Any, kind: str) -> bool | None:
+    """``person``'s latest answer for consent ``kind`` (``None``: never asked)."""
+    from .models import Consent
+
+    return (Consent.objects.filter(person=person, kind=kind).order_by("-at", "-pk")
+            .values_list("given", flat=True).first())

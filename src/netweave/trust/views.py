@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
-from .forms import TokenForm
+from netweave.networks.selectors import person_of
+
+from . import gdpr, selectors, services
+from .forms import ConsentForm, DeleteAccountForm, TokenForm
+from .models import ConsentKind
 
 
 @login_required
@@ -48,3 +52,69 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "trust/audit.html",
                   {"page_obj": page, "action": action, "actor": actor})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy(request: HttpRequest) -> HttpResponse:
+    """My data: consent for e-mail and maps, download everything, delete my account."""
+    person = person_of(request.user)
+    current = {kind: selectors.consent_of(person, kind) for kind in ConsentKind.values
+               } if person else {}
+    form = ConsentForm(request.POST or None, initial={k: bool(v) for k, v in current.items()})
+    if request.method == "POST" and person is not None and form.is_valid():
+        for kind in ConsentKind.values:
+            if form.cleaned_data[kind] != current[kind]:
+                services.set_consent(person, kind, form.cleaned_data[kind])
+        messages.success(request, _("Your choices are saved."))
+        return redirect("trust-privacy")
+    return render(request, "trust/privacy.html", {
+        "form": form, "person": person, "delete_form": DeleteAccountForm(request.user),
+        "alone": gdpr.sole_facilitations(person) if person else [],
+    })
+
+
+def _own_person(request: HttpRequest):
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def export_json(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(gdpr.export_data(_own_person(request)),
+                            json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="netweave-my-data.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def export_zip(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(gdpr.export_zip(_own_person(request)),
+                            content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="netweave-my-data.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Delete the account after the password is confirmed; the person becomes a tombstone."""
+    form = DeleteAccountForm(request.user, request.POST)
+    if form.is_valid():
+        try:
+            gdpr.delete_account(request.user, request)
+        except gdpr.DeletionRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("trust-privacy")
+        logout(request)
+        messages.success(request, _("Your account is deleted. Thank you for taking part."))
+        return redirect("home")
+    person = person_of(request.user)
+    return render(request, "trust/privacy.html", {
+        "form": ConsentForm(), "person": person, "delete_form": form,
+        "alone": gdpr.sole_facilitations(person) if person else [],
+    }, status=400)
