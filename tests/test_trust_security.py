@@ -89,7 +89,7 @@ def test_the_report_page_alone_gets_the_relaxed_policy(client, people, network):
 
 def test_our_pages_have_no_inline_scripts(client, people):
     client.force_login(people["staff"].user)
-    for name in ("trust-tokens", "trust-audit", "home", "login"):
+    for name in ("trust-tokens", "trust-audit", "trust-privacy", "home", "login"):
         html = client.get(reverse(name)).content.decode()
         scripts = [chunk for chunk in html.split("<script")[1:] if "src=" not in chunk[:200]]
         assert scripts == [], name
