@@ -8,6 +8,8 @@ activity rows in the same transaction.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -230,6 +232,20 @@ class EventMode(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid")
 
 
+#: Letters of check-in codes and tickets: no 0/O or 1/I/L to misread at the door.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_code(length: int = 6) -> str:
+    """A random code of ``length`` unambiguous letters and digits."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
+
+
+def new_ticket() -> str:
+    """A random 8-character ticket code for a registration."""
+    return new_code(8)
+
+
 class EventSeries(models.Model):
     """A recurring event: an RFC 5545 rule expanded in the series' own time zone.
 
@@ -289,7 +305,8 @@ class Event(models.Model):
     detached = models.BooleanField(_("edited on its own"), default=False)
     cancelled = models.BooleanField(_("cancelled"), default=False)
     #: The code people type (or scan as a QR code) to check themselves in.
-    checkin_code = models.CharField(_("check-in code"), max_length=12, blank=True)
+    checkin_code = models.CharField(_("check-in code"), max_length=12, blank=True,
+                                    default=new_code)
 
     class Meta:
         ordering = ["starts_at"]
@@ -327,7 +344,8 @@ class Registration(models.Model):
     #: Set while a "going" answer waits for a place; the earliest waits first.
     waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
     #: A personal code shown at the door (typed in or scanned) to check this person in.
-    ticket = models.CharField(_("ticket code"), max_length=16, blank=True, db_index=True)
+    ticket = models.CharField(_("ticket code"), max_length=16, blank=True, db_index=True,
+                              default=new_ticket)
 
     class Meta:
         verbose_name = _("registration")

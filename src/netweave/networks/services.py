@@ -8,7 +8,6 @@ importers call these functions; they never write activity rows themselves.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +46,7 @@ from .models import (
     Status,
     ValueCycle,
     ValueStory,
+    new_code,
 )
 
 
@@ -135,20 +135,10 @@ def leave_network(membership: Membership, *, at: datetime | None = None,
 
 # --- events, RSVPs and attendance ----------------------------------------------------------
 
-#: Letters of check-in codes and tickets: no 0/O or 1/I/L to misread at the door.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def new_code(length: int = 6) -> str:
-    """A random code of ``length`` unambiguous letters and digits."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
-
-
 @transaction.atomic
 def create_event(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
                  hosts: Iterable[Person] = (), source: str = "web", **fields) -> Event:
     """Create an event; each host gets a ``host`` row at the event's start."""
-    fields.setdefault("checkin_code", new_code())
     event = Event(network=network, title=title, starts_at=starts_at, ends_at=ends_at, **fields)
     event.full_clean()
     event.save()
