@@ -110,6 +110,9 @@ def test_a_tag_alone_finds_an_item(index):
 
 def test_unrelated_text_finds_nothing_and_kinds_filter(index):
     assert index.query("quantum chromodynamics") == []
+    # Sharing only the community type is not overlap, in the index and brute force alike.
+    assert index.query("quantum chromodynamics", community_types=["place"]) == []
+    assert index.brute_force("quantum chromodynamics", community_types=["place"]) == []
     assert all(h.kind == "discussion" for h in index.query("zonnepanelen",
                                                            kinds=["discussion"]))
     assert OverlapIndex.build([]).query("anything") == []
@@ -155,10 +158,12 @@ def test_index_equals_brute_force_on_random_items():
         text = " ".join(rng.choices(words, k=4))
         kw = {"focus_tags": rng.sample(["energie", "zorg"], 1),
               "community_types": [rng.choice(types)], "region": rng.choice(places)}
-        fast = index.query(text, k=10, rerank=400, **kw)
         slow = index.brute_force(text, k=10, **kw)
-        assert [(h.kind, h.id) for h in fast] == [(h.kind, h.id) for h in slow]
-        assert [h.score for h in fast] == pytest.approx([h.score for h in slow])
+        # A small re-rank set forces the exactness step (items outside it by their bound).
+        for rerank in (400, 20, 1):
+            fast = index.query(text, k=10, rerank=rerank, **kw)
+            assert [(h.kind, h.id) for h in fast] == [(h.kind, h.id) for h in slow]
+            assert [h.score for h in fast] == pytest.approx([h.score for h in slow])
 
 
 def test_regions():

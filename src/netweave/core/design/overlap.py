@@ -41,7 +41,13 @@ communities of place and both regions are known (:mod:`.regions`); otherwise 1.
 
 ``score = relevance * (0.5 + 0.5 * liveliness) * distance``: a lively pub beats an empty
 one on the same topic, but liveliness never lifts an unrelated item above a related one by
-more than a factor two. Items with no text, tag or type in common score 0 and are not shown.
+more than a factor two. Only a shared word, concept or focus tag makes an item relevant: an
+item that shares nothing but its community type scores 0 and is not shown.
+
+The query is exact: it returns the same hits as :meth:`OverlapIndex.brute_force`. Items
+outside the re-ranked candidates share no focus tag, so their score is at most
+``0.65 * text + 0.15 * type``; every such item whose bound reaches the k-th best score found
+is re-ranked too before answering.
 """
 
 from __future__ import annotations
@@ -485,18 +491,25 @@ class OverlapIndex:
                                for s, e, w in zip(starts, ends, q.weights, strict=True)])
         return np.bincount(rows, weights=vals, minlength=len(self.items))
 
-    def _combine(self, q: _Query, idx: np.ndarray, text: np.ndarray) -> dict[str, np.ndarray]:
-        """The combined score and its parts for the items ``idx`` (vectorised)."""
-        if q.tag_cols.size and idx.size:
+    def _type_scores(self, q: _Query, idx: np.ndarray) -> np.ndarray:
+        """1 when the primary types agree, 0.5 when some type is shared, else 0."""
+        same_primary = (self._primary[idx] == q.primary) & (q.primary >= 0)
+        any_shared = (self._masks[idx] & q.mask) != 0
+        return np.where(same_primary, 1.0, np.where(any_shared, 0.5, 0.0))
+
+    def _combine(self, q: _Query, idx: np.ndarray, text: np.ndarray,
+                 with_tags: bool = True) -> dict[str, np.ndarray]:
+        """The combined score and its parts for the items ``idx`` (vectorised); with
+        ``with_tags=False`` the items are known to share no focus tag with the query."""
+        if with_tags and q.tag_cols.size and idx.size:
             shared = np.asarray(self._tags[idx][:, q.tag_cols].sum(axis=1)).ravel()
             union = self._tag_sizes[idx] + len(q.tags) - shared
             tags = np.divide(shared, union, out=np.zeros(idx.size), where=union > 0)
         else:
             tags = np.zeros(idx.size)
-        same_primary = (self._primary[idx] == q.primary) & (q.primary >= 0)
-        any_shared = (self._masks[idx] & q.mask) != 0
-        types = np.where(same_primary, 1.0, np.where(any_shared, 0.5, 0.0))
-        relevance = W_TEXT * text + W_TAGS * tags + W_TYPE * types
+        types = self._type_scores(q, idx)
+        relevance = np.where((text > 0) | (tags > 0),
+                             W_TEXT * text + W_TAGS * tags + W_TYPE * types, 0.0)
         lively = self._lively[idx]
         distance = np.ones(idx.size)
         km = np.full(idx.size, np.nan)
@@ -520,8 +533,9 @@ class OverlapIndex:
         """The ``k`` best existing items for a draft, best first, with reasons in ``lang``.
 
         ``text`` is the draft's purpose or title; ``exclude`` holds ``(kind, id)`` pairs
-        (the item being edited). Only the ``rerank`` best by text, plus items sharing a
-        focus tag, are re-ranked: an item with no word or tag in common is not found.
+        (the item being edited). The ``rerank`` best by text and the items sharing a focus
+        tag are re-ranked first, then any other item whose score bound reaches the k-th hit
+        (so the answer equals :meth:`brute_force`'s).
         """
         if not self.items or k <= 0:
             return []
@@ -535,7 +549,22 @@ class OverlapIndex:
             tagged = self._tags[:, q.tag_cols].tocsr()
             with_tag = np.flatnonzero(np.diff(tagged.indptr))
             candidates = np.union1d(candidates, with_tag)
-        return self._hits(q, candidates, text_scores[candidates], kinds, k, exclude, lang)
+        exclude = set(exclude)
+        hits = self._hits(q, candidates, text_scores[candidates], kinds, k, exclude, lang)
+        # Exactness: an item left out shares no focus tag, so its score needs no tag lookup;
+        # every one that reaches the k-th hit is ranked with the candidates.
+        floor = hits[-1].score if len(hits) >= k else 0.0
+        outside = np.flatnonzero(text_scores > 0)
+        outside = outside[~np.isin(outside, candidates, assume_unique=True)]
+        if outside.size:
+            score = self._combine(q, outside, text_scores[outside],
+                                  with_tags=False)["score"]
+            more = outside[(score >= floor) & (score > 0)]
+            if more.size:
+                candidates = np.union1d(candidates, more)
+                hits = self._hits(q, candidates, text_scores[candidates], kinds, k, exclude,
+                                  lang)
+        return hits
 
     def brute_force(self, text: str, *, focus_tags: Sequence[str] = (),
                     community_types: Sequence[str] = (), region: str = "",
