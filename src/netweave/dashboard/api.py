@@ -12,7 +12,7 @@ import json
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from netweave.networks.permissions import Capability, network_for
 
@@ -113,12 +113,12 @@ def status(request: HttpRequest, slug: str, days: str | None = None, start: str 
     try:
         choice = _choice(days, start, end)
     except _BadPeriod as exc:
-        return 400, ErrorOut(detail=str(exc))
+        return Status(400, ErrorOut(detail=str(exc)))
     fresh = selectors.freshness(grant.network, choice)
-    return 200, StatusOut(
+    return Status(200, StatusOut(
         period=choice.key, ready=fresh.snapshot is not None,
         computed_at=fresh.computed_at.isoformat() if fresh.computed_at else None,
-        stale=fresh.stale, job=_job_out(fresh.job))
+        stale=fresh.stale, job=_job_out(fresh.job)))
 
 
 @router.get("/networks/{slug}/map", response={200: MapOut, 202: StatusOut, 400: ErrorOut},
@@ -133,7 +133,7 @@ def network_map(request: HttpRequest, slug: str, days: str | None = None,
     try:
         choice = _choice(days, start, end)
     except _BadPeriod as exc:
-        return 400, ErrorOut(detail=str(exc))
+        return Status(400, ErrorOut(detail=str(exc)))
     meta = (selectors.Snapshot.objects.filter(network=network, period=choice.key)
             .only("pk", "computed_at").first())
     if meta is None:
@@ -142,7 +142,8 @@ def network_map(request: HttpRequest, slug: str, days: str | None = None,
         meta = (selectors.Snapshot.objects.filter(network=network, period=choice.key)
                 .only("pk", "computed_at").first())
         if meta is None:
-            return 202, StatusOut(period=choice.key, ready=False, job=_job_out(job))
+            return Status(202, StatusOut(period=choice.key, ready=False,
+                                         job=_job_out(job)))
     lang = (get_language() or "en").split("-")[0]
     key = f"netweave:dashboard:map:{meta.pk}:{meta.computed_at.timestamp()}:{lang}"
     body = cache.get(key)

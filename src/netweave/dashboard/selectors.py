@@ -276,7 +276,7 @@ def _mix_chart(figures: dict[str, Any], drill: str) -> Chart:
     rows = [[label, _pct(shares.get(s)), _pct(target.get(s)) if target else DASH]
             for label, s in zip(labels, keys, strict=True)]
     if target:
-        gaps = sector.get("target_gap") or {}
+        gaps = {k: v for k, v in (sector.get("target_gap") or {}).items() if v is not None}
         worst = max(gaps, key=lambda s: abs(gaps[s]), default=None)
         summary = (_("Largest gap to the target: %(sector)s, %(gap)s points.")
                    % {"sector": sector_label(worst), "gap": f"{gaps[worst] * 100:+.0f}"}

@@ -86,7 +86,33 @@
     return traces;
   }
 
+  function legend(colourBy) {
+    var list = document.getElementById("map-sectors");
+    if (!list) { return; }
+    list.textContent = "";
+    var seen = {}, items = [];
+    for (var i = 0; i < data.ids.length; i++) {
+      var key = colourBy === "cluster"
+        ? (people() ? attr("cluster")[i] : i) : attr("sector")[i];
+      if (key === null || key === undefined || seen[key] !== undefined) { continue; }
+      seen[key] = items.length;
+      var name = colourBy === "cluster"
+        ? (people() ? text.cluster + " " + (key + 1) : label(i))
+        : (data.sector_labels[key] || key);
+      items.push([name, colourOf(i, colourBy), key]);
+    }
+    if (colourBy === "cluster") { items.sort(function (a, b) { return a[2] - b[2]; }); }
+    items.slice(0, 12).forEach(function (item) {
+      var li = document.createElement("li"), dot = document.createElement("span");
+      dot.className = "swatch"; dot.style.backgroundColor = item[1];
+      dot.setAttribute("aria-hidden", "true");
+      li.appendChild(dot); li.appendChild(document.createTextNode(item[0]));
+      list.appendChild(li);
+    });
+  }
+
   function draw() {
+    legend(document.getElementById("map-colour").value);
     var layout = {margin: {l: 0, r: 0, t: 0, b: 0}, dragmode: "pan", hovermode: "closest",
                   xaxis: {visible: false, scaleanchor: "y"}, yaxis: {visible: false},
                   legend: {orientation: "h", y: 0}, paper_bgcolor: "#ffffff",

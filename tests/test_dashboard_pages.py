@@ -1,0 +1,280 @@
+"""Dashboard pages, API, job and command on a real database (SQLite or PostgreSQL).
+
+Figures come from stored snapshots: a page without one queues a job and never runs the
+engine itself; names always respect pseudonyms; secret networks stay invisible.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from netweave.dashboard import services
+from netweave.dashboard.models import Snapshot
+from netweave.jobs.models import Job, JobStatus
+from netweave.jobs.services import run_next
+from netweave.networks.demo_loader import load_demo_networks
+from netweave.networks.models import Identity, Membership, Network, Person, Visibility
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC = "energieregio-rivierenland"
+CIRCLE = "carers-circle"
+
+
+@pytest.fixture
+def demo() -> dict[str, Network]:
+    return {n.slug: n for n in load_demo_networks(people=30, months=6)}
+
+
+def login(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def outsider() -> Client:
+    user = get_user_model().objects.create_user("outsider", "o@example.org", "x-1234567890")
+    Person.objects.create(user=user, name="Otto Outsider")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_dashboard_queues_a_job_and_never_measures_on_request(demo, settings):
+    settings.NETWEAVE_JOBS_EAGER = False
+    client = login("facilitator")
+    first = client.get(f"/n/{PUBLIC}/dashboard/")
+    assert first.status_code == 200
+    assert "being computed in the background" in text(first)
+    assert not Snapshot.objects.exists()
+    client.get(f"/n/{PUBLIC}/dashboard/")  # a second visit queues no second job
+    jobs = Job.objects.filter(kind=services.JOB_KIND, network=demo[PUBLIC])
+    assert jobs.count() == 1 and jobs.get().status == JobStatus.QUEUED
+    assert jobs.get().payload == {"period": "90"}
+    status = client.get(f"/api/dashboard/networks/{PUBLIC}/status?days=90").json()
+    assert status["ready"] is False and status["job"]["status"] == "queued"
+
+    job = run_next()  # the worker
+    assert job.status == JobStatus.DONE, job.error
+    assert job.result["period"] == "90"
+    page = client.get(f"/n/{PUBLIC}/dashboard/")
+    body = text(page)
+    assert "Figures computed" in body and "being computed" not in body
+    assert 'data-chart="retention"' in body and "Health card" in body
+    status = client.get(f"/api/dashboard/networks/{PUBLIC}/status?days=90").json()
+    assert status["ready"] is True and status["job"] is None
+
+
+def test_a_stale_snapshot_is_shown_while_a_fresh_one_is_queued(demo, settings):
+    services.compute_snapshot(demo[PUBLIC], "90")
+    settings.NETWEAVE_JOBS_EAGER = False
+    settings.NETWEAVE_DASHBOARD_MAX_AGE = 0
+    body = text(login("facilitator").get(f"/n/{PUBLIC}/dashboard/"))
+    assert "Figures computed" in body and "Fresher figures are being computed" in body
+    assert Job.objects.filter(kind=services.JOB_KIND, status=JobStatus.QUEUED).count() == 1
+
+
+def test_every_card_figure_and_chart_links_to_the_rows_it_counts(demo):
+    client = login("facilitator")
+    body = text(client.get(f"/n/{PUBLIC}/dashboard/"))
+    links = set(re.findall(r'href="(/n/[^"]+/dashboard/activities/\?[^"]+)"', body))
+    assert len(links) >= 5
+    snapshot = Snapshot.objects.get(network=demo[PUBLIC], period="90")
+    card_keys = [row["key"] for row in snapshot.cards["en"]["rows"]]
+    assert body.count('class="card indicator') + body.count('class="item indicator') == len(
+        card_keys)
+    activities = client.get(next(link for link in links if "set=contributions" in link))
+    assert activities.status_code == 200
+    rows = re.findall(r"<tr><td><time", text(activities))
+    assert rows, "the contributions of 90 days of a live demo network are not empty"
+    total = int(re.search(r"(\d+) rows? of", text(activities)).group(1))
+    assert total == snapshot.figures["activity"]["activities"]
+
+
+def test_period_picker_custom_and_bad_input(demo):
+    client = login("facilitator")
+    body = text(client.get(f"/n/{PUBLIC}/dashboard/?days=custom&start=2026-03-01&end=2026-03-31"))
+    snap = Snapshot.objects.get(network=demo[PUBLIC], period="2026-03-01..2026-03-31")
+    assert snap.figures["period"]["days"] in (30, 31)
+    assert 'value="custom" checked' in body
+    bad = text(client.get(f"/n/{PUBLIC}/dashboard/?days=custom&start=2026-03-31&end=x"))
+    assert "Last day: expected a date like 2026-03-31, got “x”." in bad
+    assert "Showing the last 90 days instead." in bad
+    backwards = text(client.get(f"/n/{PUBLIC}/dashboard/?start=2026-03-31&end=2026-03-01"))
+    assert "The last day comes before the first day." in backwards
+    seven = text(client.get(f"/n/{PUBLIC}/dashboard/?days=7"))
+    assert "Days: expected one of 28, 90, 365, got “7”." in seven
+    assert set(Snapshot.objects.values_list("period", flat=True)) == {
+        "90", "2026-03-01..2026-03-31"}
+    response = client.get(f"/api/dashboard/networks/{PUBLIC}/map?days=7")
+    assert response.status_code == 400 and "expected one of" in response.json()["detail"]
+    drill = client.get(f"/n/{PUBLIC}/dashboard/activities/?set=all&from=yesterday&to=now")
+    assert drill.status_code == 400
+    assert "from: expected a time like 2026-01-31T00:00:00+00:00" in text(drill)
+
+
+def test_map_api_serves_the_layout_with_shown_names(demo):
+    client = login("facilitator")
+    response = client.get(f"/api/dashboard/networks/{PUBLIC}/map?days=365")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["kind"] == "people"
+    n = len(data["ids"])
+    assert n == data["people"] > 10
+    assert len(data["x"]) == len(data["y"]) == len(data["names"]) == n
+    assert len(data["u"]) == len(data["v"]) == len(data["w"]) > 0
+    attributes = data["attributes"]
+    for name in ("sector", "cluster", "coreness", "betweenness", "degree", "articulation",
+                 "since"):
+        assert len(attributes[name]) == n, name
+    assert max(attributes["since"]) < len(data["months"])
+    structure = Snapshot.objects.get(period="365").figures["structure"]
+    assert sum(attributes["articulation"]) == structure["articulation_point_count"]
+    members = {m.person_id: m for m in Membership.objects.filter(network=demo[PUBLIC])
+               .select_related("person")}
+    for pid, name in zip(data["ids"], data["names"], strict=True):
+        m = members.get(pid)
+        if m is not None:
+            expected = m.pseudonym if m.identity == Identity.PSEUDONYM else m.person.name
+            assert name == expected
+
+
+def test_pseudonymous_members_real_names_never_appear(demo):
+    circle = demo[CIRCLE]
+    hidden = [(m.person.name, m.pseudonym) for m in
+              Membership.objects.filter(network=circle).select_related("person")]
+    assert hidden and all(identity for _name, identity in hidden)
+    client = login("circle-member")
+    pages = [client.get(f"/n/{CIRCLE}/dashboard/?days=365"),
+             client.get(f"/n/{CIRCLE}/dashboard/map/?days=365"),
+             client.get(f"/api/dashboard/networks/{CIRCLE}/map?days=365"),
+             client.get(f"/n/{CIRCLE}/dashboard/me/")]
+    body = text(pages[0])
+    drills = re.findall(r'href="(/n/[^"]+/dashboard/activities/\?[^"]+)"', body)
+    pages += [client.get(link) for link in sorted(set(drills))[:6]]
+    mapped = pages[2].json()
+    pages.append(client.get(f"/n/{CIRCLE}/dashboard/activities/?set=all&from="
+                            f"2000-01-01T00:00:00%2B00:00&to=2100-01-01T00:00:00%2B00:00"
+                            f"&person={mapped['ids'][0]}"))
+    for response in pages:
+        assert response.status_code == 200, response.request["PATH_INFO"]
+        content = text(response)
+        for real, _pseudonym in hidden:
+            assert real not in content, f"{real} shown on {response.request['PATH_INFO']}"
+    assert set(mapped["names"]) <= {p for _real, p in hidden}
+    assert any(p in text(pages[-1]) for _real, p in hidden)
+
+
+def test_secret_network_is_404_and_closed_network_403_for_outsiders(demo):
+    Network.objects.filter(slug=PUBLIC).update(visibility=Visibility.SECRET)
+    client = outsider()
+    for path in (f"/n/{PUBLIC}/dashboard/", f"/n/{PUBLIC}/dashboard/map/",
+                 f"/n/{PUBLIC}/dashboard/activities/", f"/n/{PUBLIC}/dashboard/me/",
+                 f"/api/dashboard/networks/{PUBLIC}/map",
+                 f"/api/dashboard/networks/{PUBLIC}/status"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/n/{CIRCLE}/dashboard/", f"/api/dashboard/networks/{CIRCLE}/map"):
+        assert client.get(path).status_code == 403, path
+    assert not Snapshot.objects.exists() and not Job.objects.exists()
+    anonymous = Client()
+    assert anonymous.get(f"/n/{PUBLIC}/dashboard/").status_code == 404
+    assert anonymous.get(f"/n/{CIRCLE}/dashboard/").status_code == 403
+
+
+def test_public_network_dashboard_is_open_to_anonymous_visitors(demo):
+    anonymous = Client()
+    assert anonymous.get(f"/n/{PUBLIC}/dashboard/").status_code == 200
+    assert anonymous.get(f"/api/dashboard/networks/{PUBLIC}/map").status_code == 200
+    me = anonymous.get(f"/n/{PUBLIC}/dashboard/me/")
+    assert me.status_code == 302 and "/accounts/login/" in me["Location"]
+
+
+def test_member_view_shows_my_participation_give_take_introductions_and_stories(demo):
+    from netweave.networks.models import Introduction, ValueStory
+
+    person = get_user_model().objects.get(username="member").person
+    network = demo[PUBLIC]
+    other = Membership.objects.filter(network=network).exclude(person=person).first().person
+    Introduction.objects.create(network=network, introducer=other, person_a=person,
+                                person_b=other, met=True, valuable=None)
+    ValueStory.objects.create(network=network, author=person, title="Warmte uit de dijk",
+                              text="We deelden een warmtepomp.", cycle="applied")
+    body = text(login("member").get(f"/n/{PUBLIC}/dashboard/me/"))
+    assert "Warmte uit de dijk" in body and "Applied value" in body
+    assert "You were introduced to" in body and "you met" in body and "not known yet" in body
+    assert "contributions in all" in body or "contribution in all" in body
+    assert 'data-chart="mine"' in body
+
+
+def test_host_view_is_for_staff_sorts_and_shows_overlap(demo):
+    assert login("member").get("/dashboard/networks/").status_code == 403
+    get_user_model().objects.filter(username="facilitator").update(is_staff=True)
+    both = Person.objects.get(user__username="member")
+    Membership.objects.create(network=demo[CIRCLE], person=both, identity=Identity.PSEUDONYM,
+                              pseudonym="Zon")
+    client = login("facilitator")
+    body = text(client.get("/dashboard/networks/?sort=-members"))
+    assert body.index("Energieregio Rivierenland") < body.index("Carers")
+    assert Snapshot.objects.filter(period="90").count() == 2  # queued (eagerly run) for both
+    ascending = text(client.get("/dashboard/networks/?sort=members"))
+    assert ascending.index("Carers") < ascending.index("Energieregio Rivierenland")
+    overlap = ascending[ascending.index("Overlap between networks"):]
+    assert "<td>1</td>" in overlap
+
+
+def test_measure_command_refreshes_snapshots(demo):
+    out = StringIO()
+    call_command("measure", "--network", CIRCLE, "--days", "28", stdout=out)
+    assert f"{CIRCLE} 28 days" in out.getvalue()
+    assert list(Snapshot.objects.values_list("period", flat=True)) == ["28"]
+    call_command("measure", "--all", stdout=StringIO())
+    assert Snapshot.objects.count() == 2 * 3
+    with pytest.raises(CommandError, match="no network with the short name 'nope'"):
+        call_command("measure", "--network", "nope")
+    with pytest.raises(CommandError, match="--days"):
+        call_command("measure", "--all", "--days", "7")
+
+
+def test_job_with_a_bad_period_fails_with_its_message(demo):
+    from netweave.jobs.services import enqueue
+
+    job = enqueue(services.JOB_KIND, {"period": "2026-05-01..2026-04-01"}, network=demo[PUBLIC])
+    assert job.status == JobStatus.FAILED
+    assert job.error == "The last day comes before the first day."
+    assert not Snapshot.objects.exists()
+
+
+def test_plotly_is_served_from_the_installed_package_with_long_caching(demo):
+    import plotly
+
+    client = Client()
+    response = client.get(f"/dashboard/assets/plotly-{plotly.__version__}.min.js")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    head = b"".join(response.streaming_content)[:400]
+    assert b"plotly.js" in head and plotly.__version__.encode() in head
+    assert client.get("/dashboard/assets/plotly-0.0.1.min.js").status_code == 404
+    page = text(client.get(f"/n/{PUBLIC}/dashboard/"))
+    assert f"/dashboard/assets/plotly-{plotly.__version__}.min.js" in page
+    assert "cdn" not in page.lower()
+
+
+def test_openapi_schema_types_the_dashboard_endpoints(demo):
+    schema = json.loads(Client().get("/api/openapi.json").content)
+    paths = schema["paths"]
+    assert "/api/dashboard/networks/{slug}/map" in paths
+    assert "/api/dashboard/networks/{slug}/status" in paths
+    answers = paths["/api/dashboard/networks/{slug}/map"]["get"]["responses"]
+    assert {"200", "202", "400"} <= set(answers)
