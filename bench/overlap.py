@@ -6,7 +6,8 @@ community types, Dutch places and random liveliness. Then it times, in the same 
 
 * the index build (``OverlapIndex.build``);
 * ``--queries`` (default 200) overlap queries through the index (inverted columns,
-  ``argpartition`` top 300, combined re-ranking);
+  ``argpartition`` top 300, combined re-ranking, then the exactness step over the other
+  items with a word in common);
 * the same queries brute force (``OverlapIndex.brute_force``: the whole matrix times a dense
   query vector, combined score for every item),
 
