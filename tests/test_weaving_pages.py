@@ -217,6 +217,9 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
             "reasons": "Jij zoekt wat hij biedt."}, content_type="application/json")
     assert made.status_code == 201
     to_anna = next(m for m in mail.outbox if m.to == [world["anna"].email])
+    assert to_anna.subject == f"Je hebt jezelf voorgesteld aan {world['bram_name']}"
+    to_bram = next(m for m in mail.outbox if m.to == [world["bram"].email])
+    assert "Jij zoekt wat hij biedt." in to_bram.body
     hidden(world, to_anna.subject + to_anna.body)
     intro = made.json()["id"]
     again = anna.post("/api/weave/warmte/introductions", {

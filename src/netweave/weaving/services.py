@@ -184,13 +184,17 @@ def _mail(network: Network, intro: Introduction, introducer: str, me: Membership
           other: Membership, link: str) -> None:
     if not me.person.email:
         return
-    subject = _("%(introducer)s introduces you to %(other)s") % {
-        "introducer": introducer, "other": member_name(other)}
+    args = {"introducer": introducer, "other": member_name(other), "network": network.name}
+    if intro.introducer_id == me.person_id:
+        subject = _("You introduced yourself to %(other)s") % args
+        why = _("You asked to meet %(other)s, in the network “%(network)s”.") % args
+    else:
+        subject = _("%(introducer)s introduces you to %(other)s") % args
+        why = _("%(introducer)s thinks you and %(other)s should meet, in the network "
+                "“%(network)s”.") % args
     body = "\n\n".join(x for x in [
         _("Hello %(name)s,") % {"name": member_name(me)},
-        _("%(introducer)s thinks you and %(other)s should meet, in the network "
-          "“%(network)s”.") % {"introducer": introducer, "other": member_name(other),
-                               "network": network.name},
+        why,
         _("Why:") + "\n" + intro.reasons if intro.reasons else "",
         _contact_line(other),
         _("Afterwards, please tell us whether you met and whether it was valuable: %(link)s")
