@@ -336,3 +336,19 @@ def test_the_directory_shows_secret_networks_to_members_only(listed):
     assert "geheim" not in slugs_in(Client().get(url, {"q": "warmtepompen"}).content.decode())
     founder = Person.objects.get(user__username="founder")
     assert "geheim" in slugs_in(client_for(founder).get(url).content.decode())
+
+
+def test_the_wizard_speaks_dutch_and_its_purpose_field_asks_the_overlap_finder():
+    client = client_for(person("founder"), lang="nl")
+    client.get(reverse("charters-start"))
+    page = client.get(reverse("charters-start-step", args=["purpose"])).content.decode()
+    assert "Stap 1: Doel en doelen" in page
+    assert 'data-overlap="network"' in page and "charters/overlap.js" in page
+    client.post(reverse("charters-start-step", args=["purpose"]), STEP_DATA["purpose"])
+    client.post(reverse("charters-start-step", args=["commitments"]), STEP_DATA["commitments"])
+    page = client.get(reverse("charters-start-step", args=["focus"])).content.decode()
+    assert "Voorbeeld: wijkverpleegkundigen die elke maand samenkomen voor intervisie." in page
+    # The primary type is not repeated among the others.
+    client.post(reverse("charters-start-step", args=["focus"]),
+                {**STEP_DATA["focus"], "secondary_types": ["action", "place"]})
+    assert client.session["charters-draft:"]["secondary_types"] == ["place"]
