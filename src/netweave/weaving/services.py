@@ -211,16 +211,22 @@ def make_introduction(network: Network, introducer: Person, person_a: Person,
 
     The e-mails name everyone as the network shows them (pseudonyms where used) and give an
     e-mail address only of someone who takes part under their real name. ``link`` points to
-    the follow-up page. ``reasons`` (plain text) go into the e-mail.
+    the follow-up page. ``reasons`` (plain text) go into the e-mail. The e-mails are sent
+    after the commit, in the language active now.
     """
     intro_m = active_membership(network, introducer)
     a, b = active_membership(network, person_a), active_membership(network, person_b)
     _check_introducible(network, introducer, a, b)
     intro = ns.introduce(network, introducer=introducer, person_a=person_a, person_b=person_b,
                          reasons=_no_nul(reasons or "").strip()[:4000], source=source, at=at)
-    name = member_name(intro_m)
-    transaction.on_commit(lambda: (_mail(network, intro, name, a, b, link),
-                                   _mail(network, intro, name, b, a, link)))
+    name, lang = member_name(intro_m), translation.get_language()
+
+    def send() -> None:
+        with translation.override(lang):
+            _mail(network, intro, name, a, b, link)
+            _mail(network, intro, name, b, a, link)
+
+    transaction.on_commit(send)
     return intro
 
 
