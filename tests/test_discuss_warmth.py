@@ -18,7 +18,7 @@ from netweave.discuss import services
 from netweave.discuss.digest import period_for
 from netweave.discuss.models import DigestSent, Frequency, Visit
 from netweave.networks import services as domain
-from netweave.networks.models import Person
+from netweave.networks.models import Event, Person
 
 User = get_user_model()
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -67,6 +67,9 @@ def digest_world(db) -> dict:
                          at=at(24, 10))
     domain.create_event(net, title="Winter meetup", starts_at=at(27, 19),
                         ends_at=at(27, 21))
+    cancelled = domain.create_event(net, title="Cancelled meetup", starts_at=at(26, 19),
+                                    ends_at=at(26, 21))
+    Event.objects.filter(pk=cancelled.pk).update(cancelled=True)
     domain.create_event(net, title="Far away", starts_at=at(28) + timedelta(days=30),
                         ends_at=at(28) + timedelta(days=30, hours=2))
     # Mo came on Monday the 16th at 10:00: what came before is not news to him.
@@ -86,6 +89,8 @@ def test_digest_sends_once_per_period_what_is_new(digest_world) -> None:
     assert "Early topic" not in weekly  # before his last visit
     assert "Tuesday topic" not in weekly  # after the period
     assert "Winter meetup" in weekly and "Far away" not in weekly
+    assert "Cancelled meetup" not in weekly
+    assert "https://nw.example/n/energy/events/" in weekly
     assert "https://nw.example/n/energy/discussions/" in weekly
     html = by_to["mo@example.org"].alternatives[0][0]
     assert 'href="https://nw.example/digest/"' in html

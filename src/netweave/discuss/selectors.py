@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from netweave.networks.models import (
@@ -248,6 +248,14 @@ def _topic_path(network: Network, discussion_id: int, post_id: int | None = None
     return f"{path}#post-{post_id}" if post_id else path
 
 
+def _event_path(network: Network, event_id: int) -> str:
+    """The event's page where the events app has one, else the network's page."""
+    try:
+        return reverse("meet-event-detail", args=[network.slug, event_id])
+    except NoReverseMatch:
+        return reverse("network-detail", args=[network.slug])
+
+
 def digest_for(person: Person, start: datetime, end: datetime,
                horizon: timedelta = EVENT_HORIZON[Frequency.WEEKLY]) -> Digest:
     """What happened in ``[start, end)`` in ``person``'s networks that they have not seen:
@@ -285,10 +293,10 @@ def digest_for(person: Person, start: datetime, end: datetime,
                                        x.post.created_at,
                                        _topic_path(network, x.post.discussion_id, x.post_id))
                             for x in mentions]
-        section.events = [DigestItem(e.title, "", e.starts_at,
-                                     reverse("network-detail", args=[network.slug]))
+        section.events = [DigestItem(e.title, "", e.starts_at, _event_path(network, e.pk))
                           for e in Event.objects.filter(network=network, starts_at__gte=end,
-                                                        starts_at__lt=end + horizon)
+                                                        starts_at__lt=end + horizon,
+                                                        cancelled=False)
                           .order_by("starts_at")]
         if section.count:
             sections.append(section)
