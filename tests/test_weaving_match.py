@@ -8,6 +8,8 @@ in English.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -245,3 +247,27 @@ def test_circles_are_leiden_clusters_named_after_a_shared_interest(lang, name):
     assert all(cluster[p.pk] == first for p in people[:3])
     assert cluster[fenna.pk] is None                          # no ties: no circle
     assert inp.cluster_names[first] == name
+
+
+def test_follow_up_reminders_ask_each_unanswered_person_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from netweave.jobs.services import enqueue
+
+    w = build("nl")
+    old = timezone.now() - timedelta(days=20)
+    intro = services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"], at=old)
+    services.make_introduction(w["net"], w["fenna"], w["anna"], w["dirk"])   # too recent
+    services.answer_follow_up(intro, w["anna"], met=True, valuable=False)
+    mail.outbox.clear()
+    job = enqueue("weaving.follow_up", {"days": 14, "lang": "nl"})
+    job.refresh_from_db()
+    assert job.status == "done" and job.result == {"sent": 1}
+    assert [m.to for m in mail.outbox] == [["bram@ex.org"]]
+    assert mail.outbox[0].subject == "Heb je Anna ontmoet?"
+    out = StringIO()
+    call_command("follow_up", "--days", "14", stdout=out)
+    assert out.getvalue().strip() == "follow-up e-mails sent: 0"

@@ -43,3 +43,27 @@ class IntroductionAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.introduction_id}: met={self.met} valuable={self.valuable}"
+
+
+class FollowUpReminder(models.Model):
+    """One reminder e-mail asking an introduced person for the follow-up (sent once)."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("introduction"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"),
+    )
+    sent_at = models.DateTimeField(_("sent"), default=now)
+
+    class Meta:
+        verbose_name = _("follow-up reminder")
+        verbose_name_plural = _("follow-up reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["introduction", "person"],
+                                    name="one_follow_up_reminder_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.introduction_id} → {self.person_id}"

@@ -38,7 +38,7 @@ from netweave.networks.models import (
 )
 from netweave.networks.selectors import member_name
 
-from .models import IntroductionAnswer
+from .models import FollowUpReminder, IntroductionAnswer
 from .selectors import RECENT_DAYS
 
 MAX_TEXT = 500
@@ -266,3 +266,54 @@ def answer_follow_up(introduction: Introduction, person: Person, *, met: bool,
                              else None)
     introduction.save(update_fields=["met", "valuable"])
     return answer
+
+
+#: Days after an introduction before an unanswered follow-up is asked for again by e-mail.
+REMIND_AFTER_DAYS = 14
+
+
+def remind_follow_ups(*, after_days: int = REMIND_AFTER_DAYS, lang: str | None = None,
+                      link_base: str = "", now: datetime | None = None) -> int:
+    """E-mail each introduced person who has not answered the follow-up of an introduction
+    made at least ``after_days`` ago; each person once per introduction. Returns the number
+    of e-mails sent. ``link_base`` (e.g. ``https://netweave.example``) makes the link to the
+    follow-up page absolute; ``lang`` defaults to the site's language."""
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    due = (Introduction.objects.filter(created_at__lte=now - timedelta(days=after_days))
+           .select_related("network").order_by("created_at", "pk"))
+    sent = 0
+    with translation.override(lang or settings.LANGUAGE_CODE):
+        for intro in due:
+            for person_id, other_id in ((intro.person_a_id, intro.person_b_id),
+                                        (intro.person_b_id, intro.person_a_id)):
+                if IntroductionAnswer.objects.filter(introduction=intro,
+                                                     person_id=person_id).exists():
+                    continue
+                with transaction.atomic():
+                    _reminder, created = FollowUpReminder.objects.get_or_create(
+                        introduction=intro, person_id=person_id, defaults={"sent_at": now})
+                    if not created:
+                        continue
+                    me = Membership.objects.filter(network=intro.network, person_id=person_id,
+                                                   left_at__isnull=True).select_related(
+                        "person").first()
+                    other = Membership.objects.filter(network=intro.network,
+                                                      person_id=other_id).select_related(
+                        "person").first()
+                    if me is None or other is None or not me.person.email:
+                        continue
+                    link = link_base.rstrip("/") + reverse("weaving-home",
+                                                           args=[intro.network.slug])
+                    body = "\n\n".join([
+                        _("Hello %(name)s,") % {"name": member_name(me)},
+                        _("A while ago you were introduced to %(other)s in the network "
+                          "“%(network)s”. Did you meet, and was it valuable? Please tell us: "
+                          "%(link)s") % {"other": member_name(other),
+                                         "network": intro.network.name, "link": link},
+                    ])
+                    send_mail(_("Did you meet %(other)s?") % {"other": member_name(other)},
+                              body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+                    sent += 1
+    return sent

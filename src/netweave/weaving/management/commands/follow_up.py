@@ -1,0 +1,32 @@
+"""``netweave follow_up``: e-mail introduced people who have not yet said whether they met.
+
+    netweave follow_up [--days 14] [--lang en|nl] [--link-base URL]
+
+Safe to run as often as you like (e.g. daily from cron): each person is asked once per
+introduction, and only about introductions made at least ``--days`` days ago.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from netweave.weaving.services import REMIND_AFTER_DAYS, remind_follow_ups
+
+
+class Command(BaseCommand):
+    help = ("Ask people introduced at least --days days ago, who have not answered, whether "
+            "they met and whether it was valuable (one e-mail per person and introduction).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=REMIND_AFTER_DAYS,
+                            help=f"days after the introduction (default {REMIND_AFTER_DAYS})")
+        parser.add_argument("--lang", choices=["en", "nl"], help="language of the e-mails "
+                                                                 "(default: the site's)")
+        parser.add_argument("--link-base", default="",
+                            help="site address for the link, e.g. https://netweave.example")
+
+    def handle(self, *args, days: int, lang: str | None, link_base: str, **options) -> None:
+        if days < 0:
+            raise CommandError("--days: expected a number of days, 0 or more")
+        sent = remind_follow_ups(after_days=days, lang=lang, link_base=link_base)
+        self.stdout.write(f"follow-up e-mails sent: {sent}")
