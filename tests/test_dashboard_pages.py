@@ -280,3 +280,19 @@ def test_openapi_schema_types_the_dashboard_endpoints(demo):
     assert "/api/dashboard/networks/{slug}/status" in paths
     answers = paths["/api/dashboard/networks/{slug}/map"]["get"]["responses"]
     assert {"200", "202", "400"} <= set(answers)
+
+
+def test_network_page_card_comes_from_the_snapshot_and_queues_when_missing(demo, settings):
+    settings.NETWEAVE_JOBS_EAGER = False
+    network = demo[PUBLIC]
+    assert services.network_page_card(network, "nl") is None
+    assert Job.objects.filter(kind=services.JOB_KIND, status=JobStatus.QUEUED).count() == 1
+    assert services.network_page_card(network, "nl") is None  # still one job
+    assert Job.objects.filter(kind=services.JOB_KIND).count() == 1
+    run_next()
+    card = services.network_page_card(network, "nl")
+    assert card is not None and card["rows"]
+    snapshot = Snapshot.objects.get(network=network, period="90")
+    assert [r["label"] for r in card["rows"]] == [
+        r["label"] for r in snapshot.cards["nl"]["rows"]]
+    assert card["rows"] != snapshot.cards["en"]["rows"]  # Dutch labels and sentences

@@ -22,9 +22,6 @@ from .periods import PeriodError, parse_period
 PREFIX = "/dashboard"
 router = Router(tags=["dashboard"], auth=None)
 
-#: How long a rendered map answer is reused (seconds): a changed pseudonym shows after this.
-MAP_CACHE_SECONDS = 60
-
 
 class JobOut(Schema):
     id: int
@@ -151,7 +148,7 @@ def network_map(request: HttpRequest, slug: str, days: str | None = None,
         snapshot = selectors.Snapshot.objects.get(pk=meta.pk)
         body = json.dumps(selectors.map_payload(network, snapshot),
                           separators=(",", ":")).encode()
-        cache.set(key, body, MAP_CACHE_SECONDS)
+        cache.set(key, body, selectors.RENDER_CACHE_SECONDS)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -42,6 +42,9 @@ from .services import is_stale, pending_job
 
 #: Shown for a figure without a value.
 DASH = "\u2013"
+#: How long rendered figures and map answers are reused (seconds); a changed pseudonym shows
+#: after this at the latest.
+RENDER_CACHE_SECONDS = 60
 #: Rows per page of the drill-down list.
 DRILL_PAGE = 50
 
@@ -134,18 +137,17 @@ class Freshness:
         return timezone.now() - self.snapshot.computed_at if self.snapshot else None
 
 
-def snapshot_for(network: Network, choice: PeriodChoice, *,
-                 with_graph: bool = False) -> Snapshot | None:
-    """The stored snapshot of ``network`` for ``choice`` (without its map unless asked)."""
-    snapshots = Snapshot.objects.filter(network=network, period=choice.key)
-    if not with_graph:
-        snapshots = snapshots.defer("graph")
-    return snapshots.first()
+def snapshot_for(network: Network, choice: PeriodChoice) -> Snapshot | None:
+    """The stored snapshot of ``network`` for ``choice``: its dates only (the figures, cards
+    and map are loaded when first used)."""
+    return (Snapshot.objects.filter(network=network, period=choice.key)
+            .only("pk", "network_id", "period", "start", "end", "computed_at", "seconds")
+            .first())
 
 
-def freshness(network: Network, choice: PeriodChoice, *, with_graph: bool = False) -> Freshness:
+def freshness(network: Network, choice: PeriodChoice) -> Freshness:
     """The snapshot and the pending job (if any) for ``choice``; no job is queued here."""
-    snap = snapshot_for(network, choice, with_graph=with_graph)
+    snap = snapshot_for(network, choice)
     return Freshness(snapshot=snap, job=pending_job(network, choice.key),
                      stale=snap is not None and is_stale(snap, choice))
 

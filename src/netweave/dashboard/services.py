@@ -192,3 +192,25 @@ def refresh_all(networks, keys: tuple[str, ...] | None = None, *,
         for key in keys:
             out.append(compute_snapshot(network, key, progress=progress))
     return out
+
+
+def network_page_card(network: Network, lang: str,
+                      user: AbstractBaseUser | AnonymousUser | None = None) -> dict | None:
+    """The 90-day health card for the network page from the stored snapshot, or None while
+    it is being computed (a job is queued when it is missing or stale; nothing is measured
+    here). ``{"start", "end", "computed_at", "rows", "lifecycle"}``, texts in ``lang``."""
+    from .periods import parse_period
+
+    choice = parse_period()
+    snapshot = (Snapshot.objects.filter(network=network, period=choice.key)
+                .only("pk", "start", "end", "computed_at", "cards").first())
+    if snapshot is None or is_stale(snapshot, choice):
+        request_snapshot(network, choice, user)
+        if snapshot is None:
+            snapshot = (Snapshot.objects.filter(network=network, period=choice.key)
+                        .only("pk", "start", "end", "computed_at", "cards").first())
+    if snapshot is None:
+        return None
+    card = snapshot.cards.get(lang) or snapshot.cards.get("en") or {}
+    return {"start": snapshot.start, "end": snapshot.end, "computed_at": snapshot.computed_at,
+            "rows": card.get("rows", []), "lifecycle": card.get("lifecycle") or {}}

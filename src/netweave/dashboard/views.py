@@ -5,13 +5,16 @@ snapshot is queued through :mod:`.services`, never computed here."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache, wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -79,18 +82,33 @@ def network_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     fresh = _state(request, network, choice)
     context = {"network": network, "page": "dashboard", "fresh": fresh,
                "grant": grant, **_picker(request, choice, error)}
-    snap = fresh.snapshot
-    if snap is not None:
-        figures = snap.figures
-        charts = selectors.charts(network, figures)
-        context.update(card=selectors.card_for(snap, network, _lang()), charts=charts,
-                       charts_data=[c.script() for c in charts],
-                       warmth=selectors.warmth(network, figures),
-                       stories=selectors.stories(network, figures),
-                       headline=figures.get("structure") or {})
+    if fresh.snapshot is not None:
+        context["figures_html"] = _figures_html(network, fresh.snapshot)
     response = render(request, "dashboard/network.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _figures_html(network, snapshot) -> str:
+    """The dashboard's figures (card, charts, warmth, stories) rendered once per snapshot and
+    language and reused for :data:`~.selectors.RENDER_CACHE_SECONDS`: they are the same for
+    every viewer (names follow the same pseudonym rules for all)."""
+    lang = _lang()
+    key = (f"netweave:dashboard:figures:{snapshot.pk}:{snapshot.computed_at.timestamp()}:"
+           f"{lang}")
+    body = cache.get(key)
+    if body is None:
+        snap = selectors.Snapshot.objects.defer("graph").get(pk=snapshot.pk)
+        figures = snap.figures
+        charts = selectors.charts(network, figures)
+        body = render_to_string("dashboard/_figures.html", {
+            "network": network, "fresh": selectors.Freshness(snapshot=snap),
+            "card": selectors.card_for(snap, network, lang), "charts": charts,
+            "charts_data": [c.script() for c in charts],
+            "warmth": selectors.warmth(network, figures),
+            "stories": selectors.stories(network, figures)})
+        cache.set(key, body, selectors.RENDER_CACHE_SECONDS)
+    return mark_safe(body)  # rendered by the template engine above, escaped there
 
 
 @_csp
@@ -104,10 +122,10 @@ def network_map(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"network": network, "page": "map", "fresh": fresh, "map_text": _map_text(),
                **_picker(request, choice, error)}
     if fresh.snapshot is not None:
-        context["structure"] = fresh.snapshot.figures.get("structure") or {}
+        snap = selectors.Snapshot.objects.only("figures").get(pk=fresh.snapshot.pk)
+        context["structure"] = snap.figures.get("structure") or {}
         context["drill_base"] = selectors.drill_url(
-            network, "all", fresh.snapshot.figures["period"]["start"],
-            fresh.snapshot.figures["period"]["end"])
+            network, "all", snap.figures["period"]["start"], snap.figures["period"]["end"])
     response = render(request, "dashboard/map.html", context)
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -212,7 +230,7 @@ def _host_headings() -> list[tuple[str, str]]:
             ("reciprocity", _("Reciprocity")), ("retention_3m", _("3-month retention"))]
 
 
-@cache
+@lru_cache(maxsize=1)
 def plotly_path() -> Path:
     """plotly.min.js of the installed ``plotly`` package."""
     import plotly
