@@ -214,6 +214,13 @@ def test_network_nav_links(running):
     assert reverse("charters-history", args=["buurt"]) in page
     home = Client().get("/").content.decode()
     assert reverse("charters-directory") in home and reverse("charters-start") not in home
+    page = client_for(person("staff", staff=True)).get("/n/buurt/").content.decode()
+    assert reverse("charters-revise", args=["buurt"]) in page
+    network_services.create_network(facilitator=running["founder"], slug="dicht",
+                                    name="Dicht", purpose="x", primary_type="place",
+                                    visibility="closed")
+    page = client_for(running["member"]).get("/n/dicht/").content.decode()
+    assert reverse("charters-history", args=["dicht"]) not in page
 
 
 # --- guidance and sharpness on the pages: one charter per rule --------------------------
