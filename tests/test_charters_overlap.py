@@ -251,3 +251,16 @@ def test_the_cli_refuses_bad_arguments():
         call_command("overlap", "x", "--user", "nobody")
     with pytest.raises(CommandError, match="--top must be 1 or more"):
         call_command("overlap", "x", "--top", "0")
+
+
+def test_a_discussion_draft_in_a_network_finds_its_like_not_all_its_discussions(instance):
+    net, founder = instance["nets"]["warmte"], instance["founder"]
+    twin = services.start_discussion(net, founder, title="Which installer for a heat pump?",
+                                     body="Tips?")
+    client = Client()
+    client.force_login(founder.user)
+    data = client.get(URL, {"text": "Good installer for heat pumps", "kind": "discussion",
+                            "network": "warmte-zeist"}).json()
+    assert [h["id"] for h in data["hits"]] == [twin.pk]
+    assert data["hits"][0]["url"] == f"/n/warmte-zeist/discussions/{twin.pk}/"
+    assert data["hits"][0]["network_name"] == "Warmte Zeist"

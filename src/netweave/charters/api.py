@@ -69,8 +69,8 @@ def _split(text: str) -> tuple[str, ...]:
 def overlap(request: HttpRequest, params: Query[OverlapQuery]) -> Status:
     """Suggest existing items like the draft ``text`` (never blocking: only suggestions).
 
-    With ``network`` (a slug), the network's focus tags, types and region fill in what the
-    query leaves out, and the network itself is not suggested.
+    With ``network`` (a slug), the network's types and region (and for a network draft its
+    focus tags) fill in what the query leaves out, and the network itself is not suggested.
     """
     if len(params.text) > MAX_TEXT:
         return Status(400, {"detail": _("The text is longer than %(n)s characters.")
@@ -84,7 +84,10 @@ def overlap(request: HttpRequest, params: Query[OverlapQuery]) -> Status:
     tags, region, exclude = _split(params.tags), params.region, ()
     if params.network:
         network = network_for(request.user, params.network, Capability.SEE_CHARTER).network
-        tags = tags or tuple(network.focus_tags or ())
+        if params.kind == "network":
+            # Every discussion carries its network's tags: for discussions they would
+            # match the whole network, so only a network draft takes them.
+            tags = tags or tuple(network.focus_tags or ())
         types = types or tuple(network.community_types)
         region = region or network.region
         exclude = (("network", network.pk),)

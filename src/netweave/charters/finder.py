@@ -142,13 +142,10 @@ def discussion_url(entry: Entry) -> str:
     """A discussion's page when the discuss app offers one, else its network's page."""
     from django.urls import NoReverseMatch
 
-    for name, args in (("discuss-detail", [entry.network_slug, entry.id]),
-                       ("discuss-discussion", [entry.network_slug, entry.id])):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return entry.url
+    try:
+        return reverse("discuss-topic", args=[entry.network_slug, entry.id])
+    except NoReverseMatch:
+        return entry.url
 
 
 def hidden_from(user: AnyUser | None, entries: dict[tuple[str, int], Entry]) -> set[tuple]:
