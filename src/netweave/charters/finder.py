@@ -57,6 +57,9 @@ class InstanceIndex:
     entries: dict[tuple[str, int], Entry]
     built_at: float
     by_key: dict[tuple[str, int], OverlapItem] = field(default_factory=dict)
+    #: Network id -> the items only its members (and staff) may be shown: a secret network
+    #: itself, and the discussions of a closed or secret network.
+    private: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
     def item(self, kind: str, id_: int) -> OverlapItem:
         """The indexed item (with its figures) of ``kind`` and ``id_``."""
@@ -132,8 +135,13 @@ def instance_index() -> InstanceIndex:
         if cached is not None and time.monotonic() - cached.built_at < TTL_SECONDS:
             return cached
         items, entries = build_items()
+        private: dict[int, list[tuple[str, int]]] = {}
+        for key, e in entries.items():
+            if ((e.kind == "network" and e.visibility == Visibility.SECRET)
+                    or (e.kind == "discussion" and e.visibility != Visibility.PUBLIC)):
+                private.setdefault(e.network_id, []).append(key)
         cached = InstanceIndex(OverlapIndex.build(items), entries, time.monotonic(),
-                               {(i.kind, i.id): i for i in items})
+                               {(i.kind, i.id): i for i in items}, private)
         _cached = cached
         return cached
 
@@ -148,9 +156,9 @@ def discussion_url(entry: Entry) -> str:
         return entry.url
 
 
-def hidden_from(user: AnyUser | None, entries: dict[tuple[str, int], Entry]) -> set[tuple]:
+def hidden_from(user: AnyUser | None, cached: InstanceIndex) -> set[tuple[str, int]]:
     """The items ``user`` may not be shown: secret networks they are not in, and the
-    discussions of networks whose contents they cannot see (staff see everything)."""
+    discussions of closed or secret networks they are not in (staff see everything)."""
     if user is not None and user.is_authenticated and user.is_staff:
         return set()
     person = person_of(user)
@@ -158,15 +166,8 @@ def hidden_from(user: AnyUser | None, entries: dict[tuple[str, int], Entry]) -> 
     if person is not None:
         mine = set(person.memberships.filter(left_at__isnull=True)
                    .values_list("network_id", flat=True))
-    hidden = set()
-    for key, e in entries.items():
-        if e.network_id in mine:
-            continue
-        if e.kind == "network" and e.visibility == Visibility.SECRET:
-            hidden.add(key)
-        elif e.kind == "discussion" and e.visibility != Visibility.PUBLIC:
-            hidden.add(key)
-    return hidden
+    return {key for network_id, keys in cached.private.items() if network_id not in mine
+            for key in keys}
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def find_overlap(user: AnyUser | None, text: str, *, kinds: tuple[str, ...] = ("
     ``everything`` (the operator's CLI) shows every item regardless of visibility.
     """
     cached = instance_index()
-    hidden = set() if everything else hidden_from(user, cached.entries)
+    hidden = set() if everything else hidden_from(user, cached)
     hits = cached.index.query(text, focus_tags=focus_tags, community_types=community_types,
                               region=region, kinds=kinds, k=k,
                               exclude=hidden | set(exclude), lang=lang)
