@@ -264,3 +264,13 @@ def test_a_discussion_draft_in_a_network_finds_its_like_not_all_its_discussions(
     assert [h["id"] for h in data["hits"]] == [twin.pk]
     assert data["hits"][0]["url"] == f"/n/warmte-zeist/discussions/{twin.pk}/"
     assert data["hits"][0]["network_name"] == "Warmte Zeist"
+
+
+def test_a_network_added_without_signals_shows_at_once(instance):
+    """As when another process adds one: bulk_create sends no save signal."""
+    viewer = person("outsider").user
+    draft = "Amateur beekeepers share their beekeeping"
+    assert finder.find_overlap(viewer, draft) == []
+    Network.objects.bulk_create([Network(name="Bees", slug="bees", primary_type="interest",
+                                         purpose="Amateur beekeepers share their honey.")])
+    assert titles_and_slugs(finder.find_overlap(viewer, draft)) == ["bees"]

@@ -3,7 +3,9 @@
 :func:`instance_index` builds :class:`netweave.core.design.overlap.OverlapIndex` from the
 database with live figures per item (active participants in the last 90 days and days since
 the last contribution, METRICS.md 1 and 2), and keeps it in this process for
-:data:`TTL_SECONDS`; saving or deleting a network, discussion or post drops it at once.
+:data:`TTL_SECONDS`; saving or deleting a network, discussion or post drops it at once, and
+a change in the number or highest id of networks or discussions (another process) rebuilds
+it on the next query.
 :func:`find_overlap` asks it for one viewer: items the viewer may not see are excluded
 (secret networks to outsiders; discussions of networks whose contents they cannot see), so
 they are never suggested.
@@ -60,6 +62,7 @@ class InstanceIndex:
     #: Network id -> the items only its members (and staff) may be shown: a secret network
     #: itself, and the discussions of a closed or secret network.
     private: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    fingerprint: tuple[Any, ...] = ()
 
     def item(self, kind: str, id_: int) -> OverlapItem:
         """The indexed item (with its figures) of ``kind`` and ``id_``."""
@@ -127,12 +130,22 @@ def build_items() -> tuple[list[OverlapItem], dict[tuple[str, int], Entry]]:
     return items, entries
 
 
+def _fingerprint() -> tuple[Any, ...]:
+    """Counts and highest ids of networks and discussions: a network or discussion added or
+    removed by another process (or a rolled-back test) shows before the TTL runs out."""
+    n = Network.objects.aggregate(n=Count("id"), m=Max("id"))
+    d = Discussion.objects.aggregate(n=Count("id"), m=Max("id"))
+    return (n["n"], n["m"], d["n"], d["m"])
+
+
 def instance_index() -> InstanceIndex:
     """The cached index of this instance, rebuilt when stale or invalidated."""
     global _cached
     with _lock:
         cached = _cached
-        if cached is not None and time.monotonic() - cached.built_at < TTL_SECONDS:
+        fingerprint = _fingerprint()
+        if (cached is not None and cached.fingerprint == fingerprint
+                and time.monotonic() - cached.built_at < TTL_SECONDS):
             return cached
         items, entries = build_items()
         private: dict[int, list[tuple[str, int]]] = {}
@@ -141,7 +154,7 @@ def instance_index() -> InstanceIndex:
                     or (e.kind == "discussion" and e.visibility != Visibility.PUBLIC)):
                 private.setdefault(e.network_id, []).append(key)
         cached = InstanceIndex(OverlapIndex.build(items), entries, time.monotonic(),
-                               {(i.kind, i.id): i for i in items}, private)
+                               {(i.kind, i.id): i for i in items}, private, fingerprint)
         _cached = cached
         return cached
 
