@@ -120,8 +120,10 @@ def build_items() -> tuple[list[OverlapItem], dict[tuple[str, int], Entry]]:
         n = networks.get(d.network_id)
         if n is None:
             continue
+        # A discussion is found by its own title: its network's tags would make every
+        # discussion there look alike. Types and region still re-weigh it.
         items.append(OverlapItem(
-            "discussion", d.pk, d.title, tuple(n.focus_tags or ()), tuple(n.community_types),
+            "discussion", d.pk, d.title, (), tuple(n.community_types),
             n.region, n.mode, active_participants=int(d.active or 0),
             days_since_last_contribution=_days(now, d.last or d.created_at)))
         entries[("discussion", d.pk)] = Entry("discussion", d.pk, d.title,
