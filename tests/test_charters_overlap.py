@@ -264,6 +264,9 @@ def test_a_discussion_draft_in_a_network_finds_its_like_not_all_its_discussions(
     assert [h["id"] for h in data["hits"]] == [twin.pk]
     assert data["hits"][0]["url"] == f"/n/warmte-zeist/discussions/{twin.pk}/"
     assert data["hits"][0]["network_name"] == "Warmte Zeist"
+    # The network's focus tag ("energie") is no word of its discussions' titles.
+    data = client.get(URL, {"text": "Energie besparen", "kind": "discussion"}).json()
+    assert data["hits"] == []
 
 
 def test_a_network_added_without_signals_shows_at_once(instance):
