@@ -148,8 +148,10 @@ def snapshot_for(network: Network, choice: PeriodChoice) -> Snapshot | None:
 def freshness(network: Network, choice: PeriodChoice) -> Freshness:
     """The snapshot and the pending job (if any) for ``choice``; no job is queued here."""
     snap = snapshot_for(network, choice)
-    return Freshness(snapshot=snap, job=pending_job(network, choice.key),
-                     stale=snap is not None and is_stale(snap, choice))
+    stale = snap is not None and is_stale(snap, choice)
+    # Jobs are only queued for missing or stale snapshots: a fresh one needs no look-up.
+    job = pending_job(network, choice.key) if snap is None or stale else None
+    return Freshness(snapshot=snap, job=job, stale=stale)
 
 
 # --- the dashboard ---------------------------------------------------------------------------
