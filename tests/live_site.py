@@ -51,6 +51,7 @@ class Site:
     base: str
     env: dict[str, str]
     process: subprocess.Popen
+    log: Path
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
         """Run a ``netweave`` command against the site's database; its standard output."""
@@ -93,27 +94,32 @@ def live_site(database_url: str, *, workers: int = 2, threads: int = 1) -> Itera
                    check=True, timeout=600)
     subprocess.run([str(BIN / "netweave"), "collectstatic", "--no-input", "-v", "0"],
                    env=env, check=True, timeout=600)
+    # The server's log goes to a file: a pipe nobody reads would fill up and stall it.
+    log = open(Path(data_dir) / "gunicorn.log", "w")
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "netweave.site.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
          "--graceful-timeout", "5", "--timeout", "60", "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                if requests.get(f"{base}/", timeout=5).status_code == 200:
+                if requests.get(f"{base}/", timeout=30).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start:\n{process.stderr.read()[-3000:]}")
+                log.flush()
+                tail = (Path(data_dir) / "gunicorn.log").read_text()[-3000:]
+                raise RuntimeError(f"gunicorn did not start:\n{tail}")
             time.sleep(0.2)
-        yield Site(base, env, process)
+        yield Site(base, env, process, Path(data_dir) / "gunicorn.log")
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()

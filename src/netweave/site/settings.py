@@ -111,7 +111,9 @@ def _database() -> dict:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'netweave.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=60)
+    # Persistent connections, checked before each request reuses one: a connection the
+    # database dropped (restart, failover, killed backend) is replaced, not failed on.
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
