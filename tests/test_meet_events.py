@@ -336,3 +336,52 @@ def test_answers_for_past_or_cancelled_events_are_refused(network):
     with pytest.raises(ValidationError):
         services.rsvp(event, member, "going")
     assert not Registration.objects.filter(event=event).exists()
+
+
+def test_more_places_move_waiting_people_up_and_tell_them(
+        network, django_capture_on_commit_callbacks):
+    event = one_off(network, capacity=1)
+    first, second = person("Eva Eerst"), person("Tom Tweede")
+    for p in (first, second):
+        net.join_network(network, p)
+    services.rsvp(event, first, "going")
+    assert services.rsvp(event, second, "going").is_waitlisted
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_occurrence(event, capacity=2)
+    assert not Registration.objects.get(event=event, person=second).is_waitlisted
+    assert [m.to for m in mail.outbox] == [["tom@example.org"]]
+
+
+def test_open_series_is_made_to_the_horizon_and_extended_later(network, fenna):
+    s = future(3)
+    series = services.create_series(network, title="Wekelijks", starts_at=s,
+                                    ends_at=s + timedelta(hours=1), rule="FREQ=WEEKLY",
+                                    hosts=[fenna], location="Hier")
+    made = list(series.occurrences.order_by("starts_at"))
+    horizon = recurrence.HORIZON
+    assert made[-1].starts_at <= s + horizon < made[-1].starts_at + timedelta(days=7)
+    moment = s + timedelta(days=28)
+    later = services.extend_series(series, now=moment)
+    assert len(later) == 4
+    assert later[0].starts_at.astimezone(AMS) == made[-1].starts_at.astimezone(AMS) + \
+        timedelta(days=7)
+    assert later[-1].starts_at <= moment + horizon < later[-1].starts_at + timedelta(days=7)
+    assert {e.starts_at.astimezone(AMS).strftime("%H:%M") for e in later} == {"19:30"}
+    assert services.extend_series(series, now=moment) == []
+    cal = Calendar.from_ical(ical.series_calendar(series).to_ical())
+    (master,) = cal.walk("VEVENT")
+    assert "UNTIL" in master["rrule"]  # calendars show exactly the occurrences made
+
+
+def test_event_page_in_dutch(network, fenna):
+    event = one_off(network)
+    client = Client()
+    client.force_login(fenna.user)
+    response = client.get(f"/n/{network.slug}/events/{event.pk}/",
+                          headers={"accept-language": "nl"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Kom je?" in text and "Presentielijst (bij de deur)" in text
+    door = client.get(f"/n/{network.slug}/events/{event.pk}/door/",
+                      headers={"accept-language": "nl"}).content.decode()
+    assert "Inchecken met toegangscode" in door and event.checkin_code in door

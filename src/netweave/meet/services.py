@@ -59,7 +59,8 @@ def create_series(network: Network, *, title: str, starts_at: datetime, ends_at:
     if ends_at < starts_at:
         raise ValidationError(_("The end must not be before the start."))
     try:
-        starts = recurrence.expand(rule, starts_at, tz)
+        starts = recurrence.expand(rule, starts_at, tz,
+                                   until=max(timezone.now(), starts_at) + recurrence.HORIZON)
     except recurrence.RuleError as exc:
         raise _clean_error(exc) from exc
     if not starts:
@@ -128,7 +129,9 @@ def edit_series(event: Event, *, start_time: datetime | None = None,
         if start_time is not None or duration is not None:
             values["starts_at"] = recurrence.to_utc(local)
             values["ends_at"] = recurrence.to_utc(local + series.duration)
+        waiting = set(_waiting(occurrence))
         net.update_event(occurrence, hosts=hosts, source=source, **values)
+        _tell_moved_up(occurrence, waiting)
         changed.append(occurrence)
     if event.recurrence_id == series.first_start and start_time is not None:
         series.first_start = recurrence.to_utc(
@@ -141,10 +144,25 @@ def edit_series(event: Event, *, start_time: datetime | None = None,
 @transaction.atomic
 def edit_occurrence(event: Event, *, hosts: Iterable[Person] | None = None,
                     source: str = "web", **fields) -> Event:
-    """Change this one event; in a series it is then left alone by edits of the series."""
+    """Change this one event; in a series it is then left alone by edits of the series.
+    People who move up from the waiting list (more places) are told by e-mail."""
     if event.series_id is not None:
         fields["detached"] = True
-    return net.update_event(event, hosts=hosts, source=source, **fields)
+    waiting = set(_waiting(event))
+    net.update_event(event, hosts=hosts, source=source, **fields)
+    _tell_moved_up(event, waiting)
+    return event
+
+
+def _waiting(event: Event) -> list[int]:
+    return list(Registration.objects.filter(event=event, waitlisted_at__isnull=False)
+                .values_list("pk", flat=True))
+
+
+def _tell_moved_up(event: Event, waiting: set[int]) -> None:
+    moved = waiting - set(_waiting(event))
+    for registration in Registration.objects.filter(pk__in=moved).select_related("person"):
+        transaction.on_commit(lambda r=registration: notify_moved_up(r))
 
 
 # --- RSVPs, guests and the waiting list ----------------------------------------------------
