@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from netweave.jobs import JobError
+from netweave.jobs.models import Job
 from netweave.jobs.registry import Progress, job
 
 from . import services
@@ -14,7 +15,7 @@ from .periods import PeriodError
 
 
 @job(services.JOB_KIND)
-def run(job, progress: Progress) -> dict[str, Any]:
+def run(job: Job, progress: Progress) -> dict[str, Any]:
     """Measure ``job.network`` over ``job.payload["period"]`` and store the snapshot."""
     if job.network is None:
         raise JobError(_("This job names no network."))

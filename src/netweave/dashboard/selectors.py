@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from netweave.core import activity as act
+from netweave.jobs.models import Job
 from netweave.networks.models import (
     Activity,
     Exchange,
@@ -125,7 +126,7 @@ class Freshness:
     """Which snapshot a page shows and whether a newer one is on its way."""
 
     snapshot: Snapshot | None
-    job: Any = None
+    job: Job | None = None
     stale: bool = False
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -31,7 +31,11 @@ from netweave.networks.models import Network
 from netweave.networks.selectors import network_tz
 
 from .models import Snapshot
-from .periods import STANDARD_DAYS, PeriodChoice, period_from_key
+from .periods import PeriodChoice, period_from_key
+
+if TYPE_CHECKING:
+    from netweave.core.measure.engine import Measurement
+    from netweave.jobs.models import Job
 
 #: The job kind that computes a snapshot (payload ``{"period": key}``).
 JOB_KIND = "dashboard.measure"
@@ -87,7 +91,8 @@ def _first_months(data: NetworkData, people: np.ndarray, months: list[str]) -> l
     return out
 
 
-def _graph(data: NetworkData, figures: dict[str, Any], measured) -> dict[str, Any]:
+def _graph(data: NetworkData, figures: dict[str, Any],
+           measured: Measurement) -> dict[str, Any]:
     graph = measured.graph
     attributes = node_attributes(graph, figures, people=data.people)
     layout = network_layout(graph, clusters=attributes.get("cluster"), attributes=attributes,
@@ -161,7 +166,7 @@ def is_stale(snapshot: Snapshot, choice: PeriodChoice) -> bool:
     return snapshot.computed_at < snapshot.end <= timezone.now()
 
 
-def pending_job(network: Network, period_key: str):
+def pending_job(network: Network, period_key: str) -> Job | None:
     """The queued or running snapshot job of ``network`` and ``period_key``, if any."""
     from netweave.jobs.models import Job, JobStatus
 
@@ -171,7 +176,7 @@ def pending_job(network: Network, period_key: str):
 
 
 def request_snapshot(network: Network, choice: PeriodChoice,
-                     user: AbstractBaseUser | AnonymousUser | None = None):
+                     user: AbstractBaseUser | AnonymousUser | None = None) -> Job:
     """Queue a ``dashboard.measure`` job for ``network`` and ``choice`` unless one is
     already queued or running; returns that job."""
     from netweave.jobs.services import enqueue
@@ -181,17 +186,6 @@ def request_snapshot(network: Network, choice: PeriodChoice,
         return job
     return enqueue(JOB_KIND, {"period": choice.key}, network=network,
                    user=user if user is not None and user.is_authenticated else None)
-
-
-def refresh_all(networks, keys: tuple[str, ...] | None = None, *,
-                progress: Progress | None = None) -> list[Snapshot]:
-    """Compute the snapshots of ``networks`` for ``keys`` (the standard periods) now."""
-    keys = keys or tuple(str(d) for d in STANDARD_DAYS)
-    out = []
-    for network in networks:
-        for key in keys:
-            out.append(compute_snapshot(network, key, progress=progress))
-    return out
 
 
 def network_page_card(network: Network, lang: str,

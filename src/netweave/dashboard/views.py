@@ -5,6 +5,7 @@ snapshot is queued through :mod:`.services`, never computed here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from netweave.networks.models import Network
 from netweave.networks.permissions import Capability, network_for
 
 from . import selectors, services
@@ -34,7 +36,7 @@ CSP = "; ".join([
 ])
 
 
-def _csp(view):
+def _csp(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
@@ -57,7 +59,8 @@ def choice_from(request: HttpRequest) -> tuple[PeriodChoice, str]:
         return parse_period(), str(exc)
 
 
-def _state(request: HttpRequest, network, choice: PeriodChoice) -> selectors.Freshness:
+def _state(request: HttpRequest, network: Network,
+           choice: PeriodChoice) -> selectors.Freshness:
     fresh = selectors.freshness(network, choice)
     if (fresh.snapshot is None or fresh.stale) and fresh.job is None:
         fresh.job = services.request_snapshot(network, choice, request.user)
@@ -89,7 +92,7 @@ def network_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _figures_html(network, snapshot) -> str:
+def _figures_html(network: Network, snapshot: selectors.Snapshot) -> str:
     """The dashboard's figures (card, charts, warmth, stories) rendered once per snapshot and
     language and reused for :data:`~.selectors.RENDER_CACHE_SECONDS`: they are the same for
     every viewer (names follow the same pseudonym rules for all)."""
