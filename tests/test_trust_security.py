@@ -194,6 +194,9 @@ def test_token_scopes_decide_what_a_client_may_do(people, network):
     assert client.get(audit_url, **_bearer(write)).status_code == 403
     assert client.get(audit_url, **_bearer(facilitate)).status_code == 200
     # A member's facilitate-scoped token does not make them a facilitator.
+    from netweave.trust.auth import token_allows
+
+    assert token_allows(people["fac"].user, Scope.FACILITATE)  # a session: not scoped
     _row, member_token = services.create_token(people["member"].user, "m", Scope.FACILITATE)
     assert client.get(audit_url, **_bearer(member_token)).status_code == 403
 
@@ -353,3 +356,12 @@ def test_production_mode_turns_on_https_only_cookies_hsts_and_redirect():
     assert prod == {"SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
                     "SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 31536000,
                     "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+
+
+def test_a_token_users_scopes_travel_with_the_user(people, rf):
+    from netweave.trust.auth import TokenAuth, token_allows
+
+    _row, read = services.create_token(people["fac"].user, "reader", Scope.READ)
+    user = TokenAuth().authenticate(rf.get("/api/"), read)
+    assert token_allows(user, Scope.READ) and not token_allows(user, Scope.FACILITATE)
+    assert not token_allows(user, Scope.WRITE)

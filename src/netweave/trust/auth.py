@@ -42,9 +42,20 @@ class TokenAuth(HttpBearer):
         if needed not in row.scopes:
             raise HttpError(403, _("This API token does not have the '%(scope)s' scope.")
                             % {"scope": needed})
-        request.user = row.owner
+        owner = row.owner
+        # The scopes travel with the user, so that checks given only the user (such as
+        # network_for) can ask token_allows(user, scope).
+        owner.api_token_scopes = row.scopes
+        request.user = owner
         request.api_token = row  # type: ignore[attr-defined]
-        return row.owner
+        return owner
+
+
+def token_allows(user: Any, scope: str) -> bool:
+    """Whether ``user`` may act with ``scope``: always for a session, and for a user
+    authenticated by a token only when the token has ``scope``."""
+    scopes = getattr(user, "api_token_scopes", None)
+    return scopes is None or scope in scopes
 
 
 def require_scope(request: HttpRequest, scope: str) -> None:
