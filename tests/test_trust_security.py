@@ -289,8 +289,8 @@ def test_a_request_body_above_the_limit_is_refused(client, settings):
 def test_record_writes_who_what_where_and_keeps_labels(people, network):
     entry = audit.record(people["fac"].user, "meet.event.cancel", network=network,
                          target=people["member"], details={"reason": "storm"})
-    assert (entry.actor_label, entry.network_label, entry.target_type) == (
-        "fac", "Closed Circle", "networks.person")
+    assert (entry.actor_label, entry.network_label, entry.target_type, entry.target_label) == (
+        "fac", "Closed Circle", "networks.person", "Mo Member")
     people["fac"].user.delete()
     entry.refresh_from_db()
     assert entry.actor is None and entry.actor_label == "fac"
@@ -314,6 +314,19 @@ def test_admin_actions_are_audited(people, rf):
     # "Delete selected" logs in bulk (no post_save): still audited, one entry per object.
     person_admin.log_deletions(request, Person.objects.filter(pk=people["member"].pk))
     assert AuditEntry.objects.filter(action="admin.delete").count() == 2
+
+
+def test_a_pseudonymous_target_is_logged_by_pseudonym(people, network):
+    pseudonymous = make_person("hidden", "Hanna Echtnaam")
+    network.identity_mode = "pseudonyms_allowed"
+    network.save()
+    network_services.join_network(network, pseudonymous, identity="pseudonym",
+                                  pseudonym="Zilvervos")
+    entry = audit.record(people["fac"].user, "meet.checkin", network=network,
+                         target=pseudonymous)
+    assert entry.target_label == "Zilvervos"
+    assert audit.record(None, "x", target=pseudonymous).target_label == (
+        f"person {pseudonymous.pk}")
 
 
 def test_only_staff_see_the_audit_page(client, people, network):

@@ -29,6 +29,18 @@ def _label(value: object, limit: int) -> str:
     return str(value)[:limit]
 
 
+def _target_name(target: models.Model, network: Any) -> str:
+    """How the log names ``target``: a person by the name the network shows (their pseudonym
+    where they use one), never by a real name the log's readers may not be entitled to."""
+    from netweave.networks.models import Membership, Person
+
+    if isinstance(target, Person):
+        membership = (Membership.objects.filter(network=network, person=target)
+                      .select_related("person").first() if network is not None else None)
+        return membership.display_name if membership is not None else f"person {target.pk}"
+    return str(target)
+
+
 def record(actor: Any, action: str, network: Any = None, target: Any = None,
            details: dict | None = None, request: HttpRequest | None = None) -> AuditEntry:
     """Write one audit entry: ``actor`` (a user, or ``None`` for the system) did ``action``
@@ -47,7 +59,7 @@ def record(actor: Any, action: str, network: Any = None, target: Any = None,
     if isinstance(target, models.Model):
         entry.target_type = target._meta.label_lower
         entry.target_id = str(target.pk)
-        entry.target_label = _label(target, 200)
+        entry.target_label = _label(_target_name(target, network), 200)
     elif target is not None:
         entry.target_label = _label(target, 200)
     entry.save()
