@@ -259,3 +259,14 @@ def test_dutch_pages(world) -> None:
                       headers={"accept-language": "nl"}))
     assert "Reageren" in page and "Volgen" not in page  # the author already follows
     assert "Ontvolgen" in page
+
+
+def test_admin_lists_load_for_staff(world) -> None:
+    services.start_topic(world["net"], world["mo"], title="T", body="Hi @Ann Asker")
+    staff = User.objects.create_superuser("root", "root@example.org", "x")
+    c = Client()
+    c.force_login(staff)
+    for model in ("follow", "mention", "digestpreference", "visit", "digestsent"):
+        response = c.get(reverse(f"admin:discuss_{model}_changelist"))
+        assert response.status_code == 200
+        assert "Mo Member" not in text(response) and "Ann Asker" not in text(response)

@@ -154,7 +154,7 @@ def _detail(discussion: Discussion, access: Access) -> TopicDetailOut:
                for n in page.nodes])
 
 
-@router.get("/n/{slug}/topics", response={200: list[TopicOut], 403: ErrorOut},
+@router.get("/n/{slug}/topics", response={200: list[TopicOut], 403: ErrorOut, 404: ErrorOut},
             summary="The network's topics, most recently active first")
 def list_topics(request: HttpRequest, slug: str):
     access = _access(request, slug, Capability.SEE_CONTENTS)
@@ -172,7 +172,8 @@ def read_topic(request: HttpRequest, slug: str, topic_id: int):
     return _detail(_topic(access, topic_id), access)
 
 
-@router.post("/n/{slug}/topics", response={201: TopicDetailOut, 400: ErrorOut, 403: ErrorOut},
+@router.post("/n/{slug}/topics", response={201: TopicDetailOut, 400: ErrorOut, 403: ErrorOut,
+                                        404: ErrorOut},
              summary="Open a topic or ask a question")
 def post_topic(request: HttpRequest, slug: str, data: TopicIn):
     access = _access(request, slug, Capability.TAKE_PART)
@@ -247,7 +248,8 @@ def set_follow(request: HttpRequest, slug: str, topic_id: int, data: FollowIn):
     return FollowOut(topic=discussion.pk, following=data.following)
 
 
-@router.get("/n/{slug}/between-meetings", response={200: BetweenMeetingsOut, 403: ErrorOut},
+@router.get("/n/{slug}/between-meetings", response={200: BetweenMeetingsOut, 403: ErrorOut,
+                                                            404: ErrorOut},
             summary="Warmth since the last meeting (METRICS.md 2), for facilitators")
 def between_meetings(request: HttpRequest, slug: str):
     access = _access(request, slug, Capability.FACILITATE)

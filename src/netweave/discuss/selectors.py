@@ -112,7 +112,7 @@ class PostNode:
 class TopicPage:
     discussion: Discussion
     author: str
-    opening: PostNode
+    opening: PostNode | None  # None only for a topic without posts (never made by the app)
     replies: int
     following: bool
     nodes: list[PostNode]
@@ -152,7 +152,7 @@ def topic_page(discussion: Discussion, viewer: Person | None) -> TopicPage:
         parent = nodes.get(node.parent_id) if node.parent_id else None
         (parent.children if parent else roots).append(node)
     return TopicPage(discussion=discussion, author=names[discussion.author_id],
-                     opening=roots[0], replies=len(posts) - 1,
+                     opening=roots[0] if roots else None, replies=max(len(posts) - 1, 0),
                      following=is_following(discussion, viewer), nodes=list(nodes.values()))
 
 
