@@ -593,3 +593,60 @@ def decide_review(item: ReviewItem, status: str, user) -> ReviewItem:
     item.decided_by = user if user is not None and user.is_authenticated else None
     item.save(update_fields=["status", "decided_at", "decided_by"])
     return item
+
+
+def upload_limit() -> int:
+    """Largest upload the web app accepts (bytes): ``NETWEAVE_IMPORT_MAX_BYTES``."""
+    from django.conf import settings
+
+    return int(getattr(settings, "NETWEAVE_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
+
+
+def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
+                 dry_run: bool = False, user=None) -> ImportRun:
+    """Check and store an uploaded file, record the run and queue its background job.
+
+    Raises :class:`~django.core.exceptions.ValidationError` for an unknown kind, a file type
+    the kind does not read, an empty or too large file, or an unreadable mapping.
+    """
+    import uuid
+
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from netweave.core.parsers import ParseError
+    from netweave.jobs.services import enqueue
+
+    if kind not in importers.KINDS:
+        raise ValidationError(_("Unknown kind of import."))
+    name = Path(upload.name or "upload").name[:200]
+    suffix = Path(name).suffix.lower()
+    allowed = importers.KINDS[kind][1]
+    if suffix not in allowed and "" not in allowed:
+        raise ValidationError(_("A %(kind)s import reads %(types)s files, not %(name)s.")
+                              % {"kind": kind, "types": ", ".join(a for a in allowed if a),
+                                 "name": name})
+    if upload.size == 0:
+        raise ValidationError(_("The file %(name)s is empty.") % {"name": name})
+    if upload.size > upload_limit():
+        raise ValidationError(_("The file is larger than %(mb)d MB; import it with the "
+                                "command line instead.") % {"mb": upload_limit() // 2**20})
+    try:
+        parsed_mapping = importers.parse_mapping(mapping or None)
+    except ParseError as exc:
+        raise ValidationError(str(exc)) from exc
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    run = ImportRun.objects.create(
+        network=network, kind=kind, file_name=name, mapping=parsed_mapping, dry_run=dry_run,
+        upload=str(path), digest="",
+        created_by=user if user is not None and user.is_authenticated else None)
+    job = enqueue("imports.run", {"run": run.pk}, network=network, user=user)
+    ImportRun.objects.filter(pk=run.pk).update(job=job)
+    run.refresh_from_db()
+    return run

@@ -1,0 +1,36 @@
+"""The background job of a web import: ``imports.run`` imports one uploaded file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from netweave.core.parsers import ParseError
+from netweave.jobs import JobError
+from netweave.jobs.registry import Progress, job
+
+from .models import ImportRun, RunStatus
+from .services import fail_run, import_file
+
+
+@job("imports.run")
+def run(job, progress: Progress) -> dict:
+    """Import the run's uploaded file; the upload is removed afterwards, whatever happened."""
+    import_run = ImportRun.objects.select_related("network").get(pk=job.payload["run"])
+    ImportRun.objects.filter(pk=import_run.pk).update(status=RunStatus.RUNNING)
+    upload = Path(import_run.upload)
+    try:
+        return import_file(import_run.network, import_run.kind, upload,
+                           name=import_run.file_name, mapping=import_run.mapping,
+                           dry_run=import_run.dry_run, run=import_run, progress=progress)
+    except ParseError as exc:
+        message = _("%(error)s. Nothing was imported.") % {"error": exc}
+        fail_run(import_run, message)
+        raise JobError(message) from exc
+    except Exception:
+        fail_run(import_run, _("The import failed unexpectedly; nothing was imported."))
+        raise
+    finally:
+        upload.unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=import_run.pk).update(upload="")
