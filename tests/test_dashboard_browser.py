@@ -201,8 +201,10 @@ def test_no_serious_accessibility_violations(browser, live_server, demo):
     context, page = _page(browser, live_server, "en")
     try:
         problems = []
+        activities = (f"/n/{SLUG}/dashboard/activities/?set=contributions"
+                      f"&from=2000-01-01T00:00:00%2B00:00&to=2100-01-01T00:00:00%2B00:00")
         for path in (f"/n/{SLUG}/dashboard/", f"/n/{SLUG}/dashboard/map/",
-                     f"/n/{SLUG}/dashboard/me/", "/dashboard/networks/"):
+                     f"/n/{SLUG}/dashboard/me/", "/dashboard/networks/", activities):
             page.goto(f"{live_server.url}{path}")
             if "map" in path:
                 _wait_for_map(page)

@@ -200,6 +200,13 @@ def test_public_network_dashboard_is_open_to_anonymous_visitors(demo):
     assert anonymous.get(f"/api/dashboard/networks/{PUBLIC}/map").status_code == 200
     me = anonymous.get(f"/n/{PUBLIC}/dashboard/me/")
     assert me.status_code == 302 and "/accounts/login/" in me["Location"]
+    # the link to one's own view shows to members only
+    mine = f'href="/n/{PUBLIC}/dashboard/me/"'
+    assert mine not in text(anonymous.get(f"/n/{PUBLIC}/dashboard/"))
+    assert mine not in text(outsider().get(f"/n/{PUBLIC}/dashboard/"))
+    assert mine in text(login("member").get(f"/n/{PUBLIC}/dashboard/"))
+    # a closed network's outsiders see its charter page without links to its figures
+    assert "/dashboard/" not in text(anonymous.get(f"/n/{CIRCLE}/"))
 
 
 def test_member_view_shows_my_participation_give_take_introductions_and_stories(demo):

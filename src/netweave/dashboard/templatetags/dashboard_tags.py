@@ -20,3 +20,22 @@ def plotly_url() -> str:
 def percent(value: float | None) -> str:
     """``0.423`` as ``42%``; a dash for no value."""
     return "\u2013" if value is None else f"{round(float(value) * 100)}%"
+
+
+@register.filter
+def takes_part_in(user, network) -> bool:
+    """Whether ``user`` is an active member of ``network`` (their own view exists)."""
+    from netweave.networks.models import Membership
+
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(network=network, person__user=user,
+                                     left_at__isnull=True).exists()
+
+
+@register.filter
+def contents_visible_to(network, user) -> bool:
+    """Whether ``user`` sees ``network``'s contents, and so its dashboard."""
+    from netweave.networks.selectors import can_see_contents
+
+    return can_see_contents(network, user)
