@@ -119,6 +119,8 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts,
     member.goto(url)
     member.get_by_role("button", name="Going", exact=True).click()
     expect(member.locator("#your-answer")).to_contain_text("Going")
+    ARTIFACTS.mkdir(exist_ok=True)
+    member.screenshot(path=str(ARTIFACTS / "meet-event.png"), full_page=True)
 
     # A guest registers without an account: the last place.
     guest = contexts()
@@ -158,7 +160,6 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts,
     fac.fill("#code-form input[name=code-code]", registration.ticket.lower())
     fac.locator("#code-form button").click()
     expect(fac.locator("li.door-row.is-in")).to_have_count(2)
-    ARTIFACTS.mkdir(exist_ok=True)
     fac.screenshot(path=str(ARTIFACTS / "meet-door.png"), full_page=True)
     methods = dict(Attendance.objects.filter(event=event).values_list("person__name", "method"))
     assert methods == {"Anouk de Vries": "list", "Gijs Gast": "code"}
