@@ -12,6 +12,9 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -22,6 +25,15 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number too large for the database (an id, a capacity) is the client's error."""
+    return api.create_response(
+        request, {"detail": _("A number in the request is out of range.")}, status=400
+    )
 
 
 def _mount_app_routers() -> None:
