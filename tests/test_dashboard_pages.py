@@ -59,6 +59,7 @@ def test_dashboard_queues_a_job_and_never_measures_on_request(demo, settings):
     first = client.get(f"/n/{PUBLIC}/dashboard/")
     assert first.status_code == 200
     assert "being computed in the background" in text(first)
+    assert 'data-template="Computing: step {done} of {total}."' in text(first)
     assert not Snapshot.objects.exists()
     client.get(f"/n/{PUBLIC}/dashboard/")  # a second visit queues no second job
     jobs = Job.objects.filter(kind=services.JOB_KIND, network=demo[PUBLIC])

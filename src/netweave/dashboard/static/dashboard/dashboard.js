@@ -64,6 +64,11 @@
         .then(function (data) {
           if (data.ready && (!data.job || !hadFigures)) { window.location.reload(); return; }
           if (data.job && data.job.status === "failed") { window.location.reload(); return; }
+          var progress = status.querySelector(".job-progress");
+          if (progress && data.job && data.job.total) {
+            progress.textContent = progress.getAttribute("data-template")
+              .replace("{done}", data.job.done).replace("{total}", data.job.total);
+          }
           window.setTimeout(check, 3000);
         }).catch(function () { window.setTimeout(check, 10000); });
     }
