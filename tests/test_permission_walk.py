@@ -43,8 +43,8 @@ CRAWL_LIMIT = 250
 #: Paths the walk leaves alone: Django's admin (staff tooling with its own permission
 #: system), logging out, switching language, static files and the API's docs page.
 SKIP = re.compile(r"^/(admin/|accounts/logout|i18n/|static/|api/docs)")
-#: Pages that change state on GET are a bug of their own; these prefixes never do.
-OK_STATUSES = {200, 301, 302, 303, 400, 403, 404, 405}
+#: Answers a GET may give: content, "being computed" (202), redirects, and refusals.
+OK_STATUSES = {200, 202, 301, 302, 303, 400, 401, 403, 404, 405}
 
 
 class _Links(HTMLParser):
