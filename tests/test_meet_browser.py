@@ -89,7 +89,7 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts,
     fac = contexts()
     log_in(fac, base, "fenna")
     fac.goto(f"{base}/n/{network.slug}/")
-    fac.get_by_role("link", name="Events").click()
+    fac.get_by_role("link", name="Events", exact=True).click()
     fac.get_by_role("link", name="New event").click()
     day = (datetime.now(AMS) + timedelta(days=14)).date()
     fac.fill("#id_title", "Warmte-café")
