@@ -132,6 +132,13 @@ def test_map_api_serves_the_layout_with_shown_names(demo):
     response = client.get(f"/api/dashboard/networks/{PUBLIC}/map?days=365")
     assert response.status_code == 200
     data = response.json()
+    from netweave.dashboard.api import MapOut
+
+    schema_keys = set(MapOut.model_fields)
+    assert set(data) <= schema_keys, set(data) - schema_keys  # the OpenAPI schema is exact
+    assert MapOut.model_validate(data).people == data["people"]
+    assert set(data["attributes"]) <= set(MapOut.model_fields["attributes"].annotation
+                                          .model_fields)
     assert data["kind"] == "people"
     n = len(data["ids"])
     assert n == data["people"] > 10
@@ -151,6 +158,25 @@ def test_map_api_serves_the_layout_with_shown_names(demo):
         if m is not None:
             expected = m.pseudonym if m.identity == Identity.PSEUDONYM else m.person.name
             assert name == expected
+
+
+def test_map_of_more_people_than_the_limit_shows_clusters(demo, settings):
+    settings.NETWEAVE_MAP_PEOPLE_LIMIT = 10
+    client = login("facilitator")
+    data = client.get(f"/api/dashboard/networks/{PUBLIC}/map?days=365").json()
+    assert data["kind"] == "clusters" and data["limit"] == 10
+    assert "names" not in data  # clusters, not people: no names at all
+    from netweave.dashboard.api import MapOut
+
+    assert set(data) <= set(MapOut.model_fields)
+    assert MapOut.model_validate(data).kind == "clusters"
+    assert sum(data["size"]) == data["people"] > 10
+    structure = Snapshot.objects.get(period="365").figures["structure"]
+    isolates = 1 if structure["isolates"] else 0
+    assert len(data["ids"]) == structure["clusters"]["count"] + isolates
+    assert len(data["attributes"]["sector"]) == len(data["ids"])
+    page = text(client.get(f"/n/{PUBLIC}/dashboard/map/?days=365"))
+    assert 'id="map"' in page
 
 
 def test_pseudonymous_members_real_names_never_appear(demo):

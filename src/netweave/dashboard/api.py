@@ -65,6 +65,7 @@ class MapOut(Schema):
     kind: str
     people: int
     limit: int
+    seed: int
     ids: list[int]
     x: list[float]
     y: list[float]

@@ -95,8 +95,9 @@ def _graph(data: NetworkData, figures: dict[str, Any],
            measured: Measurement) -> dict[str, Any]:
     graph = measured.graph
     attributes = node_attributes(graph, figures, people=data.people)
+    limit = int(getattr(settings, "NETWEAVE_MAP_PEOPLE_LIMIT", PEOPLE_LIMIT))
     layout = network_layout(graph, clusters=attributes.get("cluster"), attributes=attributes,
-                            limit=PEOPLE_LIMIT)
+                            limit=limit)
     out = to_jsonable(layout.to_dict(decimals=2))
     months = [row["month"] for row in figures["series"]["activity"]]
     out["months"] = months
