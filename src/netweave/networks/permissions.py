@@ -57,8 +57,12 @@ class Access:
     person: Person | None
     membership: Membership | None
     staff: bool = False
+    #: False when the request came with an API token that lacks the ``facilitate`` scope.
+    may_facilitate: bool = True
 
     def can(self, capability: Capability) -> bool:
+        if capability == Capability.FACILITATE and not self.may_facilitate:
+            return False
         if self.standing in _ALLOWED[capability]:
             return True
         if self.staff and Standing.STAFF in _ALLOWED[capability]:
@@ -90,7 +94,10 @@ def access(network: Network, user: AnyUser | None) -> Access:
         standing = Standing.OUTSIDER
     else:
         standing = Standing.ANONYMOUS
-    return Access(network, standing, person, membership, staff)
+    from netweave.trust.auth import token_allows  # trust builds on networks: import late
+
+    return Access(network, standing, person, membership, staff,
+                  may_facilitate=token_allows(user, "facilitate"))
 
 
 def network_for(user: AnyUser | None, slug: str,

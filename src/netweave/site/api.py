@@ -3,7 +3,9 @@
 Every netweave app that offers API endpoints has a module ``<app>.api`` with a ``router``
 (a :class:`ninja.Router`) and a ``PREFIX`` (e.g. ``"/meet"``). They are mounted under
 ``/api/``; the OpenAPI schema is at ``/api/openapi.json`` and its browsable page at
-``/api/docs``. Authentication is Django's session (with its CSRF check on unsafe methods).
+``/api/docs``. Authentication is a personal API token (``Authorization: Bearer …``, with
+scopes: see :mod:`netweave.trust.auth`) or Django's session (with its CSRF check on unsafe
+methods).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from netweave.trust.auth import TokenAuth
+
 api = NinjaAPI(
     title="netweave API",
     version="1",
     description="Design, meet, weave and measure purpose-driven networks.",
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
 
