@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from netweave.networks.models import (
     RsvpStatus,
 )
 from netweave.networks.permissions import Access, Capability, access
-from netweave.networks.selectors import member_name, visible_networks
+from netweave.networks.selectors import member_name
 
 #: How far back feeds reach.
 FEED_PAST = timedelta(days=90)
@@ -177,16 +177,12 @@ def network_feed_allowed(network: Network, person: Person | None) -> bool:
 
 
 def person_feed_events(person: Person) -> QuerySet[Event]:
-    """Events for ``person``'s own feed: those of networks whose contents they may see, and
-    those they answered "going" or "maybe" for."""
-    networks = [n.pk for n in visible_networks(person.user) if person.user is not None
-                and access(n, person.user).can(Capability.SEE_CONTENTS)
-                and Membership.objects.filter(network=n, person=person,
-                                              left_at__isnull=True).exists()]
+    """Events for ``person``'s own feed: those of the networks they are an active member of,
+    and those they answered "going" or "maybe" for."""
+    networks = Membership.objects.filter(person=person, left_at__isnull=True).values_list(
+        "network_id", flat=True)
     answered = Registration.objects.filter(
         person=person, status__in=[RsvpStatus.GOING, RsvpStatus.MAYBE]
     ).values_list("event_id", flat=True)
-    from django.db.models import Q
-
     return Event.objects.filter(Q(network_id__in=networks) | Q(pk__in=answered),
                                 ends_at__gte=timezone.now() - FEED_PAST).order_by("starts_at")
