@@ -112,11 +112,9 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
     add_actor, add_target, add_kind = out.actor.append, out.target.append, out.kind.append
     add_channel, add_at, add_weight = out.channel.append, out.at.append, out.weight.append
 
-    def person(label: str) -> str:
-        if label not in people:
-            email = clean_email(label) if "@" in label else ""
-            batch.person(label, email.split("@")[0] if email else label, email)
-        return label
+    def person(label: str) -> None:
+        email = clean_email(label) if "@" in label else ""
+        batch.person(label, email.split("@")[0] if email else label, email)
 
     rows = lines if header else _chain(first, lines)
     for number, fields in rows:
@@ -124,10 +122,9 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
         if width < need:
             raise ParseError(name, number, f"{width} field(s)",
                              "at least actor, target, time")
-        for f in fields:
-            if len(f) > MAX_FIELD:
-                raise ParseError(name, number, f"a field of {len(f):,} characters",
-                                 f"fields of at most {MAX_FIELD:,} characters")
+        if max(map(len, fields)) > MAX_FIELD:
+            raise ParseError(name, number, f"a field of {max(map(len, fields)):,} characters",
+                             f"fields of at most {MAX_FIELD:,} characters")
         actor, target, stamp = fields[pa], fields[pt], fields[ptime]
         if not actor:
             raise ParseError(name, number, "the actor is empty", "a person's name, id or e-mail")
@@ -164,8 +161,12 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
             batch.duplicates += 1
             continue
         seen.add(key)
-        add_actor(person(actor))
-        add_target(person(target) if target else None)
+        if actor not in people:
+            person(actor)
+        if target and target not in people:
+            person(target)
+        add_actor(actor)
+        add_target(target or None)
         add_kind(kind)
         add_channel(channel)
         add_at(at)
