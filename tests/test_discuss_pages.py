@@ -146,11 +146,13 @@ def test_topic_reply_thread_react_accept_follow_via_pages(world) -> None:
     assert "Accepted answer" in page and '<span class="mention">@Mo Member</span>' in page
     c_ann.post(reverse("discuss-follow", args=["energy", d.pk]), {"follow": "0"})
     assert not Follow.objects.filter(person=ann, discussion=d).exists()
-    # The activity rows of METRICS.md 0: ask, answer (to the asker), reply, react.
+    # The activity rows of METRICS.md 0: ask, the mention of Mo in it, answer (to the
+    # asker), reply, react.
     kinds = list(Activity.objects.filter(network=net).exclude(kind=act.JOIN)
                  .order_by("pk").values_list("kind", "actor_id", "target_id"))
-    assert kinds == [(act.ASK, ann.pk, None), (act.ANSWER, mo.pk, ann.pk),
-                     (act.REPLY, ann.pk, mo.pk), (act.REACT, ann.pk, mo.pk)]
+    assert kinds == [(act.ASK, ann.pk, None), (act.MENTION, ann.pk, mo.pk),
+                     (act.ANSWER, mo.pk, ann.pk), (act.REPLY, ann.pk, mo.pk),
+                     (act.REACT, ann.pk, mo.pk)]
 
 
 def test_bad_input_changes_nothing(world) -> None:

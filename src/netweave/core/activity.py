@@ -25,10 +25,12 @@ GIVE: Final = "give"
 INTRODUCE: Final = "introduce"
 STORY: Final = "story"
 MESSAGE: Final = "message"
+#: The author of a post names someone in it (``@name``): an interaction with that person.
+MENTION: Final = "mention"
 
 KINDS: Final[tuple[str, ...]] = (
     JOIN, LEAVE, RSVP, ATTEND, HOST, POST, REPLY, REACT,
-    ASK, ANSWER, OFFER, NEED, GIVE, INTRODUCE, STORY, MESSAGE,
+    ASK, ANSWER, OFFER, NEED, GIVE, INTRODUCE, STORY, MESSAGE, MENTION,
 )
 
 #: Bookkeeping kind: a row of this kind that ``corrects`` another retracts it, leaving nothing

@@ -101,6 +101,7 @@ KIND_LABELS = {
     act.OFFER: gettext_lazy("offered"), act.NEED: gettext_lazy("asked for help"),
     act.GIVE: gettext_lazy("gave"), act.INTRODUCE: gettext_lazy("introduced"),
     act.STORY: gettext_lazy("told a value story"), act.MESSAGE: gettext_lazy("sent a message"),
+    act.MENTION: gettext_lazy("mentioned someone"),
 }
 CHANNEL_LABELS = {act.ONLINE: gettext_lazy("online"), act.OFFLINE: gettext_lazy("offline")}
 

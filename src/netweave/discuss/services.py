@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netweave.networks import activity_rows as rows
 from netweave.networks import services as domain
-from netweave.networks.models import Discussion, Network, Person, Post, Reaction
+from netweave.networks.models import Activity, Discussion, Network, Person, Post, Reaction
 
 from . import selectors
 from .models import DigestPreference, Follow, Frequency, Mention, Visit
@@ -37,10 +38,13 @@ def _clean_text(value: str, *, field: str, limit: int) -> str:
     return value
 
 
-def _record_mentions(post: Post, network: Network) -> list[Mention]:
+def _record_mentions(post: Post, network: Network, source: str = "web") -> list[Mention]:
+    """Store who ``post`` names, each with its ``mention`` activity row (METRICS.md 0)."""
     names = selectors.mention_names(network)
     found = find_mentions(post.body, names)
     found.pop(post.author_id, None)
+    Activity.objects.bulk_create(
+        [rows.mention(post, network.pk, pid, source=source) for pid in found])
     return Mention.objects.bulk_create(
         [Mention(post=post, person_id=pid, created_at=post.created_at) for pid in found])
 
@@ -64,7 +68,7 @@ def start_topic(network: Network, author: Person, *, title: str, body: str,
     body = _clean_text(body, field="body", limit=BODY_MAX)
     discussion = domain.start_discussion(network, author, title=title, body=body,
                                          is_question=is_question, at=at, source=source)
-    _record_mentions(discussion.posts.get(parent__isnull=True), network)
+    _record_mentions(discussion.posts.get(parent__isnull=True), network, source)
     follow(discussion, author)
     return discussion
 
@@ -79,7 +83,7 @@ def reply(discussion: Discussion, author: Person, body: str, *, parent: Post | N
     elif parent.discussion_id != discussion.pk:
         raise ValidationError({"parent": _("That post is not part of this discussion.")})
     post = domain.reply(parent, author, body, at=at, source=source)
-    _record_mentions(post, discussion.network)
+    _record_mentions(post, discussion.network, source)
     follow(discussion, author)
     return post
 

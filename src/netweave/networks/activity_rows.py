@@ -89,6 +89,12 @@ def reply(d: Discussion, post: Post, parent: Post, *, source: str = "web") -> Ac
                 target_id=parent.author_id, source=source)
 
 
+def mention(post: Post, network_id: int, person_id: int, *, source: str = "web") -> Activity:
+    """Naming someone in a post (``@name``) is an interaction with them."""
+    return _row(network_id, post.author_id, act.MENTION, "post", post.pk, at=post.created_at,
+                target_id=person_id, source=source)
+
+
 def react(r: Reaction, post: Post, network_id: int, *, source: str = "web") -> Activity:
     return _row(network_id, r.person_id, act.REACT, "post", post.pk, at=r.created_at,
                 target_id=post.author_id, source=source)
