@@ -98,7 +98,12 @@ def member_name(membership: Membership) -> str:
     """The name everyone else sees for ``membership``: its pseudonym when it uses one."""
     if membership.identity == Identity.PSEUDONYM:
         return membership.pseudonym
-    return membership.person.name
+    return _shown(membership.person)
+
+
+def _shown(person: Person) -> str:
+    # A person who deleted their account stays as a nameless tombstone (GDPR erasure).
+    return person.name or str(_("Former member"))
 
 
 def author_names(network: Network, authors: list[Person]) -> dict[int, str]:
@@ -109,7 +114,7 @@ def author_names(network: Network, authors: list[Person]) -> dict[int, str]:
         "person"
     )
     names = {m.person_id: member_name(m) for m in memberships}
-    return {p.pk: names.get(p.pk, p.name) for p in authors}
+    return {p.pk: names.get(p.pk) or _shown(p) for p in authors}
 
 
 @dataclass(frozen=True)
