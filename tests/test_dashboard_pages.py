@@ -330,3 +330,19 @@ def test_network_page_card_comes_from_the_snapshot_and_queues_when_missing(demo,
     assert [r["label"] for r in card["rows"]] == [
         r["label"] for r in snapshot.cards["nl"]["rows"]]
     assert card["rows"] != snapshot.cards["en"]["rows"]  # Dutch labels and sentences
+
+
+def test_reuse_rebuilds_once_when_expired_and_serves_the_old_value_meanwhile():
+    from django.core.cache import cache
+
+    from netweave.dashboard.selectors import reuse
+
+    cache.clear()
+    assert reuse("k", lambda: "first", seconds=3600) == "first"
+    assert reuse("k", lambda: "second", seconds=3600) == "first"  # still fresh: reused
+    assert reuse("old", lambda: "first", seconds=0) == "first"
+    cache.add("old:rebuilding", 1)  # another request is rebuilding it right now
+    assert reuse("old", lambda: "second", seconds=0) == "first"
+    cache.delete("old:rebuilding")
+    assert reuse("old", lambda: "second", seconds=0) == "second"  # expired: rebuilt
+    assert cache.get("old:rebuilding") is None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Router, Schema, Status
@@ -144,12 +143,13 @@ def network_map(request: HttpRequest, slug: str, days: str | None = None,
                                          job=_job_out(job)))
     lang = (get_language() or "en").split("-")[0]
     key = f"netweave:dashboard:map:{meta.pk}:{meta.computed_at.timestamp()}:{lang}"
-    body = cache.get(key)
-    if body is None:
+
+    def build() -> bytes:
         snapshot = selectors.Snapshot.objects.get(pk=meta.pk)
-        body = json.dumps(selectors.map_payload(network, snapshot),
+        return json.dumps(selectors.map_payload(network, snapshot),
                           separators=(",", ":")).encode()
-        cache.set(key, body, selectors.RENDER_CACHE_SECONDS)
+
+    body = selectors.reuse(key, build)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -8,10 +8,12 @@ Every name shown comes from :func:`netweave.networks.selectors.member_name` or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -40,6 +42,8 @@ from netweave.networks.selectors import AnyUser, author_names, member_name, visi
 from .models import Snapshot
 from .periods import PeriodChoice
 from .services import is_stale, pending_job
+
+T = TypeVar("T")
 
 #: Shown for a figure without a value.
 DASH = "\u2013"
@@ -121,6 +125,25 @@ def cycle_label(value: str) -> str:
 
 
 # --- snapshots -------------------------------------------------------------------------------
+
+def reuse(key: str, build: Callable[[], T], seconds: float = RENDER_CACHE_SECONDS) -> T:
+    """``build()``, kept in the cache under ``key`` and reused for ``seconds``.
+
+    After that one request rebuilds it while the others keep getting the previous value
+    (no stampede of identical rebuilds under load); an entry is dropped after 60 times
+    ``seconds`` (at least a minute) without use.
+    """
+    entry = cache.get(key)
+    moment = time.time()
+    if entry is not None:
+        value, fresh_until = entry
+        if moment < fresh_until or not cache.add(f"{key}:rebuilding", 1, 30):
+            return value
+    value = build()
+    cache.set(key, (value, moment + seconds), max(seconds * 60, 60))
+    cache.delete(f"{key}:rebuilding")
+    return value
+
 
 @dataclass
 class Freshness:

@@ -10,7 +10,6 @@ from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -99,18 +98,19 @@ def _figures_html(network: Network, snapshot: selectors.Snapshot) -> str:
     lang = _lang()
     key = (f"netweave:dashboard:figures:{snapshot.pk}:{snapshot.computed_at.timestamp()}:"
            f"{lang}")
-    body = cache.get(key)
-    if body is None:
+
+    def build() -> str:
         snap = selectors.Snapshot.objects.defer("graph").get(pk=snapshot.pk)
         figures = snap.figures
         charts = selectors.charts(network, figures)
-        body = render_to_string("dashboard/_figures.html", {
+        return render_to_string("dashboard/_figures.html", {
             "network": network, "fresh": selectors.Freshness(snapshot=snap),
             "card": selectors.card_for(snap, network, lang), "charts": charts,
             "charts_data": [c.script() for c in charts],
             "warmth": selectors.warmth(network, figures),
             "stories": selectors.stories(network, figures)})
-        cache.set(key, body, selectors.RENDER_CACHE_SECONDS)
+
+    body = selectors.reuse(key, build)
     return mark_safe(body)  # rendered by the template engine above, escaped there
 
 
