@@ -164,8 +164,15 @@ def betweenness(graph: TieGraph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
         samples = int(np.clip(work_budget // max(graph.undirected.nnz, 1), 16, 1000))
     if n <= exact_limit or samples >= n:
         g = graph.to_networkit(weighted=False)
-        return (np.asarray(nk.centrality.Betweenness(g, normalized=True).run().scores()),
-                None, info)
+        # One thread: parallel sums add up in varying order, and the same network must give
+        # bit-for-bit the same figures (a restored backup, a re-run report).
+        threads = nk.getCurrentNumberOfThreads()
+        try:
+            nk.setNumberOfThreads(1)
+            scores = nk.centrality.Betweenness(g, normalized=True).run().scores()
+        finally:
+            nk.setNumberOfThreads(threads)
+        return np.asarray(scores), None, info
     k = max(2, int(samples))
     sources = np.sort(np.random.default_rng(seed).choice(n, size=k, replace=False))
     a = graph.undirected.astype(np.float64, copy=True)
