@@ -535,16 +535,15 @@ class _Writer:
         writer.flush("activity rows")
         at_value = writer.at_value
         rows_out = [
-            (net, a, kind, t, "", None, channel, at_value(at), weight, self.source, None)
+            (a, kind, t, channel, at_value(at), weight)
             for a, t, kind, channel, at, weight in zip(
                 [people[x] for x in ix.actor],
                 [None if x is None else people[x] for x in ix.target],
                 ix.kind, ix.channel, ix.at, ix.weight, strict=True)
             if not existing or (a, t, kind, channel, at, weight) not in existing]
-        rows_out.sort(key=lambda r: r[7])  # in time order: the (network, at) index appends
+        rows_out.sort(key=lambda r: r[4])  # in time order: the (network, at) index appends
         for lo in range(0, len(rows_out), ROW_BATCH):
-            writer.buffer = rows_out[lo:lo + ROW_BATCH]
-            writer.flush("interactions")
+            writer.interactions(net, self.source, rows_out[lo:lo + ROW_BATCH])
         self.added["interactions"] += len(rows_out)
 
 
@@ -588,7 +587,7 @@ class _ActivityWriter:
     @staticmethod
     def _sqlite_at(at: datetime) -> str:
         """What Django's SQLite backend stores for an aware datetime."""
-        return str(at.astimezone(UTC).replace(tzinfo=None))
+        return str((at if at.tzinfo is UTC else at.astimezone(UTC)).replace(tzinfo=None))
 
     def _at(self, at: datetime) -> object:
         return self.at_value(at)
@@ -600,6 +599,21 @@ class _ActivityWriter:
                                 None))
             if len(self.buffer) >= ROW_BATCH:
                 self.flush("activity rows")
+
+    def interactions(self, network: int, source: str, rows: list[tuple]) -> None:
+        """Insert rows of (actor, kind, target, channel, at, weight) with no object."""
+        if self.sqlite:  # the constant columns as literals: fewer values to bind per row
+            literal = "'" + source.replace("'", "''") + "'"
+            sql = (f"INSERT INTO {self.table} ({self.columns}) VALUES ({int(network)}, ?, ?, ?, "
+                   f"'', NULL, ?, ?, ?, {literal}, NULL)")
+            connection.ensure_connection()
+            connection.connection.executemany(sql, rows)
+            self.count += len(rows)
+            self.advance(len(rows), f"interactions: {self.count:,} written")
+            return
+        self.buffer = [(network, a, kind, t, "", None, channel, at, weight, source, None)
+                       for a, kind, t, channel, at, weight in rows]
+        self.flush("interactions")
 
     def flush(self, message: str) -> None:
         if not self.buffer:
