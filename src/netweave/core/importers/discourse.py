@@ -35,7 +35,8 @@ def _json(data: bytes, where: str) -> object:
     try:
         return json.loads(data)  # UTF-8, -16 or -32, found by json
     except UnicodeDecodeError as exc:
-        raise ParseError(where, None, "is not UTF-8, UTF-16 or UTF-32 text", "JSON from Discourse's API") from exc
+        raise ParseError(where, None, "is not UTF-8, UTF-16 or UTF-32 text",
+                         "JSON from Discourse's API") from exc
     except json.JSONDecodeError as exc:
         raise ParseError(where, exc.lineno, f"is not valid JSON: {exc.msg}",
                          "JSON from Discourse's API, e.g. /t/123.json") from exc
