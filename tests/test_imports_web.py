@@ -160,3 +160,12 @@ def test_review_hides_what_the_source_called_a_pseudonymous_member(client, setup
     assert items["Uil"]["incoming"] == ""  # merged on the real name, which stays hidden
     page = client.get(reverse("imports-review", args=[network.slug])).content.decode()
     assert "Uil" in page and "Bram Proef" not in page
+
+
+def test_network_page_links_the_import_page_for_facilitators_only(client, setup):
+    network, fac_user, mem_user, _ = setup
+    link = reverse("imports-home", args=[network.slug]).encode()
+    client.force_login(fac_user)
+    assert link in client.get(reverse("network-detail", args=[network.slug])).content
+    client.force_login(mem_user)
+    assert link not in client.get(reverse("network-detail", args=[network.slug])).content
