@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Membership, Network, Person, Role, Visibility
-from .selectors import AnyUser, person_of, visible_networks
+from .selectors import AnyUser, person_of, visible_network
 
 
 class Standing(enum.StrEnum):
@@ -108,7 +108,7 @@ def network_for(user: AnyUser | None, slug: str,
     ``user`` (secret networks), and :class:`~django.core.exceptions.PermissionDenied` when it
     is visible but ``user`` lacks ``capability``.
     """
-    network = visible_networks(user).filter(slug=slug).first()
+    network = visible_network(user, slug)
     if network is None:
         raise Http404
     return require(access(network, user), capability)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from netweave.dashboard.services import network_page_card
+
 from . import selectors
 from .forms import SignUpForm
+from .permissions import Capability, network_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,14 +24,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A network's charter, members, upcoming events and latest discussions.
+    """A network's charter, health card, members, upcoming events and latest discussions.
 
     A network the viewer may not see is a 404, so that a secret network's existence is not
-    given away.
+    given away. The health card comes from the dashboard's stored figures: this page never
+    measures the network itself (a missing card queues the job that computes it).
     """
-    network = get_object_or_404(selectors.visible_networks(request.user), slug=slug)
+    network = network_for(request.user, slug).network
     page = selectors.network_page(network, request.user)
-    card = (selectors.health_card(network, get_language() or "en")
+    card = (network_page_card(network, get_language() or "en", request.user)
             if page.can_see_contents else None)
     return render(request, "networks/network_detail.html",
                   {"page": page, "network": network, "card": card})
@@ -41,9 +44,7 @@ def network_report(request: HttpRequest, slug: str) -> HttpResponse:
     Who may see it: as the network page (a secret network is a 404 for outsiders), and
     only those who see the network's contents (a closed network's outsiders get a 403).
     """
-    network = get_object_or_404(selectors.visible_networks(request.user), slug=slug)
-    if not selectors.can_see_contents(network, request.user):
-        raise PermissionDenied
+    network = network_for(request.user, slug, Capability.SEE_CONTENTS).network
     page = selectors.network_report_html(network, get_language() or "en")
     if page is None:
         raise Http404
