@@ -16,7 +16,7 @@ from netweave.core.importers import samples
 from netweave.core.importers.records import Batch
 from netweave.core.parsers import ParseError
 
-FUZZ = settings(max_examples=120, deadline=None,
+FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
