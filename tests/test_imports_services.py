@@ -214,6 +214,21 @@ def test_pseudonymous_network_never_stores_real_names(tmp_path):
         person__name="Fien Facilitator").values_list("pseudonym", flat=True)) == names_here
 
 
+def test_pseudonymous_network_keeps_same_name_other_address_apart(tmp_path):
+    network = make_network("anoniem", IdentityMode.PSEUDONYMOUS_ONLY)
+    first = tmp_path / "a.csv"
+    first.write_text("naam,e-mail,datum\nBram Proef,bram@example.org,2026-05-01\n")
+    import_file(network, "attendance", first)
+    second = tmp_path / "b.csv"
+    second.write_text("naam,e-mail,datum\nBram Proef,bram.elders@example.org,2026-06-01\n"
+                      "Bram Proef,,2026-06-01\n")
+    result = import_file(network, "attendance", second)
+    assert result["added"]["people"] == 1 and result["added"]["review"] == 2
+    reasons = sorted(ReviewItem.objects.filter(network=network).values_list("reason", flat=True))
+    assert reasons == ["email_differs", "name_only"]
+    assert "Bram" not in "".join(ReviewItem.objects.values_list("incoming", flat=True))
+
+
 def test_import_command_reports_and_refuses_clearly(tmp_path, network):
     from django.core.management.base import CommandError
 

@@ -218,6 +218,15 @@ class _Writer:
             by_name[nd] = person_id if by_name.get(nd, person_id) == person_id else None
         for digest, person_id in known.items():
             by_name.setdefault(digest, person_id)  # name hashes stored by earlier imports
+        # Imported people of a pseudonymous network keep no address; a keyed marker says
+        # that one was known, so that the same name with another address stays apart.
+        with_email |= {p for p in set(known.values()) if _has_email(secret, p) in known}
+
+        def add_email(person_id: int) -> None:
+            with_email.add(person_id)
+            marker = _has_email(secret, person_id)
+            if marker not in known:
+                known[marker] = new_keys[marker] = person_id
         first_seen = self._first_seen()
         resolved: dict[str, int] = {}
         new_keys: dict[str, int] = {}
@@ -241,6 +250,8 @@ class _Writer:
                     self.added["merged"] += 1
             if found is not None:
                 resolved[key] = found
+                if rec.email:
+                    add_email(found)
                 for d in digests:
                     if d not in known:
                         known[d] = new_keys[d] = found
@@ -250,7 +261,7 @@ class _Writer:
         for (key, rec, nd, digests, _), person_id in zip(creating, people, strict=True):
             resolved[key] = person_id
             if rec.email:
-                with_email.add(person_id)
+                add_email(person_id)
             if nd is not None:
                 by_name.setdefault(nd, person_id)
             for d in digests:
@@ -545,6 +556,10 @@ class _Writer:
         for lo in range(0, len(rows_out), ROW_BATCH):
             writer.interactions(net, self.source, rows_out[lo:lo + ROW_BATCH])
         self.added["interactions"] += len(rows_out)
+
+
+def _has_email(secret: bytes, person_id: int) -> str:
+    return keyed(secret, f"has-email:{person_id}")
 
 
 def _bulk(objects: list) -> list:
