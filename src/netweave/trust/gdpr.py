@@ -142,6 +142,25 @@ def sole_facilitations(person: Person) -> list[Network]:
     return networks
 
 
+def make_tombstone(person: Person) -> Person:
+    """Turn ``person`` into a tombstone in place: name, e-mail and interests blank, their
+    pseudonyms replaced, no account, no consents, an :class:`~.models.Erasure` row. Every row
+    that counts (memberships, registrations, activity) stays, so every figure stays the same.
+    Call it inside a transaction."""
+    for membership in person.memberships.filter(identity=Identity.PSEUDONYM):
+        membership.pseudonym = f"former-{secrets.token_hex(4)}"
+        membership.save(update_fields=["pseudonym"])
+    person.name = ""
+    person.email = ""
+    person.interests = []
+    person.introductions_opt_out = True
+    person.user = None
+    person.save(update_fields=["name", "email", "interests", "introductions_opt_out", "user"])
+    person.consents.all().delete()
+    Erasure.objects.get_or_create(person=person)
+    return person
+
+
 @transaction.atomic
 def delete_account(user: Any, request: HttpRequest | None = None) -> Person | None:
     """Delete ``user``'s account; their person stays as a tombstone (see the module's
@@ -155,18 +174,7 @@ def delete_account(user: Any, request: HttpRequest | None = None) -> Person | No
                 _("You are the only facilitator of %(networks)s. Make someone else a "
                   "facilitator first, then delete your account.")
                 % {"networks": ", ".join(n.name for n in alone)})
-        for membership in person.memberships.filter(identity=Identity.PSEUDONYM):
-            membership.pseudonym = f"former-{secrets.token_hex(4)}"
-            membership.save(update_fields=["pseudonym"])
-        person.name = ""
-        person.email = ""
-        person.interests = []
-        person.introductions_opt_out = True
-        person.user = None
-        person.save(update_fields=["name", "email", "interests", "introductions_opt_out",
-                                   "user"])
-        person.consents.all().delete()
-        Erasure.objects.create(person=person)
+        make_tombstone(person)
     AuditEntry.objects.filter(actor=user).update(actor_label=f"deleted user {user.pk}")
     record(None, "trust.account.delete",
            target=f"person {person.pk}" if person is not None else f"user {user.pk}",

@@ -137,3 +137,35 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"person {self.person_id} erased {self.at:%Y-%m-%d}"
+
+
+class RetentionPolicy(models.Model):
+    """How long a network keeps personal data it no longer needs; each limit in days, empty
+    for "keep forever". A network without a row keeps the defaults of
+    :data:`netweave.trust.retention.DEFAULTS`. Nothing here ever changes a figure."""
+
+    network = models.OneToOneField(
+        "networks.Network", on_delete=models.CASCADE, related_name="retention_policy",
+        verbose_name=_("network"),
+    )
+    guest_days = models.PositiveIntegerField(
+        _("guests' contact details (days after their last event)"), null=True, blank=True)
+    import_days = models.PositiveIntegerField(
+        _("uploaded import files and their error texts (days)"), null=True, blank=True)
+    bookkeeping_days = models.PositiveIntegerField(
+        _("visits, digests and e-mail notices sent (days)"), null=True, blank=True)
+    audit_days = models.PositiveIntegerField(
+        _("details of audit entries (days)"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("changed"), default=now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("changed by"),
+    )
+    applied_at = models.DateTimeField(_("last applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+
+    def __str__(self) -> str:
+        return f"retention of network {self.network_id}"

@@ -12,4 +12,7 @@ urlpatterns = [
     path("accounts/privacy/my-data.zip", views.export_zip, name="trust-export-zip"),
     path("accounts/privacy/delete/", views.delete_account, name="trust-delete-account"),
     path("staff/audit/", views.audit_log, name="trust-audit"),
+    path("n/<slug:slug>/retention/", views.retention_settings, name="trust-retention"),
+    path("n/<slug:slug>/retention/apply/", views.retention_apply,
+         name="trust-retention-apply"),
 ]

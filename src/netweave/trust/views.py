@@ -118,3 +118,41 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         "form": ConsentForm(), "person": person, "delete_form": form,
         "alone": gdpr.sole_facilitations(person) if person else [],
     }, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def retention_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Facilitators: how long the network keeps guests' details, import files, bookkeeping
+    and audit details (404 for a secret network's outsiders, 403 for other non-facilitators)."""
+    from netweave.networks.permissions import Capability, network_for
+
+    from . import retention
+
+    network = network_for(request.user, slug, Capability.FACILITATE).network
+    limits = retention.limits_of(network).as_dict()
+    form = retention.RetentionForm(request.POST or None, initial=limits)
+    if request.method == "POST":
+        if form.is_valid():
+            retention.set_policy(network, form.cleaned_data, request.user, request)
+            messages.success(request, _("The retention settings are saved."))
+            return redirect("trust-retention", slug=network.slug)
+        status = 400
+    else:
+        status = 200
+    policy = retention.RetentionPolicy.objects.filter(network=network).first()
+    return render(request, "trust/retention.html", {
+        "network": network, "form": form, "policy": policy,
+        "defaults": [(form[name].label, days) for name, days in retention.DEFAULTS.items()],
+    }, status=status)
+
+
+@require_POST
+def retention_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """Facilitators: apply the network's retention settings now, as a background job."""
+    from netweave.jobs.services import enqueue
+    from netweave.networks.permissions import Capability, network_for
+
+    network = network_for(request.user, slug, Capability.FACILITATE).network
+    enqueue("trust.retention", {"dry_run": False}, network=network, user=request.user)
+    messages.success(request, _("The retention settings are being applied."))
+    return redirect("trust-retention", slug=network.slug)
