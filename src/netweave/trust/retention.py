@@ -228,10 +228,11 @@ class RetentionForm(forms.Form):
         super().__init__(*args, **kwargs)
         message = _("Give a whole number of days from 1 to %(max)d, or leave it empty to "
                     "keep forever.") % {"max": MAX_DAYS}
+        forever = _("Empty: keep forever.")
         for field in self.fields.values():
             field.error_messages["invalid"] = message
             field.widget.attrs.update({"min": 1, "max": MAX_DAYS})
-            field.help_text = f"{field.help_text} {_('Empty: keep forever.')}"
+            field.help_text = f"{field.help_text} {forever}"
         self._message = message
 
     def clean(self) -> dict[str, Any]:
