@@ -221,6 +221,11 @@ def test_the_background_job_applies_the_networks_limits(circle):
     assert job.status == "done", job.error
     assert job.result["networks"]["buurt"]["guests"] == 2
     assert AuditEntry.objects.get(action="trust.retention.apply").actor == circle["fac"].user
+    everywhere = enqueue("trust.retention", {"dry_run": True})
+    everywhere.refresh_from_db()
+    assert everywhere.status == "done", everywhere.error
+    assert everywhere.result == {"dry_run": True, "networks": {
+        "buurt": dict.fromkeys(retention.COUNTS, 0)}}
 
 
 def test_only_facilitators_change_the_settings(circle):
