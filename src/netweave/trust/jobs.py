@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from netweave.jobs.models import Job
 from netweave.jobs.registry import Progress, job
 from netweave.networks.models import Network
 
@@ -11,7 +12,7 @@ from .retention import apply_policy
 
 
 @job("trust.retention")
-def run_retention(job, progress: Progress) -> dict:
+def run_retention(job: Job, progress: Progress) -> dict:
     """Apply the limits of the job's network (or of every network when it has none);
     payload ``{"dry_run": bool}``. Returns the counts per network slug."""
     dry_run = bool(job.payload.get("dry_run", False))
