@@ -17,6 +17,7 @@ from ninja.responses import Status
 
 from netweave.networks.models import CommunityType
 from netweave.networks.permissions import Capability, network_for
+from netweave.site.apikit import ErrorOut
 
 from . import finder
 
@@ -56,8 +57,6 @@ class OverlapOut(Schema):
     hits: list[OverlapHitOut]
 
 
-class ErrorOut(Schema):
-    detail: str
 
 
 def _split(text: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 
 from netweave.networks.permissions import Capability, network_for
+from netweave.site.apikit import ErrorOut
 
 from . import selectors, services
 from .periods import PeriodError, parse_period
@@ -38,8 +39,6 @@ class StatusOut(Schema):
     job: JobOut | None = None
 
 
-class ErrorOut(Schema):
-    detail: str
 
 
 class MapAttributes(Schema):

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from netweave.networks.models import Discussion, Post
-from netweave.networks.permissions import Access, Capability, network_for
+from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import person_of
+from netweave.site.apikit import ErrorOut, bad_request, network_access
 
 from . import selectors, services
 from .models import Frequency
@@ -112,19 +113,6 @@ class BetweenMeetingsOut(Schema):
     quiet_since_last_meeting: list[str]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-def _access(request: HttpRequest, slug: str, capability: Capability) -> Access:
-    try:
-        return network_for(request.user, slug, capability)
-    except PermissionDenied as exc:
-        raise HttpError(403, "You may not do this in this network.") from exc
-
-
-def _bad(exc: ValidationError) -> HttpError:
-    return HttpError(400, " ".join(exc.messages))
 
 
 def _topic(access: Access, topic_id: int) -> Discussion:
@@ -157,7 +145,7 @@ def _detail(discussion: Discussion, access: Access) -> TopicDetailOut:
 @router.get("/n/{slug}/topics", response={200: list[TopicOut], 403: ErrorOut, 404: ErrorOut},
             summary="The network's topics, most recently active first")
 def list_topics(request: HttpRequest, slug: str):
-    access = _access(request, slug, Capability.SEE_CONTENTS)
+    access = network_access(request, slug, Capability.SEE_CONTENTS)
     services.seen(access.person if access.membership else None, access.network)
     return [TopicOut(**row.__dict__) for row in
             selectors.topic_rows(access.network, access.person)]
@@ -167,7 +155,7 @@ def list_topics(request: HttpRequest, slug: str):
                                                      404: ErrorOut},
             summary="A topic with all its posts (parent links give the thread)")
 def read_topic(request: HttpRequest, slug: str, topic_id: int):
-    access = _access(request, slug, Capability.SEE_CONTENTS)
+    access = network_access(request, slug, Capability.SEE_CONTENTS)
     services.seen(access.person if access.membership else None, access.network)
     return _detail(_topic(access, topic_id), access)
 
@@ -176,13 +164,13 @@ def read_topic(request: HttpRequest, slug: str, topic_id: int):
                                         404: ErrorOut},
              summary="Open a topic or ask a question")
 def post_topic(request: HttpRequest, slug: str, data: TopicIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     try:
         discussion = services.start_topic(access.network, access.person, title=data.title,
                                           body=data.body, is_question=data.is_question,
                                           source="api")
     except ValidationError as exc:
-        raise _bad(exc) from exc
+        raise bad_request(exc) from exc
     return Status(201, _detail(discussion, access))
 
 
@@ -190,14 +178,14 @@ def post_topic(request: HttpRequest, slug: str, data: TopicIn):
              response={201: PostOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Reply to a topic's opening post, or to the post named as parent")
 def post_reply(request: HttpRequest, slug: str, topic_id: int, data: ReplyIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     discussion = _topic(access, topic_id)
     parent = _post(access, data.parent) if data.parent is not None else None
     try:
         post = services.reply(discussion, access.person, data.body, parent=parent,
                               source="api")
     except ValidationError as exc:
-        raise _bad(exc) from exc
+        raise bad_request(exc) from exc
     node = next(n for n in selectors.topic_page(discussion, access.person).nodes
                 if n.id == post.pk)
     return Status(201, PostOut(id=node.id, parent=node.parent_id, author=node.author,
@@ -209,12 +197,12 @@ def post_reply(request: HttpRequest, slug: str, topic_id: int, data: ReplyIn):
              response={200: list[ReactionOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="React to a post; returns the post's reactions")
 def react(request: HttpRequest, slug: str, post_id: int, data: ReactionIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     post = _post(access, post_id)
     try:
         services.react(post, access.person, data.emoji, source="api")
     except ValidationError as exc:
-        raise _bad(exc) from exc
+        raise bad_request(exc) from exc
     node = next(n for n in selectors.topic_page(post.discussion, access.person).nodes
                 if n.id == post.pk)
     return [ReactionOut(emoji=r.emoji, count=r.count, mine=r.mine) for r in node.reactions]
@@ -224,14 +212,14 @@ def react(request: HttpRequest, slug: str, post_id: int, data: ReactionIn):
              response={200: TopicDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Accept a reply as the answer to a question (asker or facilitator)")
 def accept(request: HttpRequest, slug: str, topic_id: int, data: AcceptIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     discussion = _topic(access, topic_id)
     post = _post(access, data.post)
     try:
         services.accept_answer(discussion, post, by=access.person,
                                facilitator=access.is_facilitator)
     except ValidationError as exc:
-        raise _bad(exc) from exc
+        raise bad_request(exc) from exc
     return _detail(discussion, access)
 
 
@@ -239,7 +227,7 @@ def accept(request: HttpRequest, slug: str, topic_id: int, data: AcceptIn):
             response={200: FollowOut, 403: ErrorOut, 404: ErrorOut},
             summary="Follow or unfollow a topic")
 def set_follow(request: HttpRequest, slug: str, topic_id: int, data: FollowIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     discussion = _topic(access, topic_id)
     if data.following:
         services.follow(discussion, access.person)
@@ -252,7 +240,7 @@ def set_follow(request: HttpRequest, slug: str, topic_id: int, data: FollowIn):
                                                             404: ErrorOut},
             summary="Warmth since the last meeting (METRICS.md 2), for facilitators")
 def between_meetings(request: HttpRequest, slug: str):
-    access = _access(request, slug, Capability.FACILITATE)
+    access = network_access(request, slug, Capability.FACILITATE)
     f = selectors.between_meetings(access.network)
     return BetweenMeetingsOut(
         at=f.at, days_since_last_online_activity=f.days_since_last_online,

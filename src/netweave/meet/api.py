@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from netweave.networks import services as net
 from netweave.networks.models import Event, EventMode, RsvpStatus
-from netweave.networks.permissions import Access, Capability, network_for
+from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import author_names
+from netweave.site.apikit import ErrorOut, bad_request, network_access, refused
 
 from . import recurrence, selectors, services
 
@@ -114,19 +115,8 @@ class AttendeeOut(Schema):
     method: str
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-def _access(request: HttpRequest, slug: str, capability: Capability) -> Access:
-    try:
-        return network_for(request.user, slug, capability)
-    except PermissionDenied as exc:
-        raise HttpError(403, "You may not do this in this network.") from exc
-
-
 def _bad(exc: ValidationError | recurrence.RuleError) -> HttpError:
-    return HttpError(400, " ".join(getattr(exc, "messages", [str(exc)])))
+    return bad_request(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
 
 
 def _event(grant: Access, event_id: int) -> Event:
@@ -153,7 +143,7 @@ def _out(event: Event) -> EventOut:
 @router.get("/n/{slug}/events", response={200: list[EventOut], 403: ErrorOut},
             summary="The network's events that have not ended, soonest first")
 def list_events(request: HttpRequest, slug: str):
-    grant = _access(request, slug, Capability.SEE_CONTENTS)
+    grant = network_access(request, slug, Capability.SEE_CONTENTS)
     return [_out(e) for e in selectors.network_events(grant.network)[:200]]
 
 
@@ -161,14 +151,14 @@ def list_events(request: HttpRequest, slug: str):
                                                      404: ErrorOut},
             summary="One event (one occurrence of a series)")
 def read_event(request: HttpRequest, slug: str, event_id: int):
-    grant = _access(request, slug, Capability.SEE_CONTENTS)
+    grant = network_access(request, slug, Capability.SEE_CONTENTS)
     return _out(_event(grant, event_id))
 
 
 @router.post("/n/{slug}/events", response={201: list[EventOut], 400: ErrorOut, 403: ErrorOut},
              summary="Create an event, or with an rrule a series (one event per occurrence)")
 def create_event(request: HttpRequest, slug: str, data: EventIn):
-    grant = _access(request, slug, Capability.FACILITATE)
+    grant = network_access(request, slug, Capability.FACILITATE)
     network = grant.network
     members = {m.person_id: m.person for m in network.memberships.filter(
         left_at__isnull=True, person_id__in=data.hosts).select_related("person")}
@@ -201,7 +191,7 @@ def create_event(request: HttpRequest, slug: str, data: EventIn):
               summary="Change one event, or with scope=series it and every later occurrence")
 def patch_event(request: HttpRequest, slug: str, event_id: int, data: EventPatch,
                 scope: str = "one"):
-    grant = _access(request, slug, Capability.FACILITATE)
+    grant = network_access(request, slug, Capability.FACILITATE)
     event = _event(grant, event_id)
     fields = data.dict(exclude_unset=True)
     cancel = fields.pop("cancelled", None)
@@ -227,7 +217,7 @@ def patch_event(request: HttpRequest, slug: str, event_id: int, data: EventPatch
              summary="Answer going, maybe or not going (a full event puts you on the waiting "
                      "list)")
 def answer(request: HttpRequest, slug: str, event_id: int, data: RsvpIn):
-    grant = _access(request, slug, Capability.TAKE_PART)
+    grant = network_access(request, slug, Capability.TAKE_PART)
     event = _event(grant, event_id)
     try:
         registration = services.rsvp(event, grant.person, data.status, source="api")
@@ -248,11 +238,11 @@ def _checkin_out(event: Event, attendance) -> CheckInOut:
              summary="Check yourself in with the event's code, or (facilitators) someone "
                      "else with their ticket code")
 def check_in(request: HttpRequest, slug: str, event_id: int, data: CodeIn):
-    grant = _access(request, slug, Capability.SEE_CONTENTS)
+    grant = network_access(request, slug, Capability.SEE_CONTENTS)
     event = _event(grant, event_id)
     own_code = "".join(data.code.split()).upper() == event.checkin_code
     if not (grant.is_facilitator or (own_code and grant.can(Capability.TAKE_PART))):
-        raise HttpError(403, "You may not do this in this network.")
+        raise refused()
     try:
         if own_code and grant.can(Capability.TAKE_PART):
             attendance = services.self_check_in(event, grant.person, data.code, source="api")
@@ -267,7 +257,7 @@ def check_in(request: HttpRequest, slug: str, event_id: int, data: CodeIn):
              response={201: CheckInOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Add and check in someone who came without registering")
 def add_walk_in(request: HttpRequest, slug: str, event_id: int, data: WalkInIn):
-    grant = _access(request, slug, Capability.FACILITATE)
+    grant = network_access(request, slug, Capability.FACILITATE)
     event = _event(grant, event_id)
     try:
         attendance = services.walk_in(event, name=data.name, email=data.email,
@@ -281,7 +271,7 @@ def add_walk_in(request: HttpRequest, slug: str, event_id: int, data: WalkInIn):
             response={200: list[AttendeeOut], 403: ErrorOut, 404: ErrorOut},
             summary="The attendance list: answers and check-ins (facilitators)")
 def attendees(request: HttpRequest, slug: str, event_id: int):
-    grant = _access(request, slug, Capability.FACILITATE)
+    grant = network_access(request, slug, Capability.FACILITATE)
     event = _event(grant, event_id)
     return [AttendeeOut(person=r.person_id, name=r.name, email=r.email,
                         organisation=r.organisation, kind=r.kind, rsvp=r.rsvp,

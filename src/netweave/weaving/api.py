@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -28,7 +28,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Answer
 
 from netweave.networks.models import Introduction, Need, Offer, Person, Status
-from netweave.networks.permissions import Access, Capability, network_for
+from netweave.networks.permissions import Access, Capability
+from netweave.site.apikit import ErrorOut, network_access
 
 from . import selectors, services
 
@@ -38,8 +39,6 @@ PREFIX = "/weave"
 MAX_TOP = 50
 
 
-class ErrorOut(Schema):
-    detail: str
 
 
 class ItemIn(Schema):
@@ -109,13 +108,6 @@ class AnswerOut(Schema):
     exchange: int | None
 
 
-def _access(request: HttpRequest, slug: str, capability: Capability) -> Access:
-    try:
-        return network_for(request.user, slug, capability)
-    except PermissionDenied as e:
-        raise HttpError(403, _("You may not do this in this network.")) from e
-
-
 def _lang() -> str:
     return (get_language() or "en").split("-")[0]
 
@@ -143,7 +135,7 @@ def _item(i: Offer | Need, names: dict[int, str]) -> ItemOut:
 
 
 def _add(request: HttpRequest, slug: str, body: ItemIn, kind: str):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     add = services.add_offer if kind == "offer" else services.add_need
     try:
         item = add(access.network, access.person, body.text, body.tags,
@@ -156,7 +148,7 @@ def _add(request: HttpRequest, slug: str, body: ItemIn, kind: str):
 @router.get("/{slug}/offers", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
             summary="Open offers in a network (or all of mine)")
 def list_offers(request: HttpRequest, slug: str, params: Query[ItemQuery]):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     return Answer(200, _items(access, Offer, params.mine))
 
 
@@ -170,7 +162,7 @@ def add_offer(request: HttpRequest, slug: str, body: ItemIn):
 @router.get("/{slug}/needs", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
             summary="Open needs in a network (or all of mine)")
 def list_needs(request: HttpRequest, slug: str, params: Query[ItemQuery]):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     return Answer(200, _items(access, Need, params.mine))
 
 
@@ -192,7 +184,7 @@ def _suggestion(row: selectors.SuggestionRow) -> SuggestionOut:
             response={200: list[SuggestionOut], 403: ErrorOut, 404: ErrorOut},
             summary="People I should meet, with reasons")
 def suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     if access.person.introductions_opt_out:
         return Answer(200, [])
     top = max(1, min(MAX_TOP, params.top))
@@ -204,7 +196,7 @@ def suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
             response={200: list[SuggestionOut], 403: ErrorOut, 404: ErrorOut},
             summary="Suggested introductions network-wide, by expected benefit (facilitators)")
 def network_suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
-    access = _access(request, slug, Capability.FACILITATE)
+    access = network_access(request, slug, Capability.FACILITATE)
     limit = max(1, min(MAX_TOP, params.top))
     return Answer(200, [_suggestion(r) for r in
                         selectors.network_suggestions(access.network, _lang(), limit=limit)])
@@ -220,7 +212,7 @@ def _member(access: Access, person_id: int) -> Person:
              response={201: IntroductionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Introduce two members to each other (e-mail to both)")
 def introduce(request: HttpRequest, slug: str, body: IntroductionIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     try:
         intro = services.make_introduction(
             access.network, access.person, _member(access, body.person_a),
@@ -238,7 +230,7 @@ def introduce(request: HttpRequest, slug: str, body: IntroductionIn):
              response={201: AnswerOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Answer the follow-up of my introduction")
 def answer(request: HttpRequest, slug: str, introduction_id: int, body: AnswerIn):
-    access = _access(request, slug, Capability.TAKE_PART)
+    access = network_access(request, slug, Capability.TAKE_PART)
     intro = (Introduction.objects.filter(pk=introduction_id, network=access.network)
              .filter(Q(person_a=access.person) | Q(person_b=access.person)).first())
     if intro is None:
