@@ -73,3 +73,33 @@ def browser() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator:
+    """Opens a page in a fresh browser context (its own cookies: one person each); every
+    context is closed after the test. Keyword options go to ``browser.new_context``."""
+    contexts = []
+
+    def open_page(locale: str = "en-GB", *, width: int = 1280, height: int = 900, **options):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      locale=locale, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def log_in(page, base: str, username: str, password: str) -> None:
+    """Log ``page`` in through the login form and wait for the home page."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_url(f"{base}/")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
+from conftest import log_in
 from netweave.core import activity as act
 from netweave.networks import services as net
 from netweave.networks.models import (
@@ -53,41 +53,14 @@ def network(transactional_db) -> Network:
     return net_
 
 
-@pytest.fixture
-def contexts(browser) -> Iterator:
-    made = []
-
-    def new():
-        context = browser.new_context(viewport={"width": 1024, "height": 1366},
-                                      locale="en-GB", accept_downloads=True)
-        made.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    try:
-        yield new
-    finally:
-        for context in made:
-            context.close()
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts, network):
+def test_recurring_hybrid_event_from_creation_to_the_door(live_server, new_page, network):
     from playwright.sync_api import expect
 
     base = live_server.url
     # The facilitator creates a monthly hybrid meeting (same weekday of the month, e.g. "first
     # Thursday") for three people.
-    fac = contexts()
-    log_in(fac, base, "fenna")
+    fac = new_page(width=1024, height=1366, accept_downloads=True)
+    log_in(fac, base, "fenna", PASSWORD)
     fac.goto(f"{base}/n/{network.slug}/")
     fac.get_by_role("link", name="Events", exact=True).click()
     fac.get_by_role("link", name="New event").click()
@@ -114,8 +87,8 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts,
     # Chris says he is going (through the API-free service), Anouk answers in the browser.
     chris = Person.objects.get(name="Chris Jansen")
     net.rsvp(event, chris, "going")
-    member = contexts()
-    log_in(member, base, "anouk")
+    member = new_page(width=1024, height=1366, accept_downloads=True)
+    log_in(member, base, "anouk", PASSWORD)
     member.goto(url)
     member.get_by_role("button", name="Going", exact=True).click()
     expect(member.locator("#your-answer")).to_contain_text("Going")
@@ -123,7 +96,7 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts,
     member.screenshot(path=str(ARTIFACTS / "meet-event.png"), full_page=True)
 
     # A guest registers without an account: the last place.
-    guest = contexts()
+    guest = new_page(width=1024, height=1366, accept_downloads=True)
     guest.goto(url)
     guest.fill("#guest-form input[name=name]", "Gijs Gast")
     guest.fill("#guest-form input[name=email]", "gijs@example.org")
@@ -141,8 +114,8 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, contexts,
     mail.outbox.clear()
 
     # Chris cannot come after all: his place goes to Bram, who is told by e-mail.
-    chris_page = contexts()
-    log_in(chris_page, base, "chris")
+    chris_page = new_page(width=1024, height=1366, accept_downloads=True)
+    log_in(chris_page, base, "chris", PASSWORD)
     chris_page.goto(url)
     chris_page.get_by_role("button", name="Not going").click()
     expect(chris_page.locator("#your-answer")).to_contain_text("Not going")

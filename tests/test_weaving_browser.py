@@ -7,7 +7,6 @@ the network's reciprocity figures (METRICS.md 3, measured by the engine on the d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
+from conftest import log_in
 from netweave.core.measure.data import Period
 from netweave.core.measure.database import read_network_data
 from netweave.core.measure.engine import measure
@@ -51,30 +51,7 @@ def world(transactional_db) -> dict:
     return {"net": net, "fenna": fenna, "anna": anna, "bram": bram}
 
 
-@pytest.fixture
-def pages(browser) -> Iterator:
-    contexts = []
 
-    def open_page(locale: str = "en-GB"):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    try:
-        yield open_page
-    finally:
-        for context in contexts:
-            context.close()
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked-form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def reciprocity(network: Network) -> dict:
@@ -87,7 +64,7 @@ def answer_follow_up(page, base: str, slug: str, username: str | None = None) ->
     from playwright.sync_api import expect
 
     if username is not None:
-        log_in(page, base, username)
+        log_in(page, base, username, PASSWORD)
     page.goto(f"{base}/n/{slug}/weave/")
     followup = page.locator("li.followup")
     expect(followup).to_have_count(1)
@@ -98,15 +75,15 @@ def answer_follow_up(page, base: str, slug: str, username: str | None = None) ->
     expect(page.locator("li.followup")).to_have_count(0)
 
 
-def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, pages, world):
+def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, new_page, world):
     from playwright.sync_api import expect
 
     base, slug = live_server.url, world["net"].slug
     anna_id, bram_id = world["anna"].pk, world["bram"].pk
 
     # Anna adds a need and is shown Bram, with the reasons and the score breakdown.
-    anna = pages()
-    log_in(anna, base, "anna")
+    anna = new_page()
+    log_in(anna, base, "anna", PASSWORD)
     anna.goto(f"{base}/n/{slug}/")
     anna.get_by_role("link", name="Give and take").first.click()
     anna.select_option("#add-item select[name=kind]", "need")
@@ -124,8 +101,8 @@ def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, pag
     anna.screenshot(path=str(ARTIFACTS / "weave-suggestions.png"), full_page=True)
 
     # The facilitator (in Dutch) introduces them from the weaving view.
-    fenna = pages("nl-NL")
-    log_in(fenna, base, "fenna")
+    fenna = new_page("nl-NL")
+    log_in(fenna, base, "fenna", PASSWORD)
     fenna.goto(f"{base}/n/{slug}/")
     fenna.get_by_role("link", name="Weven").first.click()
     expect(fenna.get_by_role("heading", name="Voorgestelde introducties")).to_be_visible()
@@ -143,7 +120,7 @@ def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, pag
 
     # Both answer the follow-up: they met, and it was valuable.
     answer_follow_up(anna, base, slug)
-    answer_follow_up(pages(), base, slug, "bram")
+    answer_follow_up(new_page(), base, slug, "bram")
 
     after = reciprocity(world["net"])
     assert after["ties"] == 4 and after["reciprocal_ties"] == 2
