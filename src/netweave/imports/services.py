@@ -20,8 +20,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from netweave.core import importers
 from netweave.core.importers.common import normalise_name
 from netweave.core.importers.records import Batch
 from netweave.networks import activity_rows as rows
+from netweave.networks.demo_loader import bulk_insert, sqlite_cache
 from netweave.networks.models import (
     Activity,
     Attendance,
@@ -119,7 +119,7 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     digest = file_digest(path, kind, mapping)
     result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
                               "found": batch.counts(), "notes": batch.notes}
-    with _sqlite_cache(), transaction.atomic():
+    with sqlite_cache(), transaction.atomic():
         prior = (ImportRun.objects.filter(network=network, digest=digest,
                                           status=RunStatus.DONE, dry_run=False)
                  .exclude(pk=run.pk if run else None).order_by("created_at").first())
@@ -148,24 +148,6 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
             finished_at=dj_timezone.now(), dry_run=True)
     progress(1, 1, "done")
     return result
-
-
-@contextmanager
-def _sqlite_cache(kib: int = 512 * 1024) -> Iterator[None]:
-    """On SQLite, a large page cache while importing: the activity table's six indexes are
-    updated at random places, and SQLite's default 2 MB cache makes each a disk read."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 _ADDED = ("people", "merged", "review", "events", "rsvps", "attendance", "discussions",
@@ -563,17 +545,8 @@ def _has_email(secret: bytes, person_id: int) -> str:
 
 
 def _bulk(objects: list) -> list:
-    """Insert new objects of one plain model and set their keys.
-
-    On SQLite (3.35 and later) through the demo loader's multi-row ``INSERT … RETURNING``,
-    several times cheaper per object than ``bulk_create`` there; elsewhere ``bulk_create``.
-    """
-    from netweave.networks import demo_loader
-
-    if objects and demo_loader._fast_insert():
-        demo_loader._insert(objects)
-        return objects
-    return type(objects[0]).objects.bulk_create(objects, batch_size=BATCH) if objects else []
+    """Insert new objects of one plain model and set their keys."""
+    return bulk_insert(objects, batch_size=BATCH)
 
 
 def _same(value: object) -> object:

@@ -65,7 +65,7 @@ def load(demo: DemoNetwork, *, source: str = "demo", progress: bool = False) -> 
     with the same slug exists; nothing is written then.
     """
     total = demo.object_count() + demo.activity_row_estimate()
-    with ProgressBar(progress, total, width=34) as bar, transaction.atomic(), _sqlite_cache():
+    with ProgressBar(progress, total, width=34) as bar, transaction.atomic(), sqlite_cache():
         return _Loader(demo, source, bar).run()
 
 
@@ -73,7 +73,7 @@ def load_many(demos: Sequence[DemoNetwork], *, source: str = "demo",
               progress: bool = False) -> list[Network]:
     """Load several demo networks in one transaction: all of them or none."""
     total = sum(d.object_count() + d.activity_row_estimate() for d in demos)
-    with ProgressBar(progress, total, width=34) as bar, transaction.atomic(), _sqlite_cache():
+    with ProgressBar(progress, total, width=34) as bar, transaction.atomic(), sqlite_cache():
         return [_Loader(d, source, bar).run() for d in demos]
 
 
@@ -86,8 +86,10 @@ def load_demo_networks(*, seed: int = 42, people: int = 150, months: int = 24,
 
 
 @contextmanager
-def _sqlite_cache(kib: int = 512 * 1024) -> Iterator[None]:
-    """On SQLite, a larger page cache while loading: the activity table has seven indexes."""
+def sqlite_cache(kib: int = 512 * 1024) -> Iterator[None]:
+    """On SQLite, a large page cache while loading many rows: the activity table's indexes
+    are updated at random places, and SQLite's default 2 MB cache makes each a disk read.
+    Elsewhere nothing."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -240,6 +242,16 @@ def _sqlite_limits() -> tuple[bool, int]:
     except AttributeError:  # Python < 3.11
         limit = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
     return True, limit
+
+
+def bulk_insert(objects: list[models.Model], *, batch_size: int = 2000) -> list[models.Model]:
+    """Insert new objects of one plain model (no signals, no ``auto_now``) and set their keys:
+    the multi-row ``INSERT … RETURNING`` of :func:`_insert` on SQLite, ``bulk_create``
+    elsewhere."""
+    if objects and _fast_insert():
+        _insert(objects)
+        return objects
+    return type(objects[0]).objects.bulk_create(objects, batch_size=batch_size) if objects else []
 
 
 def _fast_insert() -> bool:
