@@ -218,8 +218,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [origin for origin in
                         os.environ.get("NETWEAVE_CSRF_TRUSTED_ORIGINS", "").split(",") if origin]
-#: style="..." attributes are still used by some templates (docs/security.md lists them).
-NETWEAVE_CSP_STYLE_ATTRIBUTES = True
+#: Allow style="..." attributes in pages (no template needs them: docs/security.md).
+NETWEAVE_CSP_STYLE_ATTRIBUTES = False
 NETWEAVE_LOGIN_LIMIT_USERNAME = int(os.environ.get("NETWEAVE_LOGIN_LIMIT_USERNAME", "5"))
 NETWEAVE_LOGIN_LIMIT_IP = int(os.environ.get("NETWEAVE_LOGIN_LIMIT_IP", "30"))
 NETWEAVE_LOGIN_WINDOW = int(os.environ.get("NETWEAVE_LOGIN_WINDOW", "900"))  # seconds
