@@ -48,8 +48,9 @@ start = timezone.now() + timedelta(minutes=5)
 event = services.create_event(network, title="Soak meeting", starts_at=start,
                               ends_at=start + timedelta(hours=3), hosts=[people[0]])
 event.refresh_from_db()
-topic = services.start_discussion(network, people[0], title="Soak topic", body="Go.")
-print(json.dumps({{"event": event.pk, "code": event.checkin_code, "topic": topic.pk}}))
+topics = [services.start_discussion(network, people[0], title=f"Soak topic {{i}}",
+                                    body="Go.").pk for i in range({topics})]
+print(json.dumps({{"event": event.pk, "code": event.checkin_code, "topics": topics}}))
 """
 
 CHECK = """
@@ -81,15 +82,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--topics", type=int, default=200,
+                        help="topics the replies are spread over (a forum, not one thread)")
     parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test",
                         help="a PostgreSQL URL whose server gets a fresh database")
     args = parser.parse_args()
 
     with fresh_postgres(args.postgres, "netweave_soak") as url, \
             live_site(url, workers=2, threads=4) as site:
-        seed = json.loads(site.python(SEED.format(members=args.clients)).splitlines()[-1])
+        seed = json.loads(site.python(
+            SEED.format(members=args.clients, topics=args.topics)).splitlines()[-1])
         base = f"{site.base}/api"
-        event, topic = seed["event"], seed["topic"]
+        event, topics = seed["event"], seed["topics"]
         sessions = [site.login(f"s{i}", "soak-Pass-2026") for i in range(1, args.clients + 1)]
 
         latencies: dict[str, list[float]] = defaultdict(list)
@@ -102,8 +106,8 @@ def main() -> int:
         stop = time.monotonic() + args.minutes * 60
 
         reads = [f"{site.base}/n/soak/", f"{site.base}/n/soak/discussions/",
-                 f"{site.base}/n/soak/discussions/{topic}/", f"{site.base}/n/soak/events/",
-                 f"{base}/discuss/n/soak/topics", f"{base}/meet/n/soak/events"]
+                 f"{site.base}/n/soak/events/", f"{base}/discuss/n/soak/topics",
+                 f"{base}/meet/n/soak/events"]
 
         def client(index: int) -> None:
             session, username = sessions[index], f"s{index + 1}"
@@ -116,9 +120,12 @@ def main() -> int:
                     started = time.perf_counter()
                     if roll < 0.5:
                         kind = "read"
-                        answer = session.get(rng.choice(reads), timeout=60)
+                        url = (rng.choice(reads) if roll < 0.35 else
+                               f"{site.base}/n/soak/discussions/{rng.choice(topics)}/")
+                        answer = session.get(url, timeout=60)
                     elif roll < 0.75:
                         kind, body = "post", f"soak {username} {n}"
+                        topic = rng.choice(topics)
                         answer = session.post(f"{base}/discuss/n/soak/topics/{topic}/replies",
                                               json={"body": body}, timeout=60)
                         if answer.status_code == 201:
@@ -189,6 +196,11 @@ def main() -> int:
         last = statistics.median(m for t, m in memory if t >= memory[-1][0] - 60)
         print(f"worker memory (RSS of both workers): first minute {first / 1024:.0f} MiB, "
               f"last minute {last / 1024:.0f} MiB ({(last / first - 1) * 100:+.1f}%)")
+        per_minute = defaultdict(list)
+        for moment, kib in memory:
+            per_minute[int(moment // 60)].append(kib)
+        print("by minute (MiB): " + ", ".join(
+            f"{statistics.median(v) / 1024:.0f}" for _, v in sorted(per_minute.items())))
     failed = server_errors or errors or lost_posts or lost_rsvps or lost_checkins
     return 1 if failed else 0
 
