@@ -272,3 +272,41 @@ def test_admin_lists_load_for_staff(world) -> None:
         response = c.get(reverse(f"admin:discuss_{model}_changelist"))
         assert response.status_code == 200
         assert "Mo Member" not in text(response) and "Ann Asker" not in text(response)
+
+
+def test_a_long_topic_is_shown_in_pages_of_whole_sub_threads(world, monkeypatch) -> None:
+    from netweave.discuss import selectors
+
+    monkeypatch.setattr(selectors, "BRANCHES_PER_PAGE", 3)
+    net, mo, ann = world["net"], world["mo"], world["ann"]
+    d = services.start_topic(net, ann, title="Long thread", body="Opening words")
+    tops = [services.reply(d, mo, f"Top reply {i}") for i in range(7)]
+    services.reply(d, ann, "Nested under the first", parent=tops[0])
+    c = client_for(ann)
+    url = reverse("discuss-topic", args=["energy", d.pk])
+
+    def shown(page: str) -> list[str]:
+        return re.findall(r"Top reply \d|Nested under the first", page)
+
+    first = text(c.get(url))
+    assert "Opening words" in first and "Page 1 of 3" in first
+    assert shown(first) == ["Top reply 0", "Nested under the first", "Top reply 1",
+                            "Top reply 2"]
+    assert "8 replies" in first  # the count is the whole topic's
+    third = text(c.get(url, {"page": 3}))
+    assert "Opening words" in third and shown(third) == ["Top reply 6"]
+    assert shown(text(c.get(url, {"page": 99}))) == ["Top reply 6"]  # clamped
+    assert shown(text(c.get(url, {"page": "x"}))) == shown(first)
+    # A reply lands on the page that shows it; a nested one on its sub-thread's page.
+    r = c.post(reverse("discuss-reply", args=["energy", d.pk]), {"body": "Newest"})
+    newest = Post.objects.get(body="Newest")
+    assert r["Location"] == f"{url}?page=3#post-{newest.pk}"
+    r = c.post(reverse("discuss-reply", args=["energy", d.pk]),
+               {"body": "Late answer to the first", "parent": tops[0].pk})
+    assert r["Location"] == f"{url}#post-{Post.objects.get(body='Late answer to the first').pk}"
+    # The API still gives every post.
+    api = c.get(f"/api/discuss/n/energy/topics/{d.pk}").json()
+    assert len(api["posts"]) == 11
+    reply = c.post(f"/api/discuss/n/energy/topics/{d.pk}/replies",
+                   {"body": "Via the API"}, content_type="application/json")
+    assert reply.status_code == 201 and reply.json()["body"] == "Via the API"

@@ -186,8 +186,7 @@ def post_reply(request: HttpRequest, slug: str, topic_id: int, data: ReplyIn):
                               source="api")
     except ValidationError as exc:
         raise bad_request(exc) from exc
-    node = next(n for n in selectors.topic_page(discussion, access.person).nodes
-                if n.id == post.pk)
+    node = selectors.post_node(post, access.person)
     return Status(201, PostOut(id=node.id, parent=node.parent_id, author=node.author,
                                body=node.body, html=node.body_html, created_at=node.created_at,
                                accepted=node.accepted, reactions=[]))
@@ -203,8 +202,7 @@ def react(request: HttpRequest, slug: str, post_id: int, data: ReactionIn):
         services.react(post, access.person, data.emoji, source="api")
     except ValidationError as exc:
         raise bad_request(exc) from exc
-    node = next(n for n in selectors.topic_page(post.discussion, access.person).nodes
-                if n.id == post.pk)
+    node = selectors.post_node(post, access.person)
     return [ReactionOut(emoji=r.emoji, count=r.count, mine=r.mine) for r in node.reactions]
 
 

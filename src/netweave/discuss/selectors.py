@@ -116,6 +116,13 @@ class TopicPage:
     replies: int
     following: bool
     nodes: list[PostNode]
+    page: int = 1
+    pages: int = 1
+
+
+# A topic page shows the opening post and this many replies to it, each with every reply
+# below it: one ever-growing thread stays as quick to show as a short one.
+BRANCHES_PER_PAGE = 50
 
 
 def _reactions(posts: list[Post], viewer: Person | None) -> dict[int, list[ReactionCount]]:
@@ -128,10 +135,9 @@ def _reactions(posts: list[Post], viewer: Person | None) -> dict[int, list[React
             for pid, by in counts.items()}
 
 
-def topic_page(discussion: Discussion, viewer: Person | None) -> TopicPage:
-    """A topic with its posts as a tree (replies under what they reply to), oldest first."""
-    network = discussion.network
-    posts = list(discussion.posts.select_related("author").order_by("created_at", "pk"))
+def _nodes(discussion: Discussion, posts: list[Post], viewer: Person | None,
+           ) -> tuple[dict[int, PostNode], str]:
+    """``posts`` rendered (names as the network shows them), and the topic author's name."""
     mentioned: dict[int, list[Person]] = defaultdict(list)
     for m in Mention.objects.filter(post__in=posts).select_related("person"):
         mentioned[m.post_id].append(m.person)
@@ -139,7 +145,7 @@ def topic_page(discussion: Discussion, viewer: Person | None) -> TopicPage:
     for persons in mentioned.values():
         people.update((p.pk, p) for p in persons)
     people[discussion.author_id] = discussion.author
-    names = author_names(network, list(people.values()))
+    names = author_names(discussion.network, list(people.values()))
     reactions = _reactions(posts, viewer)
     nodes = {p.pk: PostNode(
         id=p.pk, author=names[p.author_id], author_id=p.author_id,
@@ -147,13 +153,74 @@ def topic_page(discussion: Discussion, viewer: Person | None) -> TopicPage:
         body=p.body, created_at=p.created_at, parent_id=p.parent_id,
         accepted=p.pk == discussion.accepted_answer_id, reactions=reactions.get(p.pk, []))
         for p in posts}
+    return nodes, names[discussion.author_id]
+
+
+def _branches(discussion: Discussion) -> tuple[int | None, list[list[int]]]:
+    """The opening post's id and, oldest first, each reply to it with every post below it."""
+    shape = list(discussion.posts.order_by("created_at", "pk").values_list("pk", "parent_id"))
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in shape:
+        children[parent].append(pk)
+    roots = children.get(None, [])
+    if not roots:
+        return None, []
+    branches = []
+    for top in children[roots[0]]:
+        branch, stack = [], [top]
+        while stack:
+            pk = stack.pop()
+            branch.append(pk)
+            stack.extend(children.get(pk, []))
+        branches.append(branch)
+    return roots[0], branches
+
+
+def topic_page(discussion: Discussion, viewer: Person | None, *,
+               page: int | None = None) -> TopicPage:
+    """A topic with its posts as a tree (replies under what they reply to), oldest first.
+
+    With ``page`` (1, 2, …; out-of-range numbers are clamped) only the opening post and the
+    page's :data:`BRANCHES_PER_PAGE` replies to it, each with its whole sub-thread; without,
+    every post (the API).
+    """
+    posts = discussion.posts.select_related("author").order_by("created_at", "pk")
+    pages = 1
+    total = None
+    if page is not None:
+        opening, branches = _branches(discussion)
+        total = sum(map(len, branches))
+        pages = max(1, -(-len(branches) // BRANCHES_PER_PAGE))
+        page = min(max(page, 1), pages)
+        shown = branches[(page - 1) * BRANCHES_PER_PAGE:page * BRANCHES_PER_PAGE]
+        ids = [opening, *(pk for branch in shown for pk in branch)] if opening else []
+        posts = posts.filter(pk__in=ids)
+    posts = list(posts)
+    nodes, author = _nodes(discussion, posts, viewer)
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.parent_id) if node.parent_id else None
         (parent.children if parent else roots).append(node)
-    return TopicPage(discussion=discussion, author=names[discussion.author_id],
-                     opening=roots[0] if roots else None, replies=max(len(posts) - 1, 0),
-                     following=is_following(discussion, viewer), nodes=list(nodes.values()))
+    return TopicPage(discussion=discussion, author=author,
+                     opening=roots[0] if roots else None,
+                     replies=total if total is not None else max(len(posts) - 1, 0),
+                     following=is_following(discussion, viewer), nodes=list(nodes.values()),
+                     page=page or 1, pages=pages)
+
+
+def page_of(discussion: Discussion, post_id: int) -> int:
+    """The topic page (1, 2, …) that shows ``post_id``."""
+    _, branches = _branches(discussion)
+    for index, branch in enumerate(branches):
+        if post_id in branch:
+            return index // BRANCHES_PER_PAGE + 1
+    return 1
+
+
+def post_node(post: Post, viewer: Person | None) -> PostNode:
+    """One post as a topic page shows it (without its replies)."""
+    nodes, _ = _nodes(post.discussion, [post], viewer)
+    return nodes[post.pk]
 
 
 # --- warmth: the facilitator's page between meetings (METRICS.md 2) -----------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from netweave.networks.models import Discussion
 from netweave.networks.permissions import Access, Capability, network_for
 from netweave.networks.selectors import person_of
 
@@ -70,7 +71,11 @@ def topic_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = network_for(request.user, slug, Capability.SEE_CONTENTS)
     discussion = _topic(access, pk)
     services.seen(access.person if access.membership else None, access.network)
-    page = selectors.topic_page(discussion, access.person)
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = selectors.topic_page(discussion, access.person, page=number)
     can_accept = discussion.is_question and (
         access.is_facilitator or (access.person is not None
                                   and access.person.pk == discussion.author_id))
@@ -99,11 +104,14 @@ def topic_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect("discuss-topic", slug, pk)
-    return redirect(f"{discussion_url(slug, pk)}#post-{post.pk}")
+    return redirect(post_url(discussion, post.pk))
 
 
-def discussion_url(slug: str, pk: int) -> str:
-    return reverse("discuss-topic", args=[slug, pk])
+def post_url(discussion: Discussion, post_id: int) -> str:
+    """The topic page that shows ``post_id``, scrolled to it."""
+    url = reverse("discuss-topic", args=[discussion.network.slug, discussion.pk])
+    page = selectors.page_of(discussion, post_id)
+    return f"{url}?page={page}#post-{post_id}" if page > 1 else f"{url}#post-{post_id}"
 
 
 @require_POST
@@ -116,7 +124,7 @@ def post_react(request: HttpRequest, slug: str, pk: int, post: int) -> HttpRespo
         services.react(target, access.person, request.POST.get("emoji", ""))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-    return redirect(f"{discussion_url(slug, pk)}#post-{target.pk}")
+    return redirect(post_url(target.discussion, target.pk))
 
 
 @require_POST
@@ -133,7 +141,7 @@ def post_accept(request: HttpRequest, slug: str, pk: int, post: int) -> HttpResp
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("The answer is marked as accepted."))
-    return redirect(f"{discussion_url(slug, pk)}#post-{target.pk}")
+    return redirect(post_url(discussion, target.pk))
 
 
 @require_POST
