@@ -301,6 +301,8 @@ def test_a_long_topic_is_shown_in_pages_of_whole_sub_threads(world, monkeypatch)
     r = c.post(reverse("discuss-reply", args=["energy", d.pk]), {"body": "Newest"})
     newest = Post.objects.get(body="Newest")
     assert r["Location"] == f"{url}?page=3#post-{newest.pk}"
+    # The digest's links use the same path.
+    assert selectors.topic_path(net, d.pk, newest.pk) == r["Location"]
     r = c.post(reverse("discuss-reply", args=["energy", d.pk]),
                {"body": "Late answer to the first", "parent": tops[0].pk})
     assert r["Location"] == f"{url}#post-{Post.objects.get(body='Late answer to the first').pk}"

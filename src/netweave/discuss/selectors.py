@@ -156,9 +156,10 @@ def _nodes(discussion: Discussion, posts: list[Post], viewer: Person | None,
     return nodes, names[discussion.author_id]
 
 
-def _branches(discussion: Discussion) -> tuple[int | None, list[list[int]]]:
+def _branches(discussion_id: int) -> tuple[int | None, list[list[int]]]:
     """The opening post's id and, oldest first, each reply to it with every post below it."""
-    shape = list(discussion.posts.order_by("created_at", "pk").values_list("pk", "parent_id"))
+    shape = list(Post.objects.filter(discussion_id=discussion_id).order_by("created_at", "pk")
+                 .values_list("pk", "parent_id"))
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent in shape:
         children[parent].append(pk)
@@ -188,7 +189,7 @@ def topic_page(discussion: Discussion, viewer: Person | None, *,
     pages = 1
     total = None
     if page is not None:
-        opening, branches = _branches(discussion)
+        opening, branches = _branches(discussion.pk)
         total = sum(map(len, branches))
         pages = max(1, -(-len(branches) // BRANCHES_PER_PAGE))
         page = min(max(page, 1), pages)
@@ -208,9 +209,9 @@ def topic_page(discussion: Discussion, viewer: Person | None, *,
                      page=page or 1, pages=pages)
 
 
-def page_of(discussion: Discussion, post_id: int) -> int:
+def page_of(discussion_id: int, post_id: int) -> int:
     """The topic page (1, 2, …) that shows ``post_id``."""
-    _, branches = _branches(discussion)
+    _, branches = _branches(discussion_id)
     for index, branch in enumerate(branches):
         if post_id in branch:
             return index // BRANCHES_PER_PAGE + 1
@@ -310,9 +311,13 @@ class Digest:
 EVENT_HORIZON = {Frequency.DAILY: timedelta(days=2), Frequency.WEEKLY: timedelta(days=8)}
 
 
-def _topic_path(network: Network, discussion_id: int, post_id: int | None = None) -> str:
+def topic_path(network: Network, discussion_id: int, post_id: int | None = None) -> str:
+    """A topic's page or, given ``post_id``, the page of the topic that shows it, scrolled to it."""
     path = reverse("discuss-topic", args=[network.slug, discussion_id])
-    return f"{path}#post-{post_id}" if post_id else path
+    if not post_id:
+        return path
+    page = page_of(discussion_id, post_id)
+    return f"{path}?page={page}#post-{post_id}" if page > 1 else f"{path}#post-{post_id}"
 
 
 def _event_path(network: Network, event_id: int) -> str:
@@ -352,13 +357,13 @@ def digest_for(person: Person, start: datetime, end: datetime,
         names = author_names(network, [*(t.author for t in topics), *(r.author for r in replies),
                                        *(x.post.author for x in mentions)])
         section.topics = [DigestItem(t.title, names[t.author_id], t.created_at,
-                                     _topic_path(network, t.pk)) for t in topics]
+                                     topic_path(network, t.pk)) for t in topics]
         section.replies = [DigestItem(r.discussion.title, names[r.author_id], r.created_at,
-                                      _topic_path(network, r.discussion_id, r.pk))
+                                      topic_path(network, r.discussion_id, r.pk))
                            for r in replies]
         section.mentions = [DigestItem(x.post.discussion.title, names[x.post.author_id],
                                        x.post.created_at,
-                                       _topic_path(network, x.post.discussion_id, x.post_id))
+                                       topic_path(network, x.post.discussion_id, x.post_id))
                             for x in mentions]
         section.events = [DigestItem(e.title, "", e.starts_at, _event_path(network, e.pk))
                           for e in Event.objects.filter(network=network, starts_at__gte=end,

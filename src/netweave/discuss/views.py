@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -108,10 +107,7 @@ def topic_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def post_url(discussion: Discussion, post_id: int) -> str:
-    """The topic page that shows ``post_id``, scrolled to it."""
-    url = reverse("discuss-topic", args=[discussion.network.slug, discussion.pk])
-    page = selectors.page_of(discussion, post_id)
-    return f"{url}?page={page}#post-{post_id}" if page > 1 else f"{url}#post-{post_id}"
+    return selectors.topic_path(discussion.network, discussion.pk, post_id)
 
 
 @require_POST
