@@ -209,13 +209,11 @@ def topic_page(discussion: Discussion, viewer: Person | None, *,
                      page=page or 1, pages=pages)
 
 
-def page_of(discussion_id: int, post_id: int) -> int:
-    """The topic page (1, 2, …) that shows ``post_id``."""
+def post_pages(discussion_id: int) -> dict[int, int]:
+    """Post id -> the topic page (1, 2, …) that shows it, for the replies of a topic."""
     _, branches = _branches(discussion_id)
-    for index, branch in enumerate(branches):
-        if post_id in branch:
-            return index // BRANCHES_PER_PAGE + 1
-    return 1
+    return {pk: index // BRANCHES_PER_PAGE + 1
+            for index, branch in enumerate(branches) for pk in branch}
 
 
 def post_node(post: Post, viewer: Person | None) -> PostNode:
@@ -311,12 +309,17 @@ class Digest:
 EVENT_HORIZON = {Frequency.DAILY: timedelta(days=2), Frequency.WEEKLY: timedelta(days=8)}
 
 
-def topic_path(network: Network, discussion_id: int, post_id: int | None = None) -> str:
-    """A topic's page or, given ``post_id``, the page of the topic that shows it, scrolled to it."""
+def topic_path(network: Network, discussion_id: int, post_id: int | None = None, *,
+               pages: dict[int, dict[int, int]] | None = None) -> str:
+    """A topic's page or, given ``post_id``, the page of the topic that shows it, scrolled to it.
+    ``pages`` keeps :func:`post_pages` per topic between calls (one look-up per topic)."""
     path = reverse("discuss-topic", args=[network.slug, discussion_id])
     if not post_id:
         return path
-    page = page_of(discussion_id, post_id)
+    pages = {} if pages is None else pages
+    if discussion_id not in pages:
+        pages[discussion_id] = post_pages(discussion_id)
+    page = pages[discussion_id].get(post_id, 1)
     return f"{path}?page={page}#post-{post_id}" if page > 1 else f"{path}#post-{post_id}"
 
 
@@ -358,12 +361,14 @@ def digest_for(person: Person, start: datetime, end: datetime,
                                        *(x.post.author for x in mentions)])
         section.topics = [DigestItem(t.title, names[t.author_id], t.created_at,
                                      topic_path(network, t.pk)) for t in topics]
+        pages: dict[int, dict[int, int]] = {}
         section.replies = [DigestItem(r.discussion.title, names[r.author_id], r.created_at,
-                                      topic_path(network, r.discussion_id, r.pk))
+                                      topic_path(network, r.discussion_id, r.pk, pages=pages))
                            for r in replies]
         section.mentions = [DigestItem(x.post.discussion.title, names[x.post.author_id],
                                        x.post.created_at,
-                                       topic_path(network, x.post.discussion_id, x.post_id))
+                                       topic_path(network, x.post.discussion_id, x.post_id,
+                                                  pages=pages))
                             for x in mentions]
         section.events = [DigestItem(e.title, "", e.starts_at, _event_path(network, e.pk))
                           for e in Event.objects.filter(network=network, starts_at__gte=end,
