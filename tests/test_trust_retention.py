@@ -58,10 +58,10 @@ def circle(db):
     services.join_network(net, imported)
     old = event_at(net, 400, "Old meet-up")
     recent = event_at(net, 10, "Recent meet-up")
-    old_guest = services.add_guest(name="Gerrit Gast", email="gerrit@example.org",
+    old_guest = services.add_guest(net, name="Gerrit Gast", email="gerrit@example.org",
                                    organisation="Bakkerij Brood")
-    walk_in = services.add_guest(name="Wanda Walk-in")
-    new_guest = services.add_guest(name="Rosa Recent", email="rosa@example.org")
+    walk_in = services.add_guest(net, name="Wanda Walk-in")
+    new_guest = services.add_guest(net, name="Rosa Recent", email="rosa@example.org")
     services.rsvp(old, old_guest, "going", at=old.starts_at - timedelta(days=2))
     services.check_in(old, old_guest, at=old.starts_at)
     services.check_in(old, walk_in, method="walk_in", at=old.starts_at)
@@ -293,7 +293,8 @@ def test_every_figure_stays_the_same_when_guests_are_erased():
     network = Network.objects.get(slug=MAIN_SLUG)
     event = network.events.order_by("starts_at").first()
     for name in ("Walter Walk-in", "Gina Guest"):  # the demo brings members only: add two walk-ins
-        services.check_in(event, services.add_guest(name=name, organisation="Gemeente"),
+        services.check_in(event, services.add_guest(network, name=name,
+                                                    organisation="Gemeente"),
                           method="walk_in", at=event.starts_at)
     end = timezone.now()
     slugs = (MAIN_SLUG, PEER_SLUG)

@@ -196,15 +196,21 @@ def rsvp(event: Event, person: Person, status: str, *, source: str = "web") -> R
 @transaction.atomic
 def register_guest(event: Event, *, name: str, email: str, organisation: str = "",
                    source: str = "web") -> Registration:
-    """A guest without an account says they are coming; they get their ticket by e-mail."""
+    """A guest without an account says they are coming; the ticket (or the place on the
+    waiting list) goes to the e-mail address only, again on each registration with it.
+
+    The guest is resolved within the event's network only (see
+    :func:`netweave.networks.services.add_guest`). The caller must not show the returned
+    registration's ticket or status to whoever typed the address: it may be someone else's.
+    """
     if not guests_allowed(event):
         raise ValidationError(_("Guests cannot register for this event."))
     if not email.strip():
         raise ValidationError(_("Give an e-mail address, so that we can send your ticket."))
-    guest = net.add_guest(name=name, email=email, organisation=organisation)
+    guest = net.add_guest(event.network, name=name, email=email, organisation=organisation)
     registration = rsvp(event, guest, RsvpStatus.GOING, source=source)
     transaction.on_commit(lambda: send_notice(registration.event, registration.person,
-                                              NoticeKind.REGISTERED))
+                                              NoticeKind.REGISTERED, once=False))
     return registration
 
 
@@ -242,10 +248,11 @@ def self_check_in(event: Event, person: Person, code: str, *,
 @transaction.atomic
 def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
             source: str = "web") -> Attendance:
-    """Someone who came without registering; a guest without an account."""
+    """Someone who came without registering; a guest without an account, the same guest
+    as before only when this network (and no other) saw that e-mail address before."""
     if event.network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY:
         raise ValidationError(_("In this network walk-ins are checked in as members only."))
-    guest = net.add_guest(name=name, email=email, organisation=organisation)
+    guest = net.add_guest(event.network, name=name, email=email, organisation=organisation)
     return net.check_in(event, guest, method=CheckInMethod.WALK_IN, source=source)
 
 
@@ -280,6 +287,7 @@ def _compose(event: Event, person: Person, kind: str) -> Mail:
         "network": event.network,
         "name": _greeting_name(event, person),
         "ticket": registration.ticket if registration is not None else "",
+        "waitlisted": registration is not None and registration.is_waitlisted,
         "tz": recurrence.zone(event.timezone),
         "site": getattr(settings, "NETWEAVE_SITE_URL", ""),
         "kind": kind,

@@ -173,16 +173,16 @@ def event_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = GuestForm(request.POST)
     if form.is_valid():
         try:
-            registration = services.register_guest(event, **form.cleaned_data)
+            services.register_guest(event, **form.cleaned_data)
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            if registration.is_waitlisted:
-                messages.info(request, _("The event is full: you are on the waiting list. "
-                                         "We will e-mail you when a place frees up."))
+            # The same answer whoever owns the address: the ticket (or the place on the
+            # waiting list) is only ever in the mail.
             messages.success(request, _(
-                "You are registered. Your ticket code is %(ticket)s; we have e-mailed it to "
-                "you as well.") % {"ticket": registration.ticket})
+                "Thank you. We have e-mailed your ticket to that address (or your place on "
+                "the waiting list, when the event is full). Registering again with the "
+                "same address sends it again."))
             return redirect("meet-event-detail", slug=slug, pk=pk)
     else:
         for field, errors in form.errors.items():

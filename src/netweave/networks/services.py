@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -279,10 +280,27 @@ def rsvp(event: Event, person: Person, status: str, *, at: datetime | None = Non
     return answer_rsvp(event, person, status, at=at, source=source).registration
 
 
+def _known_only_to(network: Network) -> Q:
+    """People seen by ``network`` (a registration, an attendance or a membership there) and
+    by no other network."""
+    here = (Q(pk__in=Registration.objects.filter(event__network=network).values("person_id"))
+            | Q(pk__in=Attendance.objects.filter(event__network=network).values("person_id"))
+            | Q(pk__in=Membership.objects.filter(network=network).values("person_id")))
+    elsewhere = (
+        Q(pk__in=Registration.objects.exclude(event__network=network).values("person_id"))
+        | Q(pk__in=Attendance.objects.exclude(event__network=network).values("person_id"))
+        | Q(pk__in=Membership.objects.exclude(network=network).values("person_id")))
+    return here & ~elsewhere
+
+
 @transaction.atomic
-def add_guest(*, name: str, email: str = "", organisation: str = "") -> Person:
-    """A person without an account (a guest or a walk-in). The same e-mail address without
-    an account is the same guest; an unknown organisation is added with sector "other"."""
+def add_guest(network: Network, *, name: str, email: str = "",
+              organisation: str = "") -> Person:
+    """A person without an account (a guest or a walk-in) for ``network``. The same e-mail
+    address is the same guest only within the network: a person without an account whom
+    this network (and no other) has seen before. Otherwise a new guest is made, so nothing
+    another network knows about that address (a name, an organisation, a ticket) is found
+    or changed. An unknown organisation is added with sector "other"."""
     name, email, organisation = name.strip(), email.strip().lower(), organisation.strip()
     if not name:
         raise ValidationError(_("Give a name."))
@@ -292,7 +310,8 @@ def add_guest(*, name: str, email: str = "", organisation: str = "") -> Person:
                or Organisation.objects.create(name=organisation, sector=Sector.OTHER))
     guest = None
     if email:
-        guest = Person.objects.filter(user__isnull=True, email__iexact=email).first()
+        guest = (Person.objects.filter(user__isnull=True, email__iexact=email)
+                 .filter(_known_only_to(network)).order_by("pk").first())
     if guest is None:
         guest = Person(name=name, email=email, organisation=org)
         guest.full_clean()
