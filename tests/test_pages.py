@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -286,12 +287,16 @@ def test_pseudonymous_member_sees_themself_as_you(people, pseudonymous):
 
 # --- accounts ------------------------------------------------------------------------------
 
-def test_sign_up_creates_a_user_and_a_linked_person_and_logs_in(client):
+def test_sign_up_mails_a_link_that_creates_a_user_and_a_linked_person_and_logs_in(client):
     response = client.post(reverse("signup"), {
         "username": "anouk", "name": "Anouk de Vries", "email": "anouk@example.org",
         "password1": PASSWORD, "password2": PASSWORD,
     })
     assert response.status_code == 302
+    assert response["Location"] == reverse("signup-sent")
+    assert not User.objects.filter(username="anouk").exists()
+    link = re.search(r"http\S+/accounts/signup/confirm/\S+/", mail.outbox[0].body)[0]
+    response = client.post(link)
     assert response["Location"] == reverse("home")
     user = User.objects.get(username="anouk")
     assert user.email == "anouk@example.org"
@@ -310,7 +315,7 @@ def test_sign_up_with_bad_input_shows_errors_and_creates_nothing(people, client)
     })
     assert response.status_code == 200
     html = body(response)
-    assert "An account with this e-mail address already exists." in html
+    assert "An account with this e-mail address already exists." not in html
     assert 'value="anouk"' in html  # what was typed is kept
     assert not User.objects.filter(username="anouk").exists()
     assert not Person.objects.filter(name="").exists()

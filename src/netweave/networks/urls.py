@@ -4,9 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .accounts import ThrottledPasswordResetForm
 
 accounts = [
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/sent/", views.signup_sent, name="signup-sent"),
+    path("accounts/signup/confirm/<str:token>/", views.signup_confirm, name="signup-confirm"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -19,6 +22,7 @@ accounts = [
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset_form.html",
+            form_class=ThrottledPasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("password_reset_done"),

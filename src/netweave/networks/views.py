@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from netweave.dashboard.services import network_page_card
 
-from . import selectors
+from . import accounts, selectors
 from .forms import SignUpForm
 from .permissions import Capability, network_for
 
@@ -55,13 +55,33 @@ def network_report(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Create an account (a user and its person) and log in."""
+    """Sign up: a valid form always leads to the same "check your mailbox" page, whether or
+    not an account already uses the address (see :mod:`.accounts`)."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        accounts.start_signup(form, request)
+        return redirect("signup-sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the sign-up mail: a button (a GET changes nothing, so that mail
+    scanners opening links create no account) that creates the account and logs in."""
+    if accounts.pending_signup(token) is None:
+        return render(request, "accounts/signup_confirm.html", {"expired": True}, status=404)
+    if request.method == "POST":
+        user = accounts.finish_signup(token)
+        if user is None:
+            return render(request, "accounts/signup_confirm.html", {"expired": True},
+                          status=404)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to netweave. Your account is ready."))
         return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_confirm.html", {"token": token})

@@ -14,6 +14,7 @@ NETWEAVE_PRODUCTION 1 when served over HTTPS: secure cookies, HSTS, redirect to 
 NETWEAVE_PROXY_COUNT how many reverse proxies set X-Forwarded-For/-Proto (default 0)
 NETWEAVE_CSRF_TRUSTED_ORIGINS, NETWEAVE_HSTS_SECONDS, NETWEAVE_SSL_REDIRECT,
 NETWEAVE_LOGIN_LIMIT_USERNAME, NETWEAVE_LOGIN_LIMIT_IP, NETWEAVE_LOGIN_WINDOW,
+NETWEAVE_MAIL_LIMIT_ADDRESS, NETWEAVE_MAIL_LIMIT_IP, NETWEAVE_MAIL_WINDOW,
 NETWEAVE_UPLOAD_MAX_MB  see docs/security.md
 """
 
@@ -233,6 +234,10 @@ NETWEAVE_CSP_STYLE_ATTRIBUTES = False
 NETWEAVE_LOGIN_LIMIT_USERNAME = int(os.environ.get("NETWEAVE_LOGIN_LIMIT_USERNAME", "5"))
 NETWEAVE_LOGIN_LIMIT_IP = int(os.environ.get("NETWEAVE_LOGIN_LIMIT_IP", "30"))
 NETWEAVE_LOGIN_WINDOW = int(os.environ.get("NETWEAVE_LOGIN_WINDOW", "900"))  # seconds
+#: Account mails (sign-up, password reset) to one typed address, and from one client.
+NETWEAVE_MAIL_LIMIT_ADDRESS = int(os.environ.get("NETWEAVE_MAIL_LIMIT_ADDRESS", "3"))
+NETWEAVE_MAIL_LIMIT_IP = int(os.environ.get("NETWEAVE_MAIL_LIMIT_IP", "20"))
+NETWEAVE_MAIL_WINDOW = int(os.environ.get("NETWEAVE_MAIL_WINDOW", "3600"))  # seconds
 # Uploads: request bodies (forms) up to 5 MB in memory, files above 5 MB go to a temporary
 # file; trust.uploads.check_upload refuses files above NETWEAVE_UPLOAD_MAX_MB (default 20).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,10 +7,9 @@ class TrustConfig(AppConfig):
     verbose_name = _("Trust")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
 
         from . import audit, ratelimit
 
         audit.install_admin_hook()
-        user_login_failed.connect(ratelimit.on_login_failed, dispatch_uid="trust.login.failed")
         user_logged_in.connect(ratelimit.on_logged_in, dispatch_uid="trust.login.ok")

@@ -1,34 +1,34 @@
 """Login rate limiting, per user name and per IP address, counted in Django's cache.
 
-Failed logins are counted (the ``user_login_failed`` signal) for the user name and for the
-client's address over ``NETWEAVE_LOGIN_WINDOW`` seconds. Once either count reaches its
-limit (``NETWEAVE_LOGIN_LIMIT_USERNAME``, ``NETWEAVE_LOGIN_LIMIT_IP``), further login
-attempts are refused before the password is checked, with a clear message and status 429,
-until the window has passed. A successful login clears the user name's count. Counters are
-kept per database (test runs and deployments sharing one cache do not mix). The cache
-must be shared by every web process (the default file cache on one machine; Redis for
-several machines, see ``NETWEAVE_CACHE_URL``).
+Every login attempt takes one place in the user name's count and in the client address's
+count over ``NETWEAVE_LOGIN_WINDOW`` seconds, atomically and *before* the password is
+checked; an attempt beyond either limit (``NETWEAVE_LOGIN_LIMIT_USERNAME``,
+``NETWEAVE_LOGIN_LIMIT_IP``) is refused unchecked, with a clear message and status 429,
+until the window has passed. So parallel attempts can never check more passwords than the
+limit. A successful login clears the user name's count and gives its place in the
+address's count back. The user name is counted as Django compares it: NFKC-normalised, and
+case-folded on top, so a fullwidth "victim" and "Victim" count as "victim". Counters live
+in :mod:`.counters` (the default file cache on one machine; Redis for several machines,
+see ``NETWEAVE_CACHE_URL``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import connection
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import ngettext
 
+from . import counters
 from .net import client_ip
 
 
@@ -36,59 +36,48 @@ def _window() -> int:
     return int(getattr(settings, "NETWEAVE_LOGIN_WINDOW", 15 * 60))
 
 
-def _key(kind: str, value: str) -> str:
-    # Counters belong to one database: deployments (and test runs) sharing a cache do not
-    # count each other's failures.
-    database = str(connection.settings_dict["NAME"])
-    digest = hashlib.sha256(f"{database}\0{value.strip().lower()}".encode()).hexdigest()[:32]
-    return f"trust:login:{kind}:{digest}"
+def normalise(username: str) -> str:
+    """The user name as it is counted: NFKC (as Django's ``UsernameField``), stripped and
+    case-folded."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
 
 
 def _keys(username: str | None, ip: str | None) -> list[tuple[str, int]]:
     keys = []
-    if username:
-        keys.append((_key("user", username),
+    if username and normalise(username):
+        keys.append((counters.key("login-user", normalise(username)),
                      int(getattr(settings, "NETWEAVE_LOGIN_LIMIT_USERNAME", 5))))
     if ip:
-        keys.append((_key("ip", ip), int(getattr(settings, "NETWEAVE_LOGIN_LIMIT_IP", 30))))
+        keys.append((counters.key("login-ip", ip),
+                     int(getattr(settings, "NETWEAVE_LOGIN_LIMIT_IP", 30))))
     return keys
 
 
-def register_failure(username: str | None, ip: str | None) -> None:
-    """Count one failed login for ``username`` and ``ip``."""
-    now = timezone.now().timestamp()
-    for key, _limit in _keys(username, ip):
-        state = cache.get(key) or {"count": 0, "since": now}
-        state["count"] += 1
-        cache.set(key, state, _window())
+def attempt(username: str | None, ip: str | None) -> int:
+    """Take one place for a login attempt of ``username`` from ``ip``.
 
-
-def clear(username: str | None) -> None:
-    """Forget the failed logins of ``username`` (after a successful login)."""
-    if username:
-        cache.delete(_key("user", username))
-
-
-def locked_for(username: str | None, ip: str | None) -> int:
-    """Seconds until ``username`` or ``ip`` may try again; 0 when not locked."""
-    now = timezone.now().timestamp()
+    Returns 0 when the password may be checked, otherwise the seconds to wait (the attempt
+    is refused without checking it)."""
     wait = 0
     for key, limit in _keys(username, ip):
-        state = cache.get(key)
-        if state and state["count"] >= limit:
-            wait = max(wait, int(state["since"] + _window() - now) + 1)
+        count = counters.hit(key, _window())
+        if count.count > limit:
+            wait = max(wait, count.wait())
     return wait
 
 
-def on_login_failed(sender: Any, credentials: dict, request: HttpRequest | None = None,
-                    **kwargs: Any) -> None:
-    """``user_login_failed`` receiver."""
-    register_failure(credentials.get("username"), client_ip(request) if request else None)
+def succeeded(username: str | None, ip: str | None) -> None:
+    """After a successful login: clear the user name's count, give the address's place back."""
+    if username and normalise(username):
+        counters.forget(counters.key("login-user", normalise(username)))
+    if ip:
+        counters.hit(counters.key("login-ip", ip), _window(), -1)
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """``user_logged_in`` receiver."""
-    clear(user.get_username())
+    """``user_logged_in`` receiver: only logins through a rate-limited login form count."""
+    if request is not None and getattr(request, "_netweave_login_attempt", None):
+        succeeded(request._netweave_login_attempt, client_ip(request))
 
 
 def locked_message(seconds: int) -> str:
@@ -103,7 +92,8 @@ def locked_message(seconds: int) -> str:
 
 
 class LoginRateLimitMiddleware:
-    """Refuses a login POST (status 429, the login page with a message) while locked."""
+    """Counts every login POST before the password is checked; refuses one beyond a limit
+    (status 429, the login page with a message)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -112,9 +102,10 @@ class LoginRateLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path in self._login_paths():
             username = request.POST.get("username", "")
-            wait = locked_for(username, client_ip(request))
+            wait = attempt(username, client_ip(request))
             if wait:
                 return self._refuse(request, wait)
+            request._netweave_login_attempt = username
         return self.get_response(request)
 
     def _login_paths(self) -> set[str]:
