@@ -7,6 +7,7 @@ The domain changes themselves (and their activity rows, METRICS.md section 0) ha
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -236,11 +237,17 @@ def check_in_ticket(event: Event, ticket: str, *, source: str = "web") -> Attend
     return net.check_in(event, registration.person, method=CheckInMethod.CODE, source=source)
 
 
+def code_matches(event: Event, code: str) -> bool:
+    """Whether ``code`` (spaces and case ignored) is ``event``'s check-in code."""
+    return bool(event.checkin_code) and hmac.compare_digest(
+        _normal_code(code).encode(), event.checkin_code.encode())
+
+
 @transaction.atomic
 def self_check_in(event: Event, person: Person, code: str, *,
                   source: str = "web") -> Attendance:
     """``person`` checks in on their own phone with the event's check-in code."""
-    if not event.checkin_code or _normal_code(code) != event.checkin_code:
+    if not code_matches(event, code):
         raise CheckInError(_("That is not this event's check-in code."))
     return net.check_in(event, person, method=CheckInMethod.CODE, source=source)
 

@@ -13,8 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from netweave.networks import services as net
-from netweave.networks.models import Attendance, Event, Membership, Network, Registration
-from netweave.networks.permissions import Capability, access, network_for
+from netweave.networks.models import (
+    Attendance,
+    Event,
+    Membership,
+    Network,
+    Registration,
+    Visibility,
+)
+from netweave.networks.permissions import Capability, network_for
 from netweave.networks.selectors import author_names, person_of
 
 from . import exports, ical, selectors, services
@@ -266,12 +273,18 @@ def event_checkin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Check in on one's own phone with the event's code (from the QR code at the door).
 
     A member is checked in as themselves; a guest gives the e-mail address they registered
-    with."""
-    network = get_object_or_404(Network, slug=slug)
-    grant = access(network, request.user)
-    if not grant.can(Capability.SEE_CHARTER) or (
-            network.visibility == "secret" and not grant.can(Capability.SEE_CONTENTS)):
-        raise Http404
+    with. Whoever may not see the network's contents sees the page only with the event's
+    code in its address (the QR code at the door); without it they get the events list's
+    own refusal (a secret network is a 404, a closed one a 403), whether or not the event
+    exists."""
+    grant = network_for(request.user, slug)
+    network = grant.network
+    if not grant.can(Capability.SEE_CONTENTS):
+        if network.visibility == Visibility.SECRET:
+            raise Http404
+        event = Event.objects.filter(network=network, pk=pk).first()
+        if event is None or not services.code_matches(event, request.GET.get("code", "")):
+            raise PermissionDenied
     event = get_object_or_404(Event, network=network, pk=pk)
     form = SelfCheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     done = None
