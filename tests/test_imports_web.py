@@ -89,7 +89,7 @@ def test_upload_type_and_size_limits(client, setup, settings):
     page = client.post(reverse("imports-home", args=[network.slug]), {
         "kind": "slack", "file": upload("export.csv", b"a,b\n")})
     assert page.status_code == 200 and b".zip" in page.content
-    settings.NETWEAVE_IMPORT_MAX_BYTES = 10
+    settings.NETWEAVE_UPLOAD_MAX_BYTES = 10
     page = client.post(reverse("imports-home", args=[network.slug]), {
         "kind": "attendance", "file": upload("lijst.csv", attendance_file())})
     assert page.status_code == 200 and not ImportRun.objects.exists()

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from netweave.core.importers.limits import LimitExceeded
 from netweave.core.parsers import ParseError
 from netweave.jobs import JobError
 from netweave.jobs.registry import Progress, job
 
 from .models import ImportRun, RunStatus
-from .services import fail_run, import_file
+from .services import fail_run, import_file, limit_message
 
 
 @job("imports.run")
@@ -24,6 +25,10 @@ def run(job, progress: Progress) -> dict:
         return import_file(import_run.network, import_run.kind, upload,
                            name=import_run.file_name, mapping=import_run.mapping,
                            dry_run=import_run.dry_run, run=import_run, progress=progress)
+    except LimitExceeded as exc:
+        message = _("%(error)s Nothing was imported.") % {"error": limit_message(exc)}
+        fail_run(import_run, message)
+        raise JobError(message) from exc
     except ParseError as exc:
         message = _("%(error)s. Nothing was imported.") % {"error": exc}
         fail_run(import_run, message)

@@ -30,6 +30,7 @@ from django.utils import timezone as dj_timezone
 
 from netweave.core import importers
 from netweave.core.importers.common import normalise_name
+from netweave.core.importers.limits import LimitExceeded, Limits, check_archive
 from netweave.core.importers.records import Batch
 from netweave.networks import activity_rows as rows
 from netweave.networks.demo_loader import bulk_insert, sqlite_cache
@@ -104,18 +105,42 @@ def pseudonym_for(secret: bytes, identity: str) -> str:
     return "member-" + keyed(secret, "pseudonym:" + identity)[:10]
 
 
+def import_limits(**changes: Any) -> Limits:
+    """The limits of an import from the settings (docs/import.md), with ``changes`` (names
+    of :class:`~netweave.core.importers.limits.Limits` fields; ``None`` keeps a setting)."""
+    from django.conf import settings
+
+    values = {
+        "max_bytes": settings.NETWEAVE_UPLOAD_MAX_BYTES,
+        "max_unpacked": settings.NETWEAVE_IMPORT_MAX_UNPACKED_BYTES,
+        "max_members": settings.NETWEAVE_IMPORT_MAX_MEMBERS,
+        "max_ratio": settings.NETWEAVE_IMPORT_MAX_RATIO,
+        "max_rows": settings.NETWEAVE_IMPORT_MAX_ROWS,
+        "max_columns": settings.NETWEAVE_IMPORT_MAX_COLUMNS,
+        "seconds": settings.NETWEAVE_IMPORT_MAX_SECONDS or None,
+    }
+    values.update({k: v for k, v in changes.items() if v is not None})
+    return Limits(**values)
+
+
 def import_file(network: Network, kind: str, path: Path | str, *, name: str | None = None,
                 mapping: Mapping[str, str] | str | None = None, dry_run: bool = False,
                 user=None, run: ImportRun | None = None,
-                progress: Progress | None = None) -> dict[str, Any]:
-    """Import ``path`` into ``network`` and return what was found and added.
+                progress: Progress | None = None, limits: Limits | None = None
+                ) -> dict[str, Any]:
+    """Import ``path`` into ``network`` and return what was found and added, within
+    ``limits`` (default :func:`import_limits`; the time limit covers reading and writing).
 
-    Raises :class:`~netweave.core.parsers.ParseError` on bad input; nothing is changed then.
+    Raises :class:`~netweave.core.parsers.ParseError` on bad input, and its subclass
+    :class:`~netweave.core.importers.limits.LimitExceeded` past a limit; nothing is changed
+    then.
     """
     progress = progress or _nothing
+    limits = (limits or import_limits()).started()
     mapping = importers.parse_mapping(mapping)
     progress(0, 1, "reading")
-    batch = importers.parse(kind, path, name=name, mapping=mapping, timezone=network.timezone)
+    batch = importers.parse(kind, path, name=name, mapping=mapping, timezone=network.timezone,
+                            limits=limits)
     digest = file_digest(path, kind, mapping)
     result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
                               "found": batch.counts(), "notes": batch.notes}
@@ -134,7 +159,7 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
             added = {k: 0 for k in _ADDED}
             result["already_imported"] = prior.created_at.isoformat()
         else:
-            added = _Writer(network, batch, run, progress).run()
+            added = _Writer(network, batch, run, progress, limits).run()
         result["added"] = added
         run.status, run.found, run.added = RunStatus.DONE, result["found"], added
         run.finished_at, run.error = dj_timezone.now(), ""
@@ -155,8 +180,10 @@ _ADDED = ("people", "merged", "review", "events", "rsvps", "attendance", "discus
 
 
 class _Writer:
-    def __init__(self, network: Network, batch: Batch, run: ImportRun, progress: Progress):
+    def __init__(self, network: Network, batch: Batch, run: ImportRun, progress: Progress,
+                 limits: Limits):
         self.network, self.batch, self.import_run, self.report = network, batch, run, progress
+        self.limits = limits
         self.source = f"import:{batch.source}"
         self.added = dict.fromkeys(_ADDED, 0)
         self.activity = _ActivityWriter(self._advance)
@@ -166,6 +193,7 @@ class _Writer:
         self.done = 0
 
     def _advance(self, n: int, message: str) -> None:
+        self.limits.check_time(self.batch.file)
         self.done += n
         self.report(min(self.done, self.total), self.total, message)
 
@@ -639,21 +667,52 @@ def decide_review(item: ReviewItem, status: str, user) -> ReviewItem:
     return item
 
 
-def upload_limit() -> int:
-    """Largest upload the web app accepts (bytes): ``NETWEAVE_IMPORT_MAX_BYTES``."""
-    from django.conf import settings
+def limit_message(exc: LimitExceeded) -> str:
+    """A translated sentence naming the file and the limit it went past."""
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
 
-    return int(getattr(settings, "NETWEAVE_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
+    size = exc.what in ("bytes", "unpacked", "document")
+    values = {"file": exc.file,
+              "limit": filesizeformat(exc.limit) if size else number_format(
+                  exc.limit, force_grouping=True),
+              "found": "" if exc.found is None else (filesizeformat(exc.found) if size
+                                                     else number_format(
+                                                         exc.found, force_grouping=True))}
+    messages = {
+        "bytes": _("%(file)s is larger than %(limit)s, the largest file an import reads."),
+        "unpacked": _("%(file)s unpacks to more than %(limit)s, the most an import "
+                      "unpacks."),
+        "members": _("%(file)s holds %(found)s files; an import reads archives of at most "
+                     "%(limit)s files."),
+        "ratio": _("%(file)s is compressed more than %(limit)s to 1, like a zip bomb; it "
+                   "was not unpacked."),
+        "document": _("%(file)s is a JSON document larger than %(limit)s, the most an "
+                      "import reads in one document."),
+        "rows": _("%(file)s has more than %(limit)s rows or records, the most one import "
+                  "reads; split it into smaller files."),
+        "columns": _("%(file)s has more than %(limit)s columns, the most an import reads "
+                     "in a table."),
+        "seconds": _("Importing %(file)s took longer than %(limit)s seconds and was "
+                     "stopped."),
+    }
+    return messages[exc.what] % values
 
 
 def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
                  dry_run: bool = False, user=None) -> ImportRun:
     """Check and store an uploaded file, record the run and queue its background job.
 
-    Raises :class:`~django.core.exceptions.ValidationError` for an unknown kind, a file type
-    the kind does not read, an empty or too large file, or an unreadable mapping.
+    The file is checked by ``netweave.trust.uploads.check_upload`` (size, type by name and
+    content) and, when it is a zip archive or XLSX workbook, by its central directory
+    (members, unpacked size, compression ratio) under :func:`import_limits`. Raises
+    :class:`~django.core.exceptions.ValidationError` for an unknown kind, a file type the
+    kind does not read, an empty, too large or too deeply packed file, or an unreadable
+    mapping; nothing is stored then.
     """
     import uuid
+    import zipfile
 
     from django.conf import settings
     from django.core.exceptions import ValidationError
@@ -661,28 +720,30 @@ def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
 
     from netweave.core.parsers import ParseError
     from netweave.jobs.services import enqueue
+    from netweave.trust.uploads import check_upload
 
     if kind not in importers.KINDS:
         raise ValidationError(_("Unknown kind of import."))
+    limits = import_limits()
+    file_type = check_upload(upload, importers.KINDS[kind][1], max_bytes=limits.max_bytes)
     name = Path(upload.name or "upload").name[:200]
-    suffix = Path(name).suffix.lower()
-    allowed = importers.KINDS[kind][1]
-    if suffix not in allowed and "" not in allowed:
-        raise ValidationError(_("A %(kind)s import reads %(types)s files, not %(name)s.")
-                              % {"kind": kind, "types": ", ".join(a for a in allowed if a),
-                                 "name": name})
-    if upload.size == 0:
-        raise ValidationError(_("The file %(name)s is empty.") % {"name": name})
-    if upload.size > upload_limit():
-        raise ValidationError(_("The file is larger than %(mb)d MB; import it with the "
-                                "command line instead.") % {"mb": upload_limit() // 2**20})
+    if file_type in ("zip", "xlsx"):
+        upload.seek(0)
+        try:
+            check_archive(zipfile.ZipFile(upload), name, limits)
+        except LimitExceeded as exc:
+            raise ValidationError(limit_message(exc), code="limit") from exc
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ValidationError(_("%(name)s is not a readable zip archive.")
+                                  % {"name": name}, code="content") from exc
+        upload.seek(0)
     try:
         parsed_mapping = importers.parse_mapping(mapping or None)
     except ParseError as exc:
         raise ValidationError(str(exc)) from exc
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    path = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
     with open(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

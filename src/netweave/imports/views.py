@@ -34,7 +34,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "imports/home.html", {
         "network": network, "form": form, "runs": selectors.runs(network),
         "open_reviews": len(selectors.review_rows(network, open_only=True)),
-        "max_mb": services.upload_limit() // 2**20,
+        "max_mb": services.import_limits().max_bytes // 2**20,
     })
 
 

@@ -22,8 +22,10 @@ _ZIP_MAGIC = (b"PK\x03\x04",)
 TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "csv": ((".csv", ".tsv", ".txt"), "text"),
     "txt": ((".txt",), "text"),
+    "log": ((".log", ".txt"), "text"),
     "json": ((".json",), "text"),
-    "ics": ((".ics",), "text"),
+    "ics": ((".ics", ".ical", ".ifb"), "text"),
+    "mbox": ((".mbox", ".mbx", ".txt", ""), "text"),
     "xlsx": ((".xlsx",), "zip"),
     "zip": ((".zip",), "zip"),
     "pdf": ((".pdf",), "pdf"),
@@ -61,8 +63,24 @@ def _head(file: IO[bytes]) -> bytes:
     return head if isinstance(head, bytes) else head.encode()
 
 
+#: Text in UTF-32 or UTF-16 (with a byte order mark) holds NUL bytes: recognised by its mark.
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    try:
+        head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 4  # a character cut at the end of the sample
+    return True
+
+
 def _content_matches(kind: str, head: bytes) -> bool:
     if kind == "text":
+        for bom, encoding in _WIDE_BOMS:
+            if head.startswith(bom):
+                return _decodes(head, encoding)
         if b"\x00" in head:
             return False
         try:
@@ -107,7 +125,8 @@ def check_upload(file: Any, allowed_types: Iterable[str], max_bytes: int | None 
         raise UploadRejected(_("%(name)s is empty.") % {"name": name or _("The file")},
                              code="empty")
     suffix = PurePath(name).suffix.lower()
-    expected = ", ".join(ending for kind in allowed for ending in TYPES[kind][0])
+    expected = ", ".join(dict.fromkeys(ending or _("(no ending)") for kind in allowed
+                                       for ending in TYPES[kind][0]))
     candidates = [kind for kind in allowed if suffix in TYPES[kind][0]]
     if not candidates:
         raise UploadRejected(

@@ -14,34 +14,40 @@ from netweave.core.parsers import ParseError
 
 from . import attendance, discourse, ical, log, mbox, meetup, slack
 from .common import parse_mapping
+from .limits import LimitExceeded, Limits
 from .records import Batch
 
 Parser = Callable[..., Batch]
 
-#: Import kinds, their parsers and the file name endings the web upload accepts.
+#: Import kinds, their parsers and the upload types the web app accepts for them (names of
+#: ``netweave.trust.uploads.TYPES``: a file name ending and matching content).
 KINDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
-    "attendance": (attendance.parse, (".csv", ".txt", ".tsv", ".xlsx")),
-    "log": (log.parse, (".csv", ".txt", ".tsv", ".log")),
-    "ical": (ical.parse, (".ics", ".ical", ".ifb")),
-    "mbox": (mbox.parse, (".mbox", ".mbx", ".txt", "")),
-    "slack": (slack.parse, (".zip",)),
-    "discourse": (discourse.parse, (".json", ".zip")),
-    "meetup": (meetup.parse, (".csv", ".xlsx", ".xls")),
+    "attendance": (attendance.parse, ("csv", "xlsx")),
+    "log": (log.parse, ("csv", "log")),
+    "ical": (ical.parse, ("ics",)),
+    "mbox": (mbox.parse, ("mbox",)),
+    "slack": (slack.parse, ("zip",)),
+    "discourse": (discourse.parse, ("json", "zip")),
+    "meetup": (meetup.parse, ("csv", "xlsx")),
 }
 
-__all__ = ["KINDS", "Batch", "ParseError", "parse", "parse_mapping"]
+__all__ = ["KINDS", "Batch", "LimitExceeded", "Limits", "ParseError", "parse", "parse_mapping"]
 
 
 def parse(kind: str, path: Path | str, *, name: str | None = None,
           mapping: Mapping[str, str] | str | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
-    """Read ``path`` with the importer of ``kind``; :class:`ParseError` on bad input."""
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
+    """Read ``path`` with the importer of ``kind`` within ``limits`` (default
+    :class:`Limits`; the clock starts now unless it already runs); :class:`ParseError`
+    (:class:`LimitExceeded` past a limit) on bad input."""
     if kind not in KINDS:
         raise ParseError(name or str(path), None, f"unknown import kind {kind!r}",
                          ", ".join(KINDS))
     parser = KINDS[kind][0]
+    limits = (limits or Limits()).started()
     try:
-        return parser(path, name=name, mapping=parse_mapping(mapping), timezone=timezone)
+        return parser(path, name=name, mapping=parse_mapping(mapping), timezone=timezone,
+                      limits=limits)
     except RecursionError as exc:
         raise ParseError(name or Path(path).name, None, "nests too deeply to be read") from exc
     except MemoryError as exc:

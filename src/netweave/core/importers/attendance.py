@@ -24,6 +24,7 @@ from .common import (
     read_bytes,
     read_table,
 )
+from .limits import Limits
 from .records import AttendRec, Batch, EventRec
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -84,10 +85,11 @@ def person_from(batch: Batch, fields: list[str], pos: Mapping[str, int], name: s
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read an attendance list into a :class:`Batch` of people, events and attendance."""
-    name, raw = read_bytes(path, name)
-    table = read_table(raw, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
+    table = read_table(raw, name, limits)
     pos = find_columns(table, ALIASES, (), mapping)
     if "person" not in pos and "email" not in pos and not {"first_name", "last_name"} <= set(pos):
         find_columns(table, ALIASES, ("person",), mapping)  # raises the clear error

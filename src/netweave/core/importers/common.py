@@ -16,28 +16,32 @@ from zoneinfo import ZoneInfo
 
 from netweave.core.parsers import ParseError, decode
 
+from .limits import ArchiveReader, Limits
+
 #: Longest field of a table, and longest message body, before the file is refused.
 MAX_FIELD = 10_000
 MAX_BODY = 1_000_000
-#: Largest file any importer reads (bytes); the web app has its own, smaller, upload limit.
-MAX_FILE = 2_000_000_000
 
 _UNIX = re.compile(r"^-?\d{1,12}(\.\d+)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
-def read_bytes(path: Path | str, name: str | None = None) -> tuple[str, bytes]:
-    """The file's display name and its bytes; a clear error when it cannot be read."""
+def read_bytes(path: Path | str, name: str | None = None,
+               limits: Limits | None = None) -> tuple[str, bytes]:
+    """The file's display name and its bytes; a clear error when it cannot be read or is
+    larger than ``limits`` allow."""
     path = Path(path)
     name = name or path.name
+    limits = limits or Limits()
     try:
-        if path.stat().st_size > MAX_FILE:
-            raise ParseError(name, None, "is larger than the importers read",
-                             f"at most {MAX_FILE:,} bytes")
-        return name, path.read_bytes()
+        limits.check_bytes(name, path.stat().st_size)
+        with open(path, "rb") as f:
+            raw = f.read(limits.max_bytes + 1)
     except OSError as exc:
         raise ParseError(name, None, f"cannot be read: {exc.strerror or exc}") from exc
+    limits.check_bytes(name, len(raw))  # a file that grew while it was read
+    return name, raw
 
 
 def parse_time(value: str | datetime | date, tz: ZoneInfo, *, dayfirst: bool = True
@@ -114,10 +118,12 @@ def _check_fields(name: str, line: int, fields: Sequence[str]) -> None:
                              f"fields of at most {MAX_FIELD:,} characters")
 
 
-def read_table(raw: bytes, name: str) -> Table:
-    """Read CSV (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) or XLSX."""
+def read_table(raw: bytes, name: str, limits: Limits | None = None) -> Table:
+    """Read CSV (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) or XLSX, within
+    ``limits`` (rows, columns, time; for XLSX also the workbook's unpacked size)."""
+    limits = limits or Limits()
     if raw.startswith(b"PK\x03\x04"):
-        return _read_xlsx(raw, name)
+        return _read_xlsx(raw, name, limits)
     text, encoding = decode(raw, name)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if not first:
@@ -132,6 +138,7 @@ def read_table(raw: bytes, name: str) -> Table:
     try:
         line = 1
         for fields in reader:
+            limits.check_columns(name, line, len(fields))
             fields = [f.strip() for f in fields]
             _check_fields(name, line, fields)
             if any(fields):
@@ -139,6 +146,7 @@ def read_table(raw: bytes, name: str) -> Table:
                     header, header_line = fields, line
                 else:
                     rows.append((line, fields))
+                    _check_progress(name, len(rows), limits)
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ParseError(name, reader.line_num, f"unreadable line: {exc}",
@@ -148,11 +156,22 @@ def read_table(raw: bytes, name: str) -> Table:
     return Table(name, header, header_line, rows, encoding)
 
 
-def _read_xlsx(raw: bytes, name: str) -> Table:
+def _check_progress(name: str, rows: int, limits: Limits) -> None:
+    """The row limit, and every 1,000 rows the deadline."""
+    limits.check_rows(name, rows)
+    if rows % 1000 == 0:
+        limits.check_time(name)
+
+
+def _read_xlsx(raw: bytes, name: str, limits: Limits) -> Table:
     from openpyxl import load_workbook
 
     try:
+        # The central directory first: a workbook that unpacks too far is not opened.
+        ArchiveReader(zipfile.ZipFile(io.BytesIO(raw)), name, limits)
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except ParseError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError) as exc:
         raise ParseError(name, None, f"is not a readable XLSX workbook ({exc})",
                          "an .xlsx file saved by a spreadsheet program") from exc
@@ -164,8 +183,16 @@ def _read_xlsx(raw: bytes, name: str) -> Table:
         header: list[str] | None = None
         header_line = 0
         rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            fields = [_cell(v) for v in values]
+        width = limits.max_columns
+        # Read-only rows are padded to the width the sheet declares (up to 16,384 columns):
+        # read one column past the limit, to see whether anything is there.
+        for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=width + 1),
+                                        start=1):
+            if number % 1000 == 0:
+                limits.check_time(name)
+            if len(values) > width and values[width] not in (None, ""):
+                limits.check_columns(name, number, width + 1)
+            fields = [_cell(v) for v in values[:width]]
             _check_fields(name, number, fields)
             if not any(fields):
                 continue
@@ -173,6 +200,7 @@ def _read_xlsx(raw: bytes, name: str) -> Table:
                 header, header_line = fields, number
             else:
                 rows.append((number, fields))
+                _check_progress(name, len(rows), limits)
     except ParseError:
         raise
     except Exception as exc:

@@ -13,7 +13,6 @@ import io
 import json
 import re
 import urllib.parse
-import urllib.request
 import zipfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -23,12 +22,14 @@ from zoneinfo import ZoneInfo
 from netweave.core.parsers import ParseError
 
 from .common import MAX_BODY, parse_time, read_bytes
+from .fetch import Fetcher
+from .limits import ArchiveReader, Limits
 from .records import Batch, PostRec, ThreadRec
 
 _TAG = re.compile(r"<[^>]+>")
-#: Topics read from a URL at most, and seconds per request.
+#: Topics and listing pages read from a URL at most.
 MAX_TOPICS = 2000
-TIMEOUT = 30
+MAX_PAGES = 200
 
 
 def _json(data: bytes, where: str) -> object:
@@ -45,30 +46,35 @@ def _json(data: bytes, where: str) -> object:
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read saved Discourse topic JSON (one, a list, or a zip of files) into discussions."""
-    name, raw = read_bytes(path, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
     tz = ZoneInfo(timezone)
     documents: list[tuple[str, object]] = []
     if raw.startswith(b"PK\x03\x04"):
         try:
-            zf = zipfile.ZipFile(io.BytesIO(raw))
-            members = sorted(i.filename for i in zf.infolist() if i.filename.endswith(".json"))
+            reader = ArchiveReader(zipfile.ZipFile(io.BytesIO(raw)), name, limits)
+            members = sorted(i.filename for i in reader.infos if i.filename.endswith(".json"))
             for member in members:
-                documents.append((f"{name}: {member}", _json(zf.read(member),
-                                                            f"{name}: {member}")))
+                data = reader.read(member, max_size=limits.max_document)
+                documents.append((f"{name}: {member}", _json(data, f"{name}: {member}")))
         except ParseError:
             raise
         except Exception as exc:  # zipfile and zlib raise many kinds on a damaged zip
             raise ParseError(name, None, f"is not a readable zip file ({exc})",
                              "a zip of Discourse topic JSON files") from exc
     else:
+        limits.check_document(name, len(raw))
         documents.append((name, _json(raw, name)))
+    del raw
     batch = Batch("discourse", name, "utf-8")
     for where, doc in documents:
         topics = doc if isinstance(doc, list) else [doc]
         for k, topic in enumerate(topics, start=1):
             _topic(batch, topic, f"{where}, topic {k}", tz)
+            limits.check_rows(name, len(batch.posts))
+            limits.check_time(name)
     if not batch.posts:
         raise ParseError(name, None, "holds no posts", "topics with a post_stream")
     return batch
@@ -121,50 +127,69 @@ def _topic(batch: Batch, topic: object, where: str, tz: ZoneInfo) -> None:
         batch.posts.append(PostRec(post_id, topic_id, author, at, body or "(empty)", parent))
 
 
-def fetch(url: str, *, max_topics: int = MAX_TOPICS,
+def fetch(url: str, *, max_topics: int = MAX_TOPICS, max_pages: int = MAX_PAGES,
+          fetcher: Fetcher | None = None,
           opener: Callable[[str], bytes] | None = None) -> list[dict]:
-    """The latest topics of the forum at ``url`` with all their posts, as saved-file JSON."""
+    """The latest topics of the forum at ``url`` with all their posts, as saved-file JSON.
+
+    Requests go through ``fetcher`` (default: a :class:`~.fetch.Fetcher` with its default
+    limits: public addresses only, bounded requests, bytes and time) or ``opener``. At most
+    ``max_topics`` topics from at most ``max_pages`` listing pages; the listing stops at a
+    page without new topics or a next page already read, and a next page must be on the
+    forum itself."""
     base = url.rstrip("/")
     if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
         raise ParseError(url, None, "is not a web address", "https://forum.example.org")
-    get = opener or _get
+    get = opener or (fetcher or Fetcher()).get
     topics: list[dict] = []
+    seen_topics: set[int] = set()
     page_url: str | None = f"{base}/latest.json"
-    while page_url and len(topics) < max_topics:
+    read_pages: set[str] = set()
+    while page_url and len(topics) < max_topics and len(read_pages) < max_pages:
+        read_pages.add(page_url)
         page = _json(get(page_url), page_url)
         listing = page.get("topic_list", {}) if isinstance(page, dict) else {}
-        for item in listing.get("topics", []):
+        listing = listing if isinstance(listing, dict) else {}
+        new = 0
+        for item in listing.get("topics", []) or []:
             if len(topics) >= max_topics:
                 break
-            topic_url = f"{base}/t/{int(item['id'])}.json"
+            topic_id = _id(item.get("id") if isinstance(item, dict) else None, page_url)
+            if topic_id in seen_topics:
+                continue
+            seen_topics.add(topic_id)
+            new += 1
+            topic_url = f"{base}/t/{topic_id}.json"
             topic = _json(get(topic_url), topic_url)
             if not isinstance(topic, dict):
                 raise ParseError(topic_url, None, "is not a topic", "a JSON object")
             _complete(base, topic, get)
             topics.append(topic)
         more = listing.get("more_topics_url")
-        page_url = f"{base}{more.replace('latest', 'latest.json', 1)}" if more else None
+        page_url = None
+        if new and isinstance(more, str) and more.startswith("/") and not more.startswith("//"):
+            page_url = f"{base}{more.replace('latest', 'latest.json', 1)}"
+            if page_url in read_pages:
+                page_url = None
     return topics
+
+
+def _id(value: object, where: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError as exc:
+        raise ParseError(where, None, f"lists a topic id {str(value)[:20]!r}",
+                         "whole numbers") from exc
 
 
 def _complete(base: str, topic: dict, get: Callable[[str], bytes]) -> None:
     """Fetch the posts a topic's first page leaves out (its ``stream`` lists them all)."""
     stream = topic.get("post_stream") or {}
-    have = {p.get("id") for p in stream.get("posts", [])}
+    have = {p.get("id") for p in stream.get("posts", []) if isinstance(p, dict)}
     missing = [i for i in stream.get("stream", []) if i not in have]
     for lo in range(0, len(missing), 20):
-        query = "&".join(f"post_ids[]={int(i)}" for i in missing[lo:lo + 20])
-        extra_url = f"{base}/t/{int(topic['id'])}/posts.json?{query}"
+        query = "&".join(f"post_ids[]={_id(i, base)}" for i in missing[lo:lo + 20])
+        extra_url = f"{base}/t/{_id(topic.get('id'), base)}/posts.json?{query}"
         extra = _json(get(extra_url), extra_url)
         stream.setdefault("posts", []).extend(
             extra.get("post_stream", {}).get("posts", []) if isinstance(extra, dict) else [])
-
-
-def _get(url: str) -> bytes:
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.read()
-    except OSError as exc:
-        raise ParseError(url, None, f"cannot be fetched ({exc})",
-                         "a Discourse forum reachable from this machine") from exc

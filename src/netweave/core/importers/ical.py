@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from netweave.core.parsers import ParseError, decode
 
 from .common import MAX_FIELD, clean_email, normalise_name, parse_time, read_bytes
+from .limits import Limits
 from .records import Batch, EventRec, RsvpRec
 
 PARTSTAT = {"ACCEPTED": "going", "TENTATIVE": "maybe", "DECLINED": "not_going"}
@@ -39,11 +40,12 @@ def _person(batch: Batch, prop) -> str | None:
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read an iCalendar file into events, their hosts and RSVPs."""
     from icalendar import Calendar
 
-    name, raw = read_bytes(path, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
     text, encoding = decode(raw, name)
     if "BEGIN:VCALENDAR" not in text[:2000].upper():
         raise ParseError(name, 1, "does not start a calendar", "an iCalendar file "
@@ -53,6 +55,7 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError …
         raise ParseError(name, None, f"is not valid iCalendar: {exc}",
                          "an .ics file with BEGIN:VCALENDAR … END:VCALENDAR") from exc
+    limits.check_time(name)
     tz = ZoneInfo(timezone)
     batch = Batch("ical", name, encoding)
     seen: set[str] = set()
@@ -60,6 +63,9 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
     for calendar in calendars:
         for component in calendar.walk("VEVENT"):
             number += 1
+            limits.check_rows(name, number)
+            if number % 1000 == 0:
+                limits.check_time(name)
             _event(batch, component, number, name, tz, seen)
     if not batch.events:
         raise ParseError(name, None, "holds no events", "VEVENT components")

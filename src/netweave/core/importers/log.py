@@ -20,6 +20,7 @@ from netweave.core import activity as act
 from netweave.core.parsers import ParseError, decode
 
 from .common import MAX_FIELD, clean_email, read_bytes
+from .limits import Limits
 from .records import Batch
 
 FIELDS = ("actor", "target", "time", "kind", "channel", "weight")
@@ -89,9 +90,10 @@ def _positions(fields: list[str], mapping: Mapping[str, str] | None, name: str, 
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read an interaction log into a :class:`Batch` (people and interactions)."""
-    name, raw = read_bytes(path, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
     text, encoding = decode(raw, name)
     del raw
     tz = ZoneInfo(timezone)
@@ -117,8 +119,14 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
         batch.person(label, email.split("@")[0] if email else label, email)
 
     rows = lines if header else _chain(first, lines)
+    count = 0
     for number, fields in rows:
         width = len(fields)
+        count += 1
+        limits.check_rows(name, count)
+        limits.check_columns(name, number, width)
+        if count % 10_000 == 0:
+            limits.check_time(name)
         if width < need:
             raise ParseError(name, number, f"{width} field(s)",
                              "at least actor, target, time")

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from netweave.core.parsers import ParseError
 
 from .common import MAX_BODY, clean_email, normalise_name, parse_time, read_bytes
+from .limits import Limits
 from .records import Batch, PostRec, ThreadRec
 
 _ID = re.compile(r"<([^<>\s]+)>")
@@ -55,15 +56,20 @@ def _ids(value: object) -> list[str]:
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read an mbox archive into people, discussions and posts."""
-    name, raw = read_bytes(path, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
     tz = ZoneInfo(timezone)
     batch = Batch("mbox", name, "mbox")
     parser = BytesParser(policy=policy.default)
     found: dict[str, tuple[str, list[str], str, object, str, str]] = {}
     order: list[str] = []
-    for line, chunk in split_mbox(raw, name):
+    messages = split_mbox(raw, name)
+    limits.check_rows(name, len(messages))
+    for number, (line, chunk) in enumerate(messages, start=1):
+        if number % 1000 == 0:
+            limits.check_time(name)
         body_start = chunk.find(b"\n") + 1
         where = f"the message starting at line {line}"
         try:

@@ -24,6 +24,7 @@ from .common import (
     read_bytes,
     read_table,
 )
+from .limits import Limits
 from .records import AttendRec, Batch, EventRec, RsvpRec
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -48,14 +49,15 @@ ATTENDED = {"attended": True, "yes": True, "ja": True, "present": True, "aanwezi
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read a Meetup export into people, one or more events, RSVPs and attendance."""
-    name, raw = read_bytes(path, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
     mapping = dict(mapping or {})
     fixed_date = mapping.pop("event_date", None)
     fixed_title = mapping.pop("event", None)
     columns = {k: v for k, v in mapping.items()}
-    table = read_table(raw, name)
+    table = read_table(raw, name, limits)
     pos = find_columns(table, ALIASES, ("person",), columns)
     if "rsvp" not in pos and "attended" not in pos:
         find_columns(table, ALIASES, ("rsvp",), columns)

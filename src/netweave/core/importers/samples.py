@@ -163,3 +163,112 @@ def meetup_rows() -> tuple[list[str], list[list[str]]]:
     rows = [[PEOPLE[i][0], str(101 + i), title, when, rsvp, f"2026-01-0{i + 2}", came]
             for i, (rsvp, came) in enumerate(answers)]
     return header, rows
+
+
+# --- bad files: beyond the limits of an import (tests and bench/bad_imports.py) --------------
+
+def slack_bomb(messages: int) -> bytes:
+    """A Slack export whose one day file holds ``messages`` identical messages: it packs
+    about 1,000 to 1 (a zip bomb)."""
+    t0 = START.timestamp()
+    one = json.dumps({"type": "message", "user": "U0", "text": "a", "ts": f"{t0:.6f}"})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("users.json", json.dumps([{"id": "U0", "name": "a", "profile": {}}]))
+        zf.writestr("channels.json", json.dumps([{"id": "C1", "name": "algemeen"}]))
+        with zf.open("algemeen/2026-01-05.json", "w", force_zip64=True) as day:
+            day.write(b"[")
+            block = ((one + ",") * 10_000).encode()
+            for _ in range(messages // 10_000):
+                day.write(block)
+            day.write(one.encode() + b"]")
+    return out.getvalue()
+
+
+def discourse_bomb(posts: int) -> bytes:
+    """A zip of one Discourse topic with ``posts`` identical posts (a zip bomb)."""
+    topic = discourse_topic(1, 0)
+    post = json.dumps(topic["post_stream"]["posts"][0])
+    head = json.dumps(topic)[:-len("]}}")]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open("t/1.json", "w", force_zip64=True) as doc:
+            doc.write(head.encode())
+            block = (("," + post) * 10_000).encode()
+            for _ in range(posts // 10_000):
+                doc.write(block)
+            doc.write(b"]}}")
+    return out.getvalue()
+
+
+def many_members(count: int) -> bytes:
+    """A Slack export with ``count`` small day files."""
+    t0 = START.timestamp()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("users.json", json.dumps([{"id": "U0", "name": "a", "profile": {}}]))
+        zf.writestr("channels.json", json.dumps([{"id": "C1", "name": "algemeen"}]))
+        for k in range(count - 2):
+            zf.writestr(f"algemeen/day-{k}.json", json.dumps(
+                [{"type": "message", "user": "U0", "text": "a", "ts": f"{t0 + k:.6f}"}]))
+    return out.getvalue()
+
+
+def raw_xlsx(sheet_xml: str) -> bytes:
+    """A minimal workbook around the worksheet XML ``sheet_xml`` (written as given)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    files = {
+        "[Content_Types].xml":
+            f'<Types xmlns="{pkg}/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels":
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml":
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Blad1" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels":
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return out.getvalue()
+
+
+def wide_xlsx(rows: int, *, columns: int = 3, dimension: str = "A1:XFD1048576") -> bytes:
+    """An attendance list of ``rows`` rows of ``columns`` cells whose sheet declares the
+    ``dimension`` given (by default every column Excel has): read naively, each row is
+    padded to 16,384 cells."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def col(i: int) -> str:
+        name = ""
+        i += 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            name = chr(65 + r) + name
+        return name
+
+    def cell(r: int, c: int, text: str) -> str:
+        return f'<c r="{col(c)}{r}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    header = ["Naam", "Bijeenkomst", "Datum"] + [f"Extra {c}" for c in range(3, columns)]
+    lines = [f'<row r="1">{"".join(cell(1, c, h) for c, h in enumerate(header))}</row>']
+    for r in range(2, rows + 2):
+        values = [f"Persoon {r % 50}", "Aftrap", "2026-01-05"] + ["x"] * (columns - 3)
+        lines.append(f'<row r="{r}">{"".join(cell(r, c, v) for c, v in enumerate(values))}'
+                     "</row>")
+    return raw_xlsx(f'<worksheet xmlns="{main}"><dimension ref="{dimension}"/><sheetData>'
+                    + "".join(lines) + "</sheetData></worksheet>")

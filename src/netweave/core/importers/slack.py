@@ -23,18 +23,19 @@ from netweave.core import activity as act
 from netweave.core.parsers import ParseError
 
 from .common import MAX_BODY, clean_email, read_bytes
+from .limits import ArchiveReader, Limits
 from .records import Batch, PostRec, ReactionRec, ThreadRec
 
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _SKIP_SUBTYPES = {"channel_join", "channel_leave", "channel_topic", "channel_purpose",
                   "channel_name", "bot_message", "pinned_item", "channel_archive"}
-#: Largest uncompressed size of the export (bytes): a zip bomb is refused, not unpacked.
-MAX_UNPACKED = 4_000_000_000
 
 
-def _load(zf: zipfile.ZipFile, member: str, name: str) -> object:
+def _load(reader: ArchiveReader, member: str, name: str) -> object:
     try:
-        data = zf.read(member)
+        data = reader.read(member, max_size=reader.limits.max_document)
+    except ParseError:
+        raise
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         raise ParseError(f"{name}: {member}", None, f"cannot be unpacked ({exc})",
                          "a complete Slack export zip") from exc
@@ -62,27 +63,27 @@ def _ts(value: object, where: str, name: str) -> datetime:
 
 
 def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, str] | None = None,
-          timezone: str = "Europe/Amsterdam") -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
     """Read a Slack export zip into people, discussions, posts, reactions and mentions."""
-    name, raw = read_bytes(path, name)
+    limits = limits or Limits()
+    name, raw = read_bytes(path, name, limits)
     ZoneInfo(timezone)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(raw))
-        infos = zf.infolist()
+        reader = ArchiveReader(zipfile.ZipFile(io.BytesIO(raw)), name, limits)
+    except ParseError:
+        raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ParseError(name, None, f"is not a readable zip file ({exc})",
                          "a Slack export (.zip) as downloaded from the workspace") from exc
-    if sum(i.file_size for i in infos) > MAX_UNPACKED:
-        raise ParseError(name, None, "unpacks to more than the importer reads",
-                         f"at most {MAX_UNPACKED:,} bytes unpacked")
-    names = {i.filename for i in infos}
+    del raw
+    names = {i.filename for i in reader.infos}
     for required in ("users.json", "channels.json"):
         if required not in names:
             raise ParseError(name, None, f"has no {required}",
                              "a Slack export with users.json, channels.json and channel folders")
     batch = Batch("slack", name, "utf-8")
-    users = _load(zf, "users.json", name)
-    channels = _load(zf, "channels.json", name)
+    users = _load(reader, "users.json", name)
+    channels = _load(reader, "channels.json", name)
     if not isinstance(users, list) or not isinstance(channels, list):
         raise ParseError(f"{name}: users.json", None, "is not a list",
                          "lists of users and of channels")
@@ -104,19 +105,20 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
                              "objects with a name")
         folder = channel["name"] + "/"
         for member in sorted(n for n in names if n.startswith(folder) and n.endswith(".json")):
-            _day(batch, zf, member, channel["name"], people, name)
+            _day(batch, reader, member, channel["name"], people, name)
     if not batch.posts:
         raise ParseError(name, None, "holds no messages", "channel folders with day files")
     _orphans(batch)
     return batch
 
 
-def _day(batch: Batch, zf: zipfile.ZipFile, member: str, channel: str,
+def _day(batch: Batch, reader: ArchiveReader, member: str, channel: str,
          people: dict[str, str], name: str) -> None:
-    messages = _load(zf, member, name)
+    messages = _load(reader, member, name)
     where_file = f"{name}: {member}"
     if not isinstance(messages, list):
         raise ParseError(where_file, None, "is not a list of messages", "a JSON list")
+    reader.limits.check_rows(name, len(batch.posts) + len(messages))
     known_posts = {p.source_id for p in batch.posts}
     day = PurePosixPath(member).stem
     for k, msg in enumerate(messages, start=1):

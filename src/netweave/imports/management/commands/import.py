@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from netweave.core import importers
 from netweave.core.importers import discourse
+from netweave.core.importers.limits import MB, LimitExceeded
 from netweave.core.parsers import ParseError
 from netweave.core.progress import ProgressBar
-from netweave.imports.services import import_file
+from netweave.imports.services import import_file, import_limits, limit_message
 from netweave.networks.models import Network
 
 
@@ -38,30 +40,54 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument("--json", action="store_true", dest="as_json",
                             help="print the result as JSON")
+        limits = parser.add_argument_group(
+            "limits", "raise the limits of the settings for this import (docs/import.md)")
+        limits.add_argument("--max-mb", type=int, help="largest file (MB)")
+        limits.add_argument("--max-unpacked-mb", type=int,
+                            help="largest unpacked size of a zip or XLSX (MB)")
+        limits.add_argument("--max-rows", type=int, help="most rows or records")
+        limits.add_argument("--max-seconds", type=int, help="longest time (seconds)")
 
     def handle(self, *args, kind: str, file: str, network: str, dry_run: bool, mapping: str,
-               no_progress: bool, as_json: bool, verbosity: int, **options) -> None:
+               no_progress: bool, as_json: bool, verbosity: int, max_mb: int | None,
+               max_unpacked_mb: int | None, max_rows: int | None, max_seconds: int | None,
+               **options) -> None:
         target = Network.objects.filter(slug=network).first()
         if target is None:
             raise CommandError(f"No network with the short name {network!r}.")
+        limits = import_limits(
+            max_bytes=max_mb * MB if max_mb else None, max_document=max_mb * MB if max_mb
+            else None, max_unpacked=max_unpacked_mb * MB if max_unpacked_mb else None,
+            max_rows=max_rows, seconds=max_seconds).started()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(file)
             try:
                 if kind == "discourse" and file.startswith(("http://", "https://")):
-                    path = Path(tmp) / "discourse.json"
-                    path.write_text(_dumps(discourse.fetch(file)), encoding="utf-8")
+                    path = Path(tmp) / "discourse.zip"
+                    _save_topics(discourse.fetch(file), path)
                 elif not path.is_file():
                     raise CommandError(f"{file}: no such file.")
                 with ProgressBar(not no_progress, 1, width=28) as bar:
                     result = import_file(target, kind, path, name=Path(file).name,
                                          mapping=mapping or None, dry_run=dry_run,
-                                         progress=_reporter(bar, self, verbosity))
+                                         progress=_reporter(bar, self, verbosity),
+                                         limits=limits)
+            except LimitExceeded as exc:
+                raise CommandError(f"{limit_message(exc)} Nothing was imported.") from exc
             except ParseError as exc:
                 raise CommandError(f"{exc}. Nothing was imported.") from exc
         if as_json:
             self.stdout.write(_dumps(result))
             return
         self.stdout.write(_summary(result))
+
+
+def _save_topics(topics: list[dict], path: Path) -> None:
+    """Fetched topics as a zip of one JSON file per topic, read like a saved export (each
+    topic held to the document limit, all of them to the unpacked limit)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for k, topic in enumerate(topics, start=1):
+            zf.writestr(f"t/{k:05d}.json", json.dumps(topic, ensure_ascii=False))
 
 
 def _dumps(value: object) -> str:
