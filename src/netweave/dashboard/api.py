@@ -1,8 +1,9 @@
 """Dashboard API: a network's map and the freshness of its figures (under ``/api/dashboard``).
 
 Who may read: whoever sees the network's contents (a secret network is a 404 to outsiders,
-a closed one a 403). Nothing is computed here: without a snapshot the answer says so and a
-job is queued.
+a closed one a 403): anonymous visitors (public networks), a session, or a personal API
+token, which reaches its owner's closed and secret networks as the session does.
+Nothing is computed here: without a snapshot the answer says so and a job is queued.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 
 from netweave.networks.permissions import Capability, network_for
-from netweave.site.apikit import ErrorOut
+from netweave.site.apikit import PUBLIC_READ_AUTH, ErrorOut
 
 from . import selectors, services
 from .periods import PeriodError, parse_period
 
 PREFIX = "/dashboard"
-router = Router(tags=["dashboard"], auth=None)
+router = Router(tags=["dashboard"], auth=PUBLIC_READ_AUTH)
 
 
 class JobOut(Schema):

@@ -18,15 +18,14 @@ from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
-from netweave.trust.auth import TokenAuth
+from .apikit import AUTH
 
 api = NinjaAPI(
     title="netweave API",
     version="1",
     description="Design, meet, weave and measure purpose-driven networks.",
-    auth=[TokenAuth(), django_auth],
+    auth=AUTH,
     urls_namespace="api",
 )
 

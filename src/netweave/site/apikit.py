@@ -1,15 +1,37 @@
-"""What every app's API module shares: the error body, and reaching a network with a
-capability (a secret network stays a 404 to outsiders, a missing capability is a 403)."""
+"""What every app's API module shares: authentication, the error body, and reaching a
+network with a capability (a secret network stays a 404 to outsiders, a missing capability
+is a 403).
+
+Every router authenticates alike: a personal API token (``Authorization: Bearer …``) or the
+session (the API's default, :data:`AUTH`). A router whose reads are open to anonymous
+visitors of public networks uses :data:`PUBLIC_READ_AUTH`, which still takes a token or a
+session first, so that a token reaches its owner's closed and secret networks there too.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
+from ninja.security import django_auth
 
 from netweave.networks.permissions import Access, Capability, network_for
+from netweave.trust.auth import SAFE_METHODS, TokenAuth
+
+
+def anonymous_reader(request: HttpRequest) -> Any:
+    """Without credentials: the anonymous visitor, for reads only."""
+    return request.user if request.method in SAFE_METHODS else None
+
+
+#: A personal API token, or the session (with its CSRF check on unsafe methods).
+AUTH = [TokenAuth(), django_auth]
+#: As :data:`AUTH`, and anonymous visitors may read (what public networks show them).
+PUBLIC_READ_AUTH = [*AUTH, anonymous_reader]
 
 
 class ErrorOut(Schema):

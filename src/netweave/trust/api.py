@@ -11,16 +11,15 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from netweave.networks.permissions import Capability, network_for
 
 from . import selectors, services
-from .auth import TokenAuth, require_scope
+from .auth import require_scope
 from .models import ApiToken, Scope
 
 PREFIX = "/trust"
-router = Router(tags=["trust"], auth=[TokenAuth(), django_auth])
+router = Router(tags=["trust"])
 
 
 class WhoAmIOut(Schema):
