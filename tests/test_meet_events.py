@@ -297,7 +297,7 @@ def test_remind_command_is_idempotent(network, capsys):
     call_command("remind")
     call_command("remind")
     assert [m.to for m in mail.outbox] == [["rosa@example.org"]]
-    assert "reminders sent: 1" in capsys.readouterr().out
+    assert "reminders sent: 1; failed: 0" in capsys.readouterr().out
     assert Notice.objects.filter(kind="reminder").count() == 1
 
 

@@ -8,6 +8,7 @@ transaction as the sending, so running the command twice never sends a period tw
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,8 @@ from netweave.networks.models import Membership, Person
 
 from . import selectors
 from .models import DEFAULT_FREQUENCY, DigestPreference, DigestSent, Frequency
+
+log = logging.getLogger(__name__)
 
 
 def _local_midnight(day: date, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -45,11 +48,13 @@ def period_for(frequency: str, at: datetime,
 
 @dataclass(frozen=True)
 class DigestRun:
-    """What one run did: digests sent, periods with nothing to tell, periods done before."""
+    """What one run did: digests sent, periods with nothing to tell, periods done before,
+    and digests that failed (each logged; tried again next run)."""
 
     sent: int
     empty: int
     skipped: int
+    failed: int = 0
 
 
 def recipients(frequency: str) -> list[Person]:
@@ -82,7 +87,7 @@ def send_digests(at: datetime, *, base_url: str, frequencies: tuple[str, ...] = 
     """Send each due digest for the last complete period before ``at`` (see
     :func:`period_for`); a period already handled for a person is skipped. Periods with
     nothing to tell are recorded without sending. ``dry_run`` records and sends nothing."""
-    sent = empty = skipped = 0
+    sent = empty = skipped = failed = 0
     connection = get_connection()
     with translation.override(lang or settings.LANGUAGE_CODE):
         for frequency in frequencies:
@@ -94,12 +99,12 @@ def send_digests(at: datetime, *, base_url: str, frequencies: tuple[str, ...] = 
                 if person.pk in done:
                     skipped += 1
                     continue
-                digest = selectors.digest_for(person, start, end, horizon)
-                if dry_run:
-                    sent += bool(digest.count)
-                    empty += not digest.count
-                    continue
-                try:
+                try:  # one person's digest that fails does not stop anyone else's
+                    digest = selectors.digest_for(person, start, end, horizon)
+                    if dry_run:
+                        sent += bool(digest.count)
+                        empty += not digest.count
+                        continue
                     with transaction.atomic():
                         DigestSent.objects.create(person=person, frequency=frequency,
                                                   period_start=start, period_end=end,
@@ -113,7 +118,11 @@ def send_digests(at: datetime, *, base_url: str, frequencies: tuple[str, ...] = 
                 except IntegrityError:  # another run handled this period meanwhile
                     skipped += 1
                     continue
+                except Exception:
+                    failed += 1
+                    log.exception("%s digest for person %s failed", frequency, person.pk)
+                    continue
                 sent += bool(digest.count)
                 empty += not digest.count
-    return DigestRun(sent=sent, empty=empty, skipped=skipped)
+    return DigestRun(sent=sent, empty=empty, skipped=skipped, failed=failed)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netweave.networks.models import EventMode, Membership, Network, Person, RsvpStatus
 from netweave.networks.selectors import member_name
+from netweave.networks.validators import single_line
 
 from . import recurrence
 
@@ -36,11 +37,12 @@ def _local(value: str, tz: str, label: str) -> datetime:
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     mode = forms.ChoiceField(label=_("Kind of meeting"), choices=EventMode.choices)
-    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    location = forms.CharField(label=_("Location"), max_length=300, required=False,
+                               validators=[single_line])
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     starts = forms.CharField(label=_("Starts"),
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -118,15 +120,17 @@ class RsvpForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[single_line])
     email = forms.EmailField(label=_("E-mail"))
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False,
+                                   validators=[single_line])
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[single_line])
     email = forms.EmailField(label=_("E-mail"), required=False)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False,
+                                   validators=[single_line])
 
 
 class CodeForm(forms.Form):

@@ -4,7 +4,8 @@ Feeds list every concrete occurrence as its own VEVENT (UID ``event-<id>@netweav
 same as the single-event file, so RSVPs and attendance always match one entry. A series'
 own file carries the RRULE (expanded in the series' time zone, with a VTIMEZONE), EXDATEs
 for cancelled occurrences and RECURRENCE-ID overrides for occurrences that differ. No
-attendee appears in any of them.
+attendee appears in any of them. Titles and places are written on one line (rows stored
+before line breaks were refused may hold them); descriptions keep theirs, escaped.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from datetime import UTC, datetime, time, timedelta
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
-from icalendar.prop import vRecur
+from icalendar.prop import vRecur, vText
 
+from netweave.core.text import one_line
 from netweave.networks.models import Event, EventMode, EventSeries
 
 from . import recurrence
@@ -29,7 +31,8 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # An X- property is not escaped by icalendar: a line break would end the content line.
+    cal.add("x-wr-calname", vText(one_line(name)))
     return cal
 
 
@@ -43,7 +46,7 @@ def series_uid(series: EventSeries) -> str:
 
 def _fill(vevent: VEvent, event: Event, *, times: bool = True) -> None:
     tz = recurrence.zone(event.timezone)
-    vevent.add("summary", event.title)
+    vevent.add("summary", one_line(event.title))
     if times:
         vevent.add("dtstart", event.starts_at.astimezone(tz))
         vevent.add("dtend", event.ends_at.astimezone(tz))
@@ -55,7 +58,7 @@ def _fill(vevent: VEvent, event: Event, *, times: bool = True) -> None:
         vevent.add("url", event.online_url)
         location = f"{location} / {event.online_url}" if location else event.online_url
     if location:
-        vevent.add("location", location)
+        vevent.add("location", one_line(location))
     vevent.add("status", "CANCELLED" if event.cancelled and times else "CONFIRMED")
 
 

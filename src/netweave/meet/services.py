@@ -8,6 +8,7 @@ The domain changes themselves (and their activity rows, METRICS.md section 0) ha
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netweave.core.text import one_line
 from netweave.networks import services as net
 from netweave.networks.models import (
     Attendance,
@@ -38,6 +40,8 @@ from netweave.networks.selectors import member_name
 
 from . import ical, recurrence
 from .models import CalendarToken, Notice, NoticeKind
+
+log = logging.getLogger(__name__)
 
 #: Fields of an event that an edit of the whole series carries to every occurrence.
 SERIES_FIELDS = ("title", "description", "mode", "location", "online_url", "capacity")
@@ -163,7 +167,7 @@ def _waiting(event: Event) -> list[int]:
 def _tell_moved_up(event: Event, waiting: set[int]) -> None:
     moved = waiting - set(_waiting(event))
     for registration in Registration.objects.filter(pk__in=moved).select_related("person"):
-        transaction.on_commit(lambda r=registration: notify_moved_up(r))
+        transaction.on_commit(lambda r=registration: notify_moved_up(r), robust=True)
 
 
 # --- RSVPs, guests and the waiting list ----------------------------------------------------
@@ -190,7 +194,7 @@ def rsvp(event: Event, person: Person, status: str, *, source: str = "web") -> R
     _check_open(event)
     result = net.answer_rsvp(event, person, status, source=source)
     for registration in result.promoted:
-        transaction.on_commit(lambda r=registration: notify_moved_up(r))
+        transaction.on_commit(lambda r=registration: notify_moved_up(r), robust=True)
     return result.registration
 
 
@@ -210,8 +214,10 @@ def register_guest(event: Event, *, name: str, email: str, organisation: str = "
         raise ValidationError(_("Give an e-mail address, so that we can send your ticket."))
     guest = net.add_guest(event.network, name=name, email=email, organisation=organisation)
     registration = rsvp(event, guest, RsvpStatus.GOING, source=source)
+    # robust: a mail that fails is logged; the registration is saved and answered anyway.
     transaction.on_commit(lambda: send_notice(registration.event, registration.person,
-                                              NoticeKind.REGISTERED, once=False))
+                                              NoticeKind.REGISTERED, once=False),
+                          robust=True)
     return registration
 
 
@@ -305,7 +311,7 @@ def _compose(event: Event, person: Person, kind: str) -> Mail:
         NoticeKind.MOVED_UP: _("A place for you: %(title)s"),
         NoticeKind.REGISTERED: _("You are registered: %(title)s"),
     }
-    subject = subjects[NoticeKind(kind)] % {"title": event.title}
+    subject = one_line(subjects[NoticeKind(kind)] % {"title": event.title})
     return Mail(subject, render_to_string("meet/email/notice.txt", context))
 
 
@@ -347,18 +353,34 @@ def invite_members(event: Event) -> int:
     return sum(send_notice(event, m.person, NoticeKind.INVITATION) for m in members)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a run of e-mails did: how many went out, and how many failed (each logged)."""
+
+    sent: int = 0
+    failed: int = 0
+
+
 def send_reminders(*, now: datetime | None = None, within: timedelta = timedelta(hours=24),
-                   ) -> int:
+                   ) -> Outcome:
     """Remind everyone going (or maybe going) to an event that starts within ``within``;
-    each person once per event, so running this again sends nothing new. Returns the count."""
+    each person once per event, so running this again sends nothing new.
+
+    Each reminder is sent on its own: one that fails (logged with the event and person) is
+    rolled back, so it is tried again next run, and never stops the others."""
     moment = now or timezone.now()
     events = Event.objects.filter(starts_at__gt=moment, starts_at__lte=moment + within,
-                                  cancelled=False).select_related("network")
-    sent = 0
+                                  cancelled=False).select_related("network").order_by("pk")
+    sent = failed = 0
     for event in events:
         registrations = (Registration.objects.filter(
             event=event, status__in=[RsvpStatus.GOING, RsvpStatus.MAYBE],
-            waitlisted_at__isnull=True).select_related("person"))
+            waitlisted_at__isnull=True).select_related("person").order_by("pk"))
         for registration in registrations:
-            sent += send_notice(event, registration.person, NoticeKind.REMINDER)
-    return sent
+            try:
+                sent += send_notice(event, registration.person, NoticeKind.REMINDER)
+            except Exception:
+                failed += 1
+                log.exception("reminder for event %s to person %s failed", event.pk,
+                              registration.person_id)
+    return Outcome(sent, failed)

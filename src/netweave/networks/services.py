@@ -49,6 +49,7 @@ from .models import (
     ValueStory,
     new_code,
 )
+from .validators import check_single_line
 
 
 def _now(at: datetime | None) -> datetime:
@@ -78,6 +79,7 @@ def create_network(*, facilitator: Person, name: str, slug: str, purpose: str,
     With ``facilitator_pseudonym`` the facilitator takes part under that pseudonym (required
     when the network is pseudonymous only).
     """
+    check_single_line(Network, name=name)
     network = Network(name=name, slug=slug, purpose=purpose, primary_type=primary_type,
                       created_at=_now(at), **charter)
     network.full_clean()
@@ -95,6 +97,7 @@ def _check_identity(network: Network, identity: str, pseudonym: str) -> None:
         raise ValidationError(_("This network does not allow pseudonyms."))
     if identity == Identity.PSEUDONYM and not pseudonym.strip():
         raise ValidationError(_("Choose a pseudonym."))
+    check_single_line(Membership, pseudonym=pseudonym)
 
 
 @transaction.atomic
@@ -140,6 +143,7 @@ def leave_network(membership: Membership, *, at: datetime | None = None,
 def create_event(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
                  hosts: Iterable[Person] = (), source: str = "web", **fields) -> Event:
     """Create an event; each host gets a ``host`` row at the event's start."""
+    check_single_line(Event, title=title, location=fields.get("location", ""))
     event = Event(network=network, title=title, starts_at=starts_at, ends_at=ends_at, **fields)
     event.full_clean()
     event.save()
@@ -170,6 +174,7 @@ def update_event(event: Event, *, hosts: Iterable[Person] | None = None,
     rows correcting the old ones); a removed host's row is voided; more places move people
     up from the waiting list."""
     at = _now(at)
+    check_single_line(Event, **{f: fields[f] for f in ("title", "location") if f in fields})
     moved = "starts_at" in fields and fields["starts_at"] != event.starts_at
     for name, value in fields.items():
         setattr(event, name, value)
@@ -304,6 +309,7 @@ def add_guest(network: Network, *, name: str, email: str = "",
     name, email, organisation = name.strip(), email.strip().lower(), organisation.strip()
     if not name:
         raise ValidationError(_("Give a name."))
+    check_single_line(Person, name=name, organisation=organisation)
     org = None
     if organisation:
         org = (Organisation.objects.filter(name__iexact=organisation).first()

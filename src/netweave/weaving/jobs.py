@@ -14,11 +14,11 @@ JOB_KIND = "weaving.follow_up"
 @job(JOB_KIND)
 def run(job, progress: Progress) -> dict[str, Any]:
     """Payload: ``days`` (default :data:`~.services.REMIND_AFTER_DAYS`), ``lang``,
-    ``link_base``. Result: ``{"sent": n}``."""
+    ``link_base``. Result: ``{"sent": n, "failed": n}``."""
     payload = job.payload or {}
     progress(0, 1, "")
-    sent = services.remind_follow_ups(
+    run = services.remind_follow_ups(
         after_days=int(payload.get("days", services.REMIND_AFTER_DAYS)),
         lang=payload.get("lang") or None, link_base=str(payload.get("link_base", "")))
     progress(1, 1, "")
-    return {"sent": sent}
+    return {"sent": run.sent, "failed": run.failed}

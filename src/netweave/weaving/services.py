@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from netweave.core.text import one_line
 from netweave.networks import services as ns
 from netweave.networks.models import (
     Exchange,
@@ -40,6 +43,8 @@ from netweave.networks.selectors import member_name
 
 from .models import FollowUpReminder, IntroductionAnswer
 from .selectors import RECENT_DAYS
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 500
 MAX_TAGS = 20
@@ -200,7 +205,7 @@ def _mail(network: Network, intro: Introduction, introducer: str, me: Membership
         _("Afterwards, please tell us whether you met and whether it was valuable: %(link)s")
         % {"link": link},
     ] if x)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+    send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
 
 
 @transaction.atomic
@@ -226,7 +231,7 @@ def make_introduction(network: Network, introducer: Person, person_a: Person,
             _mail(network, intro, name, a, b, link)
             _mail(network, intro, name, b, a, link)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)  # a failed mail is logged, not a 500
     return intro
 
 
@@ -272,18 +277,25 @@ def answer_follow_up(introduction: Introduction, person: Person, *, met: bool,
 REMIND_AFTER_DAYS = 14
 
 
-def remind_follow_ups(*, after_days: int = REMIND_AFTER_DAYS, lang: str | None = None,
-                      link_base: str = "", now: datetime | None = None) -> int:
-    """E-mail each introduced person who has not answered the follow-up of an introduction
-    made at least ``after_days`` ago; each person once per introduction. Returns the number
-    of e-mails sent. ``link_base`` (e.g. ``https://netweave.example``) makes the link to the
-    follow-up page absolute; ``lang`` defaults to the site's language."""
-    from django.urls import reverse
+@dataclass(frozen=True)
+class FollowUps:
+    """What a follow-up run did: e-mails sent, and e-mails that failed (each logged)."""
 
+    sent: int = 0
+    failed: int = 0
+
+
+def remind_follow_ups(*, after_days: int = REMIND_AFTER_DAYS, lang: str | None = None,
+                      link_base: str = "", now: datetime | None = None) -> FollowUps:
+    """E-mail each introduced person who has not answered the follow-up of an introduction
+    made at least ``after_days`` ago; each person once per introduction. ``link_base`` (e.g.
+    ``https://netweave.example``) makes the link to the follow-up page absolute; ``lang``
+    defaults to the site's language. One e-mail that fails (logged with the introduction and
+    person) is rolled back, tried again next run, and never stops the others."""
     now = now or timezone.now()
     due = (Introduction.objects.filter(created_at__lte=now - timedelta(days=after_days))
            .select_related("network").order_by("created_at", "pk"))
-    sent = 0
+    sent = failed = 0
     with translation.override(lang or settings.LANGUAGE_CODE):
         for intro in due:
             for person_id, other_id in ((intro.person_a_id, intro.person_b_id),
@@ -291,29 +303,38 @@ def remind_follow_ups(*, after_days: int = REMIND_AFTER_DAYS, lang: str | None =
                 if IntroductionAnswer.objects.filter(introduction=intro,
                                                      person_id=person_id).exists():
                     continue
-                with transaction.atomic():
-                    _reminder, created = FollowUpReminder.objects.get_or_create(
-                        introduction=intro, person_id=person_id, defaults={"sent_at": now})
-                    if not created:
-                        continue
-                    me = Membership.objects.filter(network=intro.network, person_id=person_id,
-                                                   left_at__isnull=True).select_related(
-                        "person").first()
-                    other = Membership.objects.filter(network=intro.network,
-                                                      person_id=other_id).select_related(
-                        "person").first()
-                    if me is None or other is None or not me.person.email:
-                        continue
-                    link = link_base.rstrip("/") + reverse("weaving-home",
-                                                           args=[intro.network.slug])
-                    body = "\n\n".join([
-                        _("Hello %(name)s,") % {"name": member_name(me)},
-                        _("A while ago you were introduced to %(other)s in the network "
-                          "“%(network)s”. Did you meet, and was it valuable? Please tell us: "
-                          "%(link)s") % {"other": member_name(other),
-                                         "network": intro.network.name, "link": link},
-                    ])
-                    send_mail(_("Did you meet %(other)s?") % {"other": member_name(other)},
-                              body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
-                    sent += 1
-    return sent
+                try:
+                    sent += _follow_up(intro, person_id, other_id, link_base, now)
+                except Exception:
+                    failed += 1
+                    log.exception("follow-up of introduction %s to person %s failed",
+                                  intro.pk, person_id)
+    return FollowUps(sent, failed)
+
+
+@transaction.atomic
+def _follow_up(intro: Introduction, person_id: int, other_id: int, link_base: str,
+               now: datetime) -> bool:
+    from django.urls import reverse
+
+    _reminder, created = FollowUpReminder.objects.get_or_create(
+        introduction=intro, person_id=person_id, defaults={"sent_at": now})
+    if not created:
+        return False
+    me = Membership.objects.filter(network=intro.network, person_id=person_id,
+                                   left_at__isnull=True).select_related("person").first()
+    other = Membership.objects.filter(network=intro.network,
+                                      person_id=other_id).select_related("person").first()
+    if me is None or other is None or not me.person.email:
+        return False
+    link = link_base.rstrip("/") + reverse("weaving-home", args=[intro.network.slug])
+    body = "\n\n".join([
+        _("Hello %(name)s,") % {"name": member_name(me)},
+        _("A while ago you were introduced to %(other)s in the network "
+          "“%(network)s”. Did you meet, and was it valuable? Please tell us: "
+          "%(link)s") % {"other": member_name(other),
+                         "network": intro.network.name, "link": link},
+    ])
+    send_mail(one_line(_("Did you meet %(other)s?") % {"other": member_name(other)}),
+              body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+    return True

@@ -50,4 +50,6 @@ class Command(BaseCommand):
                            lang=opts["lang"] or None, dry_run=bool(opts["dry_run"]))
         verb = "would send" if opts["dry_run"] else "sent"
         self.stdout.write(f"digest: {verb} {run.sent}, nothing to tell {run.empty}, "
-                          f"already done {run.skipped}")
+                          f"already done {run.skipped}, failed {run.failed}")
+        if run.failed:
+            raise SystemExit(1)

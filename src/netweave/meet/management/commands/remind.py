@@ -3,6 +3,7 @@ open-ended series. Safe to run as often as you like (e.g. hourly from cron)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -10,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from netweave.networks.models import EventSeries
 
 from ...services import extend_series, send_reminders
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -25,6 +28,15 @@ class Command(BaseCommand):
         if hours <= 0:
             self.stderr.write("--hours: expected a positive number of hours")
             raise SystemExit(2)
-        made = sum(len(extend_series(s, source="remind")) for s in EventSeries.objects.all())
-        sent = send_reminders(within=timedelta(hours=hours))
-        self.stdout.write(f"reminders sent: {sent}; new occurrences: {made}")
+        made = failed = 0
+        for series in EventSeries.objects.order_by("pk"):
+            try:  # one series that cannot be extended does not stop the others
+                made += len(extend_series(series, source="remind"))
+            except Exception:
+                failed += 1
+                log.exception("extending event series %s failed", series.pk)
+        outcome = send_reminders(within=timedelta(hours=hours))
+        self.stdout.write(f"reminders sent: {outcome.sent}; failed: {outcome.failed}; "
+                          f"new occurrences: {made}; series failed: {failed}")
+        if outcome.failed or failed:
+            raise SystemExit(1)

@@ -28,5 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, days: int, lang: str | None, link_base: str, **options) -> None:
         if days < 0:
             raise CommandError("--days: expected a number of days, 0 or more")
-        sent = remind_follow_ups(after_days=days, lang=lang, link_base=link_base)
-        self.stdout.write(f"follow-up e-mails sent: {sent}")
+        run = remind_follow_ups(after_days=days, lang=lang, link_base=link_base)
+        self.stdout.write(f"follow-up e-mails sent: {run.sent}; failed: {run.failed}")
+        if run.failed:
+            raise SystemExit(1)
