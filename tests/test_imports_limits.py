@@ -125,6 +125,19 @@ def test_bytes_are_counted_while_unpacking(tmp_path):
     assert len(parse("slack", path).posts) == 503
 
 
+def test_a_json_document_of_too_many_objects_is_refused_before_parsing(tmp_path):
+    """Each empty object costs memory out of all proportion to its 3 bytes."""
+    path = tmp_path / "t.json"
+    path.write_bytes(b"[" + b"{}," * 150 + b"{}]")
+    with pytest.raises(LimitExceeded, match=r"t\.json: holds more than 100 JSON objects"):
+        parse("discourse", path, limits=Limits(max_nodes=100))
+    bomb = tmp_path / "export.zip"
+    day = [{"type": "message", "user": "U0", "text": "a", "ts": f"{k}.0"} for k in range(200)]
+    bomb.write_bytes(samples.slack_zip(extra_day=day))
+    with pytest.raises(LimitExceeded, match=r"energie/2026-01-07\.json: holds more than 100"):
+        parse("slack", bomb, limits=Limits(max_nodes=100))
+
+
 def test_a_member_larger_than_its_directory_says_is_refused(tmp_path):
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:

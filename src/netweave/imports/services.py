@@ -690,6 +690,8 @@ def limit_message(exc: LimitExceeded) -> str:
                    "was not unpacked."),
         "document": _("%(file)s is a JSON document larger than %(limit)s, the most an "
                       "import reads in one document."),
+        "nodes": _("%(file)s holds more than %(limit)s JSON objects and lists, the most an "
+                   "import reads in one document."),
         "rows": _("%(file)s has more than %(limit)s rows or records, the most one import "
                   "reads; split it into smaller files."),
         "columns": _("%(file)s has more than %(limit)s columns, the most an import reads "

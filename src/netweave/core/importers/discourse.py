@@ -58,6 +58,7 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
             members = sorted(i.filename for i in reader.infos if i.filename.endswith(".json"))
             for member in members:
                 data = reader.read(member, max_size=limits.max_document)
+                limits.check_document(f"{name}: {member}", data)
                 documents.append((f"{name}: {member}", _json(data, f"{name}: {member}")))
         except ParseError:
             raise
@@ -65,7 +66,7 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
             raise ParseError(name, None, f"is not a readable zip file ({exc})",
                              "a zip of Discourse topic JSON files") from exc
     else:
-        limits.check_document(name, len(raw))
+        limits.check_document(name, raw)
         documents.append((name, _json(raw, name)))
     del raw
     batch = Batch("discourse", name, "utf-8")

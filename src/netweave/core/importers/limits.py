@@ -27,7 +27,7 @@ class LimitExceeded(ParseError):
     """An import file beyond one of its :class:`Limits`.
 
     ``what`` is one of ``bytes``, ``unpacked``, ``members``, ``ratio``, ``document``,
-    ``rows``, ``columns``, ``seconds``; ``limit`` the limit and ``found`` what was found
+    ``nodes``, ``rows``, ``columns``, ``seconds``; ``limit`` the limit and ``found`` what was found
     (``None`` when reading stopped at the limit)."""
 
     def __init__(self, file: str, what: str, limit: int | float, found: int | float | None,
@@ -50,6 +50,9 @@ class Limits:
     max_ratio: int = 100
     #: One JSON document (a file, or a member of a zip), unpacked (bytes).
     max_document: int = 20 * MB
+    #: Objects and lists in one JSON document (counted by their opening brackets, before
+    #: parsing): each costs 50 to 200 bytes of memory however few bytes it takes in the file.
+    max_nodes: int = 1_000_000
     #: Rows of a table or lines of a log; messages, posts or events of other sources.
     max_rows: int = 200_000
     #: Columns of a table or fields of a log line.
@@ -92,11 +95,17 @@ class Limits:
                                 f"has more than {self.max_columns:,} columns",
                                 f"at most {self.max_columns:,} columns")
 
-    def check_document(self, file: str, size: int) -> None:
-        if size > self.max_document:
-            raise LimitExceeded(file, "document", self.max_document, size,
-                                f"is a JSON document of {size:,} bytes",
+    def check_document(self, file: str, data: bytes) -> None:
+        """A JSON document's size, and how many objects and lists it can hold at most."""
+        if len(data) > self.max_document:
+            raise LimitExceeded(file, "document", self.max_document, len(data),
+                                f"is a JSON document of {len(data):,} bytes",
                                 f"JSON documents of at most {self.max_document:,} bytes")
+        nodes = data.count(b"{") + data.count(b"[")
+        if nodes > self.max_nodes:
+            raise LimitExceeded(file, "nodes", self.max_nodes, nodes,
+                                f"holds more than {self.max_nodes:,} JSON objects and lists",
+                                f"at most {self.max_nodes:,} in one document")
 
 
 def check_archive(zf: zipfile.ZipFile, file: str, limits: Limits) -> list[zipfile.ZipInfo]:

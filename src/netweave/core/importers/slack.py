@@ -34,6 +34,7 @@ _SKIP_SUBTYPES = {"channel_join", "channel_leave", "channel_topic", "channel_pur
 def _load(reader: ArchiveReader, member: str, name: str) -> object:
     try:
         data = reader.read(member, max_size=reader.limits.max_document)
+        reader.limits.check_document(f"{name}: {member}", data)
     except ParseError:
         raise
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
