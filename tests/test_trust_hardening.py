@@ -9,6 +9,7 @@ import multiprocessing
 import re
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
@@ -17,9 +18,14 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from netweave.networks.models import Person
-from netweave.trust import counters
+from netweave.meet.services import calendar_token
+from netweave.networks import services
+from netweave.networks.models import Activity, Membership, Person, Visibility
+from netweave.trust import counters, gdpr
+from netweave.trust.models import Scope
+from netweave.trust.services import create_token
 
 PASSWORD = "Weave-the-net-2026"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -201,3 +207,36 @@ def test_the_sign_up_link_creates_the_account_once_and_logs_in():
     assert Person.objects.get(user=user).name == "New Comer"
     assert client.get(reverse("home")).wsgi_request.user == user
     assert Client().post(link).status_code == 404  # used once
+
+
+# --- account deletion ----------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_deleting_an_account_ends_memberships_and_stops_feeds_and_tokens():
+    fac, leaver = _user("stayer"), _user("leaver")
+    network = services.create_network(
+        facilitator=fac, name="Feed circle", slug="feed-circle", purpose="Meet.",
+        primary_type="practice", visibility=Visibility.CLOSED)
+    services.join_network(network, leaver)
+    start = timezone.now() + timedelta(days=5)
+    services.create_event(network, title="Feed meeting", starts_at=start,
+                          ends_at=start + timedelta(hours=1), hosts=[fac])
+    feed = calendar_token(leaver).token
+    _row, api_token = create_token(leaver.user, "mine", Scope.READ)
+    own_feed = reverse("meet-person-feed", args=[feed])
+    network_feed = reverse("meet-network-feed", args=[network.slug]) + f"?token={feed}"
+    assert "Feed meeting" in Client().get(network_feed).content.decode()
+    assert Client().get(own_feed).status_code == 200
+    whoami = Client(HTTP_AUTHORIZATION=f"Bearer {api_token}").get("/api/trust/whoami")
+    assert whoami.status_code == 200
+
+    gdpr.delete_account(leaver.user)
+
+    assert Client().get(own_feed).status_code == 404
+    assert Client().get(network_feed).status_code == 404
+    whoami = Client(HTTP_AUTHORIZATION=f"Bearer {api_token}").get("/api/trust/whoami")
+    assert whoami.status_code == 401
+    membership = Membership.objects.get(network=network, person=leaver)
+    assert membership.left_at is not None
+    assert Activity.objects.filter(network=network, actor=leaver, kind="leave",
+                                   source="erasure").count() == 1

@@ -27,6 +27,8 @@ class CalendarToken(models.Model):
         Person, on_delete=models.CASCADE, related_name="calendar_token", verbose_name=_("person")
     )
     token = models.CharField(_("secret"), max_length=64, unique=True, default=new_feed_token)
+    #: Deleted when the person is erased (:func:`netweave.trust.gdpr.make_tombstone`).
+    erased_with_person = True
     created_at = models.DateTimeField(_("created"), default=now)
 
     class Meta:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netweave.networks.models import Identity, Membership, Network, Person, Role
+from netweave.networks.services import leave_network
 
 from .audit import record
 from .models import AuditEntry, Erasure
@@ -144,7 +145,9 @@ def sole_facilitations(person: Person) -> list[Network]:
 
 def make_tombstone(person: Person) -> Person:
     """Turn ``person`` into a tombstone in place: name, e-mail and interests blank, their
-    pseudonyms replaced, no account, no consents, an :class:`~.models.Erasure` row. Every row
+    pseudonyms replaced, no account, no consents, no secrets (rows of every model marked
+    ``erased_with_person = True``, such as calendar feed secrets), an
+    :class:`~.models.Erasure` row. Every row
     that counts (memberships, registrations, activity) stays, so every figure stays the same.
     Call it inside a transaction."""
     for membership in person.memberships.filter(identity=Identity.PSEUDONYM):
@@ -157,6 +160,9 @@ def make_tombstone(person: Person) -> Person:
     person.user = None
     person.save(update_fields=["name", "email", "interests", "introductions_opt_out", "user"])
     person.consents.all().delete()
+    for model in apps.get_models():
+        if getattr(model, "erased_with_person", False):
+            model._default_manager.filter(person=person).delete()
     Erasure.objects.get_or_create(person=person)
     return person
 
@@ -164,7 +170,9 @@ def make_tombstone(person: Person) -> Person:
 @transaction.atomic
 def delete_account(user: Any, request: HttpRequest | None = None) -> Person | None:
     """Delete ``user``'s account; their person stays as a tombstone (see the module's
-    documentation). Returns the tombstone (``None`` when the account had no person).
+    documentation). Their memberships end (each with its ``leave`` row, source
+    ``erasure``), their calendar feeds and API tokens stop working. Returns the tombstone
+    (``None`` when the account had no person).
     Raises :class:`DeletionRefused` when they are some network's only facilitator."""
     person = Person.objects.select_for_update().filter(user=user).first()
     if person is not None:
@@ -174,7 +182,10 @@ def delete_account(user: Any, request: HttpRequest | None = None) -> Person | No
                 _("You are the only facilitator of %(networks)s. Make someone else a "
                   "facilitator first, then delete your account.")
                 % {"networks": ", ".join(n.name for n in alone)})
+        for membership in person.memberships.filter(left_at__isnull=True):
+            leave_network(membership, source="erasure")
         make_tombstone(person)
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     AuditEntry.objects.filter(actor=user).update(actor_label=f"deleted user {user.pk}")
     record(None, "trust.account.delete",
            target=f"person {person.pk}" if person is not None else f"user {user.pk}",
