@@ -69,9 +69,10 @@ def _mail(request: HttpRequest, template: str, to: str, context: dict) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-def start_signup(form: SignUpForm, request: HttpRequest) -> None:
+def start_signup(form: SignUpForm, request: HttpRequest, next_url: str = "") -> None:
     """Mail the sign-up link for a valid ``form``, or tell an existing account's owner that
-    someone tried to sign up with their address. The caller shows the same page either way."""
+    someone tried to sign up with their address. The caller shows the same page either way.
+    ``next_url`` (checked by the caller) is where the confirmed sign-up goes on to."""
     data = form.cleaned_data
     email = data["email"]
     if not may_mail(email, request):
@@ -83,7 +84,7 @@ def start_signup(form: SignUpForm, request: HttpRequest) -> None:
     token = secrets.token_urlsafe(32)
     cache.set(_signup_key(token), {
         "username": data["username"], "name": data["name"], "email": email,
-        "password": make_password(data["password1"]),
+        "password": make_password(data["password1"]), "next": next_url,
     }, SIGNUP_LINK_SECONDS)
     _mail(request, "signup_confirm", email, {
         "link": request.build_absolute_uri(reverse("signup-confirm", args=[token])),

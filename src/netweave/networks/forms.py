@@ -39,3 +39,68 @@ class SignUpForm(UserCreationForm):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+
+class PseudonymField(forms.CharField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(label=_("Pseudonym"), max_length=80, required=False,
+                         help_text=_("The name other members see in this network. Your real "
+                                     "name stays hidden from them."), **kwargs)
+
+
+class JoinForm(forms.Form):
+    """Joining (or asking to join): a pseudonym where the network uses them."""
+
+    pseudonym = PseudonymField()
+    message = forms.CharField(label=_("Message to the facilitators"), max_length=2000,
+                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(choices=[("yes", _("Approve")), ("no", _("Decline"))],
+                                     coerce=lambda v: v == "yes")
+    answer = forms.CharField(label=_("Message to the person (optional)"), max_length=2000,
+                             required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address (empty: a link to share yourself)"),
+                             required=False)
+    max_uses = forms.IntegerField(label=_("For how many people"), min_value=1, max_value=1000,
+                                  initial=1)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365,
+                              initial=14)
+
+
+class InviteListForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet of e-mail addresses (CSV or XLSX)"))
+
+
+class ProfileForm(forms.Form):
+    """One's profile in one network."""
+
+    pseudonym = PseudonymField()
+    use_pseudonym = forms.BooleanField(label=_("Take part under my pseudonym"), required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    interests = forms.CharField(label=_("Interests (comma-separated)"), max_length=2000,
+                                required=False)
+    email_language = forms.ChoiceField(label=_("Language of e-mails"), required=False)
+    digest_frequency = forms.ChoiceField(label=_("Digest e-mail"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from django.conf import settings
+
+        from .models import DigestFrequency, Sector
+
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", _("(not given)")), *Sector.choices]
+        self.fields["email_language"].choices = [("", _("The site's language")),
+                                                 *settings.LANGUAGES]
+        self.fields["digest_frequency"].choices = [("", _("As in my other networks")),
+                                                   *DigestFrequency.choices]
+
+
+class LinkHistoryForm(forms.Form):
+    imported = forms.TypedChoiceField(label=_("Imported history of"), coerce=int)
+    member = forms.TypedChoiceField(label=_("belongs to the member"), coerce=int)

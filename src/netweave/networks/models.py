@@ -178,6 +178,12 @@ class Identity(models.TextChoices):
     PSEUDONYM = "pseudonym", _("Pseudonym")
 
 
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    OFF = "off", _("Off")
+
+
 class Membership(models.Model):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
@@ -192,6 +198,21 @@ class Membership(models.Model):
     pseudonym = models.CharField(_("pseudonym"), max_length=80, blank=True)
     joined_at = models.DateTimeField(_("joined"), default=now)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    # The profile in this network; empty fields fall back to the person's own.
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    email_language = models.CharField(_("language of e-mails"), max_length=8, blank=True,
+                                      choices=settings.LANGUAGES)
+    digest_frequency = models.CharField(_("digest"), max_length=10, blank=True,
+                                        choices=DigestFrequency.choices)
 
     class Meta:
         ordering = ["network", "joined_at"]
@@ -219,11 +240,113 @@ class Membership(models.Model):
         return self.left_at is None
 
     @property
+    def effective_organisation(self) -> Organisation | None:
+        """The organisation given in this network, else the person's own."""
+        return self.organisation or self.person.organisation
+
+    @property
+    def effective_sector(self) -> str:
+        """The sector given in this network, else its organisation's, else the person's."""
+        if self.sector:
+            return self.sector
+        if self.organisation is not None:
+            return self.organisation.sector
+        return self.person.effective_sector
+
+    @property
+    def effective_interests(self) -> list[str]:
+        """Interests given in this network, else the person's own."""
+        return [str(i) for i in (self.interests or self.person.interests or [])]
+
+    @property
     def display_name(self) -> str:
         """The name other members see: the pseudonym when the member uses one."""
         if self.identity == Identity.PSEUDONYM:
             return self.pseudonym
         return self.person.name
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequest(models.Model):
+    """Someone asks to join a closed network; a facilitator approves or declines."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("network")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("person")
+    )
+    message = models.TextField(_("message"), blank=True)
+    identity = models.CharField(
+        _("shown as"), max_length=10, choices=Identity.choices, default=Identity.REAL
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=80, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices,
+                              default=RequestStatus.PENDING)
+    created_at = models.DateTimeField(_("created"), default=now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "person"],
+                                    condition=Q(status="pending"),
+                                    name="one_pending_request_per_network"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}: {self.status}"
+
+
+class Invitation(models.Model):
+    """A link that lets people join a network: expiring, for ``max_uses`` people, revocable.
+
+    Only a hash of the link's secret is kept; the link itself is shown (or mailed) once.
+    """
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("network")
+    )
+    digest = models.CharField(_("link hash"), max_length=64, unique=True)
+    email = models.EmailField(_("sent to"), blank=True)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=now)
+    expires_at = models.DateTimeField(_("expires"))
+    max_uses = models.PositiveIntegerField(_("people who may use it"), default=1)
+    uses = models.PositiveIntegerField(_("used"), default=0)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(condition=Q(uses__lte=models.F("max_uses")),
+                                   name="invitation_uses_within_limit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}: {self.uses}/{self.max_uses}"
+
+    def is_open(self, at=None) -> bool:
+        """Not revoked, not expired, not used up."""
+        at = at or now()
+        return self.revoked_at is None and at < self.expires_at and self.uses < self.max_uses
 
 
 class EventMode(models.TextChoices):

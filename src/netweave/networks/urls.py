@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import membership_views as members
 from . import views
 from .accounts import ThrottledPasswordResetForm
 
@@ -57,5 +58,24 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("n/<slug:slug>/", views.network_detail, name="network-detail"),
     path("n/<slug:slug>/report/", views.network_report, name="network-report"),
+    path("n/<slug:slug>/join/", members.join, name="members-join"),
+    path("n/<slug:slug>/leave/", members.leave, name="members-leave"),
+    path("n/<slug:slug>/profile/", members.profile, name="members-profile"),
+    path("n/<slug:slug>/members/", members.manage, name="members-manage"),
+    path("n/<slug:slug>/members/requests/<int:request_id>/", members.decide,
+         name="members-decide"),
+    path("n/<slug:slug>/members/<int:membership_id>/remove/", members.remove,
+         name="members-remove"),
+    path("n/<slug:slug>/members/<int:membership_id>/role/", members.set_role,
+         name="members-role"),
+    path("n/<slug:slug>/members/link/", members.link_history, name="members-link"),
+    path("n/<slug:slug>/invitations/", members.invite, name="members-invite"),
+    path("n/<slug:slug>/invitations/list/", members.invite_list, name="members-invite-list"),
+    path("n/<slug:slug>/invitations/<int:invitation_id>/revoke/", members.revoke,
+         name="members-revoke"),
+    path("n/<slug:slug>/claim/", members.claim, name="members-claim"),
+    path("invite/<str:token>/", members.invitation, name="members-invitation"),
+    path("me/claims/", members.claims, name="members-claims"),
+    path("me/claims/<str:token>/", members.claim_confirm, name="members-claim-confirm"),
     *accounts,
 ]

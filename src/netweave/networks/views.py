@@ -6,21 +6,24 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from netweave.dashboard.services import network_page_card
 
-from . import accounts, selectors
+from . import accounts, membership_selectors, selectors
 from .forms import SignUpForm
 from .permissions import Capability, network_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The networks the viewer may see."""
+    """The front door: what netweave is and for whom, and the networks the viewer may see
+    (with a note when an import knew the viewer's e-mail address)."""
     networks = selectors.visible_networks(request.user)
-    return render(request, "networks/home.html", {"networks": networks})
+    claims = membership_selectors.claim_offers(selectors.person_of(request.user))
+    return render(request, "networks/home.html", {"networks": networks, "claims": claims})
 
 
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -34,8 +37,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.network_page(network, request.user)
     card = (network_page_card(network, get_language() or "en", request.user)
             if page.can_see_contents else None)
+    join = membership_selectors.join_state(network, selectors.person_of(request.user))
     return render(request, "networks/network_detail.html",
-                  {"page": page, "network": network, "card": card})
+                  {"page": page, "network": network, "card": card, "join": join})
 
 
 def network_report(request: HttpRequest, slug: str) -> HttpResponse:
@@ -61,9 +65,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accounts.start_signup(form, request)
+        accounts.start_signup(form, request, next_url=_safe_next(request))
         return redirect("signup-sent")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)})
 
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
@@ -73,8 +77,11 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the sign-up mail: a button (a GET changes nothing, so that mail
-    scanners opening links create no account) that creates the account and logs in."""
-    if accounts.pending_signup(token) is None:
+    scanners opening links create no account) that creates the account, logs in and goes
+    on to where the sign-up began (an invitation, a network) or to imported history to
+    claim."""
+    pending = accounts.pending_signup(token)
+    if pending is None:
         return render(request, "accounts/signup_confirm.html", {"expired": True}, status=404)
     if request.method == "POST":
         user = accounts.finish_signup(token)
@@ -83,5 +90,17 @@ def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
                           status=404)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to netweave. Your account is ready."))
-        return redirect("home")
+        target = pending.get("next", "")
+        if not target and membership_selectors.claim_offers(selectors.person_of(user)):
+            target = "members-claims"
+        return redirect(target or "home")
     return render(request, "accounts/signup_confirm.html", {"token": token})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The ``next`` address of a sign-up (an invitation link, a network), when it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  request.is_secure()):
+        return target
+    return ""

@@ -81,7 +81,8 @@ assert tuple(SIGNAL_LABELS) == SIGNALS
 def active_memberships(network: Network) -> QuerySet[Membership]:
     """Active memberships of ``network`` with their people, in joining order."""
     return (Membership.objects.filter(network=network, left_at__isnull=True)
-            .select_related("person", "person__organisation").order_by("joined_at", "pk"))
+            .select_related("person", "person__organisation", "organisation")
+            .order_by("joined_at", "pk"))
 
 
 def member_names(network: Network) -> dict[int, str]:
@@ -162,12 +163,12 @@ def match_input(network: Network, *, now: datetime | None = None,
     for m in members:
         person = m.person
         pseudonymous = m.identity == Identity.PSEUDONYM
-        sector = person.effective_sector if not pseudonymous else None
-        organisation = (person.organisation.name if person.organisation and not pseudonymous
-                        else None)
+        sector = m.effective_sector if not pseudonymous else None
+        org = m.effective_organisation
+        organisation = org.name if org and not pseudonymous else None
         rows.append((m.person_id, sector, organisation, m.joined_at >= newcomer_since,
                      bool(person.introductions_opt_out), _allowed(network, m)))
-    interests = [(m.person_id, str(tag)) for m in members for tag in (m.person.interests or [])]
+    interests = [(m.person_id, str(tag)) for m in members for tag in m.effective_interests]
     ties = network_ties(network)
     cluster, cluster_names = _clusters(ties, members, interests, lang)
     table = pl.DataFrame(rows or None, schema={

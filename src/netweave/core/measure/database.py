@@ -3,6 +3,8 @@
 Like :mod:`netweave.core.logreader` this reads through ADBC into Arrow, with no ORM and no
 Django import, so a report over millions of rows never builds Python objects per row.
 
+A member's profile in the network (sector, organisation) comes before the person's own.
+
 Privacy: the engine gets no names. For members who take part under a pseudonym the
 organisation is left out as well (a small organisation can give a person away); their
 sector, a coarse category, stays.
@@ -25,14 +27,16 @@ from .data import (
 
 _PEOPLE = """
 SELECT p.id AS person,
-       COALESCE(NULLIF(p.sector, ''), o.sector, 'other') AS sector,
-       CASE WHEN m.identity = 'pseudonym' THEN '' ELSE COALESCE(o.name, '') END
+       COALESCE(NULLIF(m.sector, ''), mo.sector, NULLIF(p.sector, ''), o.sector, 'other')
+           AS sector,
+       CASE WHEN m.identity = 'pseudonym' THEN '' ELSE COALESCE(mo.name, o.name, '') END
            AS organisation,
        COALESCE(m.role, 'guest') AS role,
        CASE WHEN m.identity = 'pseudonym' THEN 1 ELSE 0 END AS pseudonymous
 FROM networks_person p
 LEFT JOIN networks_organisation o ON o.id = p.organisation_id
 LEFT JOIN networks_membership m ON m.person_id = p.id AND m.network_id = ?
+LEFT JOIN networks_organisation mo ON mo.id = m.organisation_id
 WHERE m.id IS NOT NULL
    OR p.id IN (SELECT actor_id FROM networks_activity WHERE network_id = ?)
    OR p.id IN (SELECT target_id FROM networks_activity WHERE network_id = ?
