@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from netweave.core import activity as act
 from netweave.core.measure.database import read_network_data
@@ -33,6 +34,13 @@ from netweave.networks.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages matched below are the English ones, whatever an earlier test left."""
+    with translation.override("en"):
+        yield
 
 T0 = datetime(2026, 3, 5, 19, 0, tzinfo=UTC)
 
@@ -291,14 +299,12 @@ def test_the_profile_per_network_feeds_the_stakeholder_mix(fenna, anna):
 
 def test_e_mails_go_out_in_the_language_chosen_for_the_network(fenna, anna, mailoutbox):
     net = network(fenna, "dicht", Visibility.CLOSED)
-    request = members.request_to_join(net, anna)
     Membership.objects.filter(network=net, person=fenna).update(email_language="nl")
-    members.decide_request(request, by=fenna, approve=False)
-    assert "Your request" in mailoutbox[-1].subject  # Anna chose nothing: the site's
-    mine = Membership.objects.get(network=net, person=fenna)
-    assert mine.email_language == "nl"
-    members.request_to_join(net, anna)
-    assert "verzoek" in mailoutbox[-1].subject.lower()  # to Fenna, in Dutch
+    with translation.override("en"):
+        request = members.request_to_join(net, anna)
+        assert "verzoek" in mailoutbox[-1].subject.lower()  # to Fenna, in her Dutch
+        members.decide_request(request, by=fenna, approve=False)
+        assert "Your request" in mailoutbox[-1].subject  # Anna chose nothing: the request's
 
 
 # --- claiming imported history --------------------------------------------------------------
