@@ -168,3 +168,19 @@ def test_between_meetings_page() -> None:
     assert api["gap_coverage"] == 0.5 and api["last_meeting_attendees"] == 2
     assert api["quiet_since_last_meeting"] == ["Quinn Quiet"]
     assert 9.99 < api["days_since_last_online_activity"] < 10.01
+
+
+def test_digest_frequency_chosen_in_a_networks_profile_wins(digest_world) -> None:
+    """A network's profile may choose its own digest (issue 16): Zed (off everywhere) takes
+    this network daily, Mo (weekly everywhere) switches it off."""
+    from netweave.networks.models import Membership
+
+    net = digest_world["net"]
+    Membership.objects.filter(network=net, person=digest_world["zed"]).update(
+        digest_frequency="daily")
+    Membership.objects.filter(network=net, person=digest_world["mo"]).update(
+        digest_frequency="off")
+    call_command("digest", at=NOW.isoformat(), base_url="https://nw.example")
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert "mo@example.org" not in by_to
+    assert "Tuesday topic" in by_to["zed@example.org"].body

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -58,15 +59,18 @@ class DigestRun:
 
 
 def recipients(frequency: str) -> list[Person]:
-    """People with an account and an e-mail, an active membership, who chose ``frequency``."""
+    """People with an account and an e-mail, an active membership, who chose ``frequency``
+    (for all their networks, or for one of them in its profile)."""
     chosen = DigestPreference.objects.filter(frequency=frequency).values("person_id")
     people = Person.objects.filter(user__isnull=False, user__is_active=True) \
         .exclude(email="").filter(pk__in=Membership.objects.filter(left_at__isnull=True)
                                   .values("person_id")).order_by("pk")
+    per_network = Membership.objects.filter(left_at__isnull=True,
+                                            digest_frequency=frequency).values("person_id")
     if frequency == DEFAULT_FREQUENCY:
         others = DigestPreference.objects.exclude(frequency=frequency).values("person_id")
-        return list(people.exclude(pk__in=others))
-    return list(people.filter(pk__in=chosen))
+        return list(people.filter(~Q(pk__in=others) | Q(pk__in=per_network)))
+    return list(people.filter(Q(pk__in=chosen) | Q(pk__in=per_network)))
 
 
 def render_digest(digest: selectors.Digest, frequency: str, base_url: str) -> tuple[str, str,
@@ -100,7 +104,7 @@ def send_digests(at: datetime, *, base_url: str, frequencies: tuple[str, ...] = 
                     skipped += 1
                     continue
                 try:  # one person's digest that fails does not stop anyone else's
-                    digest = selectors.digest_for(person, start, end, horizon)
+                    digest = selectors.digest_for(person, start, end, horizon, frequency)
                     if dry_run:
                         sent += bool(digest.count)
                         empty += not digest.count

@@ -332,13 +332,19 @@ def _event_path(network: Network, event_id: int) -> str:
 
 
 def digest_for(person: Person, start: datetime, end: datetime,
-               horizon: timedelta = EVENT_HORIZON[Frequency.WEEKLY]) -> Digest:
+               horizon: timedelta = EVENT_HORIZON[Frequency.WEEKLY],
+               frequency: str | None = None) -> Digest:
     """What happened in ``[start, end)`` in ``person``'s networks that they have not seen:
     per network only what came after their last visit there. New topics, replies in topics
     they follow and mentions of them (their own posts left out), and events starting within
-    ``horizon`` after ``end``."""
+    ``horizon`` after ``end``. With ``frequency``, only the networks whose digest comes at
+    that frequency (the network's profile choice, else the person's own)."""
     memberships = Membership.objects.filter(person=person, left_at__isnull=True) \
         .select_related("network").order_by("network__name")
+    if frequency is not None:
+        own = (DigestPreference.objects.filter(person=person)
+               .values_list("frequency", flat=True).first() or DEFAULT_FREQUENCY)
+        memberships = [m for m in memberships if (m.digest_frequency or own) == frequency]
     visits = dict(Visit.objects.filter(person=person).values_list("network_id", "last_seen_at"))
     sections = []
     for m in memberships:
