@@ -24,6 +24,8 @@ from .models import (
     Exchange,
     Identity,
     Introduction,
+    Invitation,
+    JoinRequest,
     Membership,
     Need,
     Network,
@@ -123,6 +125,36 @@ class MembershipAdmin(ServiceOnlyAdmin):
     def get_readonly_fields(self, request: HttpRequest,
                             obj: Membership | None = None) -> tuple[str, ...]:
         return (*self.readonly_fields, "person")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ServiceOnlyAdmin):
+    """Requests to join; answered on the network's members page (the person is told)."""
+
+    list_display = ("shown_as", "network", "status", "created_at", "decided_at")
+    list_filter = ("status", "network")
+    search_fields = ("pseudonym", "network__name")
+    list_select_related = ("network", "person")
+    fields = ("shown_as", "network", "status", "message", "created_at", "decided_at",
+              "answer")
+    readonly_fields = fields
+
+    @admin.display(description=_("shown as"))
+    def shown_as(self, obj: JoinRequest) -> str:
+        return obj.pseudonym if obj.identity == Identity.PSEUDONYM else obj.person.name
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ServiceOnlyAdmin):
+    """Invitation links (only their hash is kept); withdrawn on the members page."""
+
+    list_display = ("network", "email", "uses", "max_uses", "expires_at", "revoked_at")
+    list_filter = ("network",)
+    search_fields = ("email", "network__name")
+    list_select_related = ("network",)
+    fields = ("network", "email", "uses", "max_uses", "created_at", "expires_at",
+              "revoked_at")
+    readonly_fields = ("network", "email", "uses", "created_at")
 
 
 @admin.register(Event)
