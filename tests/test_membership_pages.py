@@ -4,8 +4,11 @@ styled, translated 403 and 404 pages; no link that leads to a 403 is shown."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +24,14 @@ from netweave.networks.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_mail_limits():
+    """Account mails are limited per address in the cache; each test starts with none sent."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def account(username: str, name: str) -> tuple[Person, Client]:
@@ -117,9 +128,7 @@ def test_an_invitation_page_leads_through_sign_up_back_to_itself(fenna, client):
     link = reverse("members-invitation", args=[new.token])
     page = client.get(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Geheim" in page and f"/accounts/signup/?next={link}" in page
-    answer = client.post("/accounts/signup/", {
-        "username": "bram", "name": "Bram Brouwer", "email": "bram@example.org",
-        "password1": "Weave-the-net-2026", "password2": "Weave-the-net-2026", "next": link})
+    answer = confirmed_sign_up(client, "bram", "Bram Brouwer", link)
     assert answer.status_code == 302 and answer["Location"] == link
     client.post(link, {"pseudonym": "Uil"})  # taken
     assert not Membership.objects.filter(network=net, person__name="Bram Brouwer").exists()
@@ -130,12 +139,31 @@ def test_an_invitation_page_leads_through_sign_up_back_to_itself(fenna, client):
     assert gone.status_code == 410 and "withdrawn" in gone.content.decode()
 
 
-def test_a_sign_up_never_leaves_for_another_site(client):
-    answer = client.post("/accounts/signup/", {
-        "username": "bram", "name": "Bram", "email": "bram@example.org",
+def confirmed_sign_up(client: Client, username: str, name: str, next_url: str):
+    """Sign up with ``next_url``, then open the link of the confirmation mail: the answer
+    of creating the account."""
+    mail.outbox.clear()
+    client.post("/accounts/signup/", {
+        "username": username, "name": name, "email": f"{username}@example.org",
         "password1": "Weave-the-net-2026", "password2": "Weave-the-net-2026",
-        "next": "https://evil.example/"})
+        "next": next_url})
+    confirm = re.search(r"/accounts/signup/confirm/\S+/", mail.outbox[-1].body)[0]
+    return client.post(confirm)
+
+
+def test_a_sign_up_never_leaves_for_another_site(client):
+    answer = confirmed_sign_up(client, "bram", "Bram", "https://evil.example/")
     assert answer["Location"] == "/"
+
+
+def test_a_sign_up_with_an_address_an_import_knew_is_offered_its_history(fenna, client):
+    net = make(fenna, "open")
+    old = Person.objects.create(name="B. Brouwer", email="bram@example.org")
+    services.join_network(net, old, source="import:csv")
+    answer = confirmed_sign_up(client, "bram", "Bram Brouwer", "")
+    assert answer["Location"] == reverse("members-claims")
+    page = client.get(answer["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Open" in page and "Send me the link for this network" in page
 
 
 def test_invite_a_list_from_the_members_page(fenna, mailoutbox):
