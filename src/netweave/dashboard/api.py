@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 
 from netweave.networks.permissions import Capability, network_for
 from netweave.site.apikit import PUBLIC_READ_AUTH, ErrorOut
+from netweave.trust.net import client_key
 
 from . import selectors, services
 from .periods import PeriodError, parse_period
@@ -118,24 +119,34 @@ def status(request: HttpRequest, slug: str, days: str | None = None, start: str 
         stale=fresh.stale, job=_job_out(fresh.job)))
 
 
-@router.get("/networks/{slug}/map", response={200: MapOut, 202: StatusOut, 400: ErrorOut},
+@router.get("/networks/{slug}/map", response={200: MapOut, 202: StatusOut, 400: ErrorOut,
+                                              403: ErrorOut, 429: ErrorOut},
             summary="A network's map", url_name="dashboard_map")
 def network_map(request: HttpRequest, slug: str, days: str | None = None,
                 start: str | None = None, end: str | None = None):
     """Points (people up to 5,000, else clusters), ties, per-point attributes and shown
     names (pseudonyms kept) of the period's tie graph, laid out on the server. 202 with the
-    job when the figures are still being computed."""
+    job when the figures are still being computed; 403 for a custom period asked by someone
+    who does not take part in the network; 429 when this client has queued too many jobs."""
     grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
     network = grant.network
     try:
         choice = _choice(days, start, end)
     except _BadPeriod as exc:
         return Status(400, ErrorOut(detail=str(exc)))
+    if choice.is_custom and not services.may_choose_period(grant):
+        return Status(403, ErrorOut(detail=services.custom_period_refused()))
     meta = (selectors.Snapshot.objects.filter(network=network, period=choice.key)
             .only("pk", "computed_at").first())
     if meta is None:
-        job = services.pending_job(network, choice.key) or services.request_snapshot(
-            network, choice, request.user)
+        try:
+            job = services.request_snapshot(network, choice, request.user,
+                                            client=client_key(request))
+        except services.JobRefused as exc:
+            response = HttpResponse(json.dumps({"detail": str(exc)}), status=429,
+                                    content_type="application/json")
+            response["Retry-After"] = str(exc.wait)
+            return response
         meta = (selectors.Snapshot.objects.filter(network=network, period=choice.key)
                 .only("pk", "computed_at").first())
         if meta is None:

@@ -19,6 +19,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from netweave.core import activity as act
 from netweave.core.measure import card as card_module
@@ -28,6 +30,7 @@ from netweave.core.report.export import node_attributes, to_jsonable
 from netweave.core.report.html import card_rows
 from netweave.core.report.layout import PEOPLE_LIMIT, network_layout
 from netweave.networks.models import Network
+from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import network_tz
 
 from .models import Snapshot
@@ -176,17 +179,62 @@ def pending_job(network: Network, period_key: str) -> Job | None:
             .order_by("-created_at").first())
 
 
+class JobRefused(Exception):
+    """A measuring job this client may not queue now; the message says why, ``wait`` how
+    many seconds until it may."""
+
+    def __init__(self, message: str, wait: int) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def may_choose_period(grant: Access) -> bool:
+    """Whether the viewer may ask for a custom period (each one is a new job): members and
+    facilitators of the network, and staff."""
+    return grant.can(Capability.TAKE_PART) or grant.can(Capability.FACILITATE)
+
+
+def custom_period_refused() -> str:
+    """Why a custom period is refused to someone who does not take part in the network."""
+    return _("Only the network's members can choose their own period; the last 28, 90 or "
+             "365 days are open to everyone.")
+
+
 def request_snapshot(network: Network, choice: PeriodChoice,
-                     user: AbstractBaseUser | AnonymousUser | None = None) -> Job:
+                     user: AbstractBaseUser | AnonymousUser | None = None, *,
+                     client: str | None = None) -> Job:
     """Queue a ``dashboard.measure`` job for ``network`` and ``choice`` unless one is
-    already queued or running; returns that job."""
+    already queued or running; returns that job.
+
+    With ``client`` (:func:`netweave.trust.net.client_key` of the request) a new job counts
+    against that client's limit (``NETWEAVE_MEASURE_JOBS_PER_CLIENT`` within
+    ``NETWEAVE_MEASURE_JOBS_WINDOW`` seconds); beyond it :class:`JobRefused` is raised. A
+    job already queued for the same period is returned and counts nothing."""
     from netweave.jobs.services import enqueue
+    from netweave.trust import counters
 
     job = pending_job(network, choice.key)
     if job is not None:
         return job
-    return enqueue(JOB_KIND, {"period": choice.key}, network=network,
-                   user=user if user is not None and user.is_authenticated else None)
+    if client is not None:
+        window = int(getattr(settings, "NETWEAVE_MEASURE_JOBS_WINDOW", 3600))
+        count = counters.hit(counters.key("measure-jobs", client), window)
+        if count.count > int(getattr(settings, "NETWEAVE_MEASURE_JOBS_PER_CLIENT", 10)):
+            minutes = max(1, -(-count.wait() // 60))
+            raise JobRefused(ngettext(
+                "You have asked for too many new figures. Please wait %(minutes)d minute "
+                "and try again.",
+                "You have asked for too many new figures. Please wait %(minutes)d minutes "
+                "and try again.", minutes) % {"minutes": minutes}, count.wait())
+    with transaction.atomic():
+        # One job per network and period, also when requests arrive together: the network's
+        # row is locked while the queue is looked at (PostgreSQL; SQLite writes one at a time).
+        Network.objects.select_for_update().filter(pk=network.pk).exists()
+        job = pending_job(network, choice.key)
+        if job is None:
+            job = enqueue(JOB_KIND, {"period": choice.key}, network=network,
+                          user=user if user is not None and user.is_authenticated else None)
+    return job
 
 
 def network_page_card(network: Network, lang: str,

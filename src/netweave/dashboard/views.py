@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from netweave.networks.models import Network
-from netweave.networks.permissions import Capability, network_for
+from netweave.networks.permissions import Access, Capability, network_for
+from netweave.trust.net import client_key
 
 from . import selectors, services
 from .periods import STANDARD_DAYS, PeriodChoice, PeriodError, parse_period
@@ -48,24 +49,40 @@ def _lang() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def choice_from(request: HttpRequest) -> tuple[PeriodChoice, str]:
+def choice_from(request: HttpRequest, grant: Access) -> tuple[PeriodChoice, str]:
     """The period the page asks for and the error message ("" when fine: the default
-    period is shown instead of a bad one)."""
+    period is shown instead of a bad one, or of a custom one the viewer may not choose)."""
     try:
-        return parse_period(request.GET.get("days"), request.GET.get("start"),
-                            request.GET.get("end")), ""
+        choice = parse_period(request.GET.get("days"), request.GET.get("start"),
+                              request.GET.get("end"))
     except PeriodError as exc:
         return parse_period(), str(exc)
+    if choice.is_custom and not services.may_choose_period(grant):
+        return parse_period(), services.custom_period_refused()
+    return choice, ""
 
 
 def _state(request: HttpRequest, network: Network,
-           choice: PeriodChoice) -> selectors.Freshness:
+           choice: PeriodChoice) -> tuple[selectors.Freshness, services.JobRefused | None]:
+    """The period's figures, queuing their job when needed; and the refusal when this
+    client has queued too many jobs."""
     fresh = selectors.freshness(network, choice)
     if (fresh.snapshot is None or fresh.stale) and fresh.job is None:
-        fresh.job = services.request_snapshot(network, choice, request.user)
+        try:
+            fresh.job = services.request_snapshot(network, choice, request.user,
+                                                  client=client_key(request))
+        except services.JobRefused as exc:
+            return fresh, exc
         if fresh.job.is_finished:  # run at once (NETWEAVE_JOBS_EAGER)
             fresh = selectors.freshness(network, choice)
-    return fresh
+    return fresh, None
+
+
+def _refused(response: HttpResponse, refusal: services.JobRefused | None) -> HttpResponse:
+    if refusal is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.wait)
+    return response
 
 
 def _picker(request: HttpRequest, choice: PeriodChoice, error: str) -> dict:
@@ -80,15 +97,15 @@ def network_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Health card, period picker, monthly charts, retention, mix, warmth and stories."""
     grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
     network = grant.network
-    choice, error = choice_from(request)
-    fresh = _state(request, network, choice)
+    choice, error = choice_from(request, grant)
+    fresh, refusal = _state(request, network, choice)
     context = {"network": network, "page": "dashboard", "fresh": fresh,
-               "grant": grant, **_picker(request, choice, error)}
+               "grant": grant, **_picker(request, choice, str(refusal or "") or error)}
     if fresh.snapshot is not None:
         context["figures_html"] = _figures_html(network, fresh.snapshot)
     response = render(request, "dashboard/network.html", context)
     response["Cache-Control"] = "private, no-cache"
-    return response
+    return _refused(response, refusal)
 
 
 def _figures_html(network: Network, snapshot: selectors.Snapshot) -> str:
@@ -120,10 +137,10 @@ def network_map(request: HttpRequest, slug: str) -> HttpResponse:
     """The network map page; its data comes from the API (``/api/dashboard/…/map``)."""
     grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
     network = grant.network
-    choice, error = choice_from(request)
-    fresh = _state(request, network, choice)
+    choice, error = choice_from(request, grant)
+    fresh, refusal = _state(request, network, choice)
     context = {"network": network, "page": "map", "fresh": fresh, "map_text": _map_text(),
-               **_picker(request, choice, error)}
+               **_picker(request, choice, str(refusal or "") or error)}
     if fresh.snapshot is not None:
         snap = selectors.Snapshot.objects.only("figures").get(pk=fresh.snapshot.pk)
         context["structure"] = snap.figures.get("structure") or {}
@@ -131,7 +148,7 @@ def network_map(request: HttpRequest, slug: str) -> HttpResponse:
             network, "all", snap.figures["period"]["start"], snap.figures["period"]["end"])
     response = render(request, "dashboard/map.html", context)
     response["Cache-Control"] = "private, no-cache"
-    return response
+    return _refused(response, refusal)
 
 
 def _map_text() -> dict[str, str]:

@@ -17,3 +17,12 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def client_key(request: HttpRequest) -> str:
+    """Who is asking, for per-client limits: the user's id when logged in (or through an
+    API token), else the client's address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"ip:{client_ip(request) or '-'}"
