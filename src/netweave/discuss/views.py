@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from netweave.networks.models import Discussion
 from netweave.networks.permissions import Access, Capability, network_for
 from netweave.networks.selectors import person_of
+from netweave.trust.once import once_per_form
 
 from . import selectors, services
 from .forms import DigestForm, ReplyForm, TopicForm
@@ -49,6 +50,7 @@ def topic_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def topic_new(request: HttpRequest, slug: str) -> HttpResponse:
     """Open a topic or ask a question."""
     access = network_for(request.user, slug, Capability.TAKE_PART)
@@ -85,6 +87,7 @@ def topic_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once_per_form
 def topic_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access = network_for(request.user, slug, Capability.TAKE_PART)
     discussion = _topic(access, pk)

@@ -23,6 +23,7 @@ from netweave.networks.models import (
 )
 from netweave.networks.permissions import Capability, network_for
 from netweave.networks.selectors import author_names, person_of
+from netweave.trust.once import once_per_form
 
 from . import exports, ical, selectors, services
 from .forms import CodeForm, EventForm, GuestForm, RsvpForm, SelfCheckInForm, WalkInForm
@@ -53,6 +54,7 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once_per_form
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     grant = network_for(request.user, slug, Capability.FACILITATE)
     form = EventForm(request.POST or None, network=grant.network)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from netweave.networks.models import Exchange, Introduction, Need, Offer, Person
 from netweave.networks.permissions import Access, Capability, network_for
+from netweave.trust.once import once_per_form
 
 from . import selectors, services
 from .forms import FollowUpForm, FulfilForm, InterestsForm, IntroduceForm, ItemForm
@@ -86,6 +87,7 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
+@once_per_form
 def add_item(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_for(request.user, slug, Capability.TAKE_PART)
     form = ItemForm(request.POST)
