@@ -133,7 +133,8 @@ def test_dry_run_reports_the_same_and_changes_nothing(tmp_path, network):
 @pytest.mark.parametrize(("kind", "name", "raw", "where"), [
     ("attendance", "a.csv", "naam;datum\nAnaïs;2026-01-01\nBram;nooit\n", "a.csv, line 3"),
     ("log", "l.csv", samples.log(50).decode() + "p1,p2,not-a-time\n", "l.csv, line 52"),
-    ("mbox", "m.mbox", samples.mbox()[:samples.mbox().rindex(b"Date:")], "m.mbox, line 32"),
+    ("mbox", "m.mbox", samples.mbox()[samples.mbox().rindex(b"From "):samples.mbox().rindex(
+        b"Date:")], "m.mbox, line 1"),
     ("ical", "c.ics", samples.ics(2).decode().replace("DTEND:20260112T110000Z",
                                                       "DTEND:20260101T110000Z"), "c.ics"),
 ])
@@ -247,3 +248,23 @@ def test_import_command_reports_and_refuses_clearly(tmp_path, network):
         call_command("import", "attendance", str(bad), network=network.slug, no_progress=True)
     with pytest.raises(CommandError, match="No network"):
         call_command("import", "log", str(bad), network="nowhere", no_progress=True)
+
+
+def test_real_archive_shapes_import_once_and_list_skipped_messages(network):
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "imports"
+    out = io.StringIO()
+    call_command("import", "mbox", str(fixtures / "listserv.mbox"), network=network.slug,
+                 no_progress=True, stdout=out)
+    assert "skipped message 4 (line 20): no Date header" in out.getvalue()
+    assert Post.objects.filter(discussion__network=network).count() == 3
+    for name in ("pipermail.mbox", "bare.mbox"):
+        first = import_file(network, "mbox", fixtures / name)
+        assert first["added"]["posts"] == 4 and first["notes"] == []
+    assert Person.objects.filter(name="Anaïs Voorbeeld").count() == 1
+    before = snapshot()
+    again = import_file(network, "mbox", fixtures / "pipermail.mbox")
+    after = snapshot()
+    assert after.pop("ImportRun") == before.pop("ImportRun") + 1  # the run itself is logged
+    assert again["added"]["posts"] == 0 and after == before

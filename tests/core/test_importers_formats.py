@@ -221,10 +221,13 @@ def test_mbox_malformed(tmp_path):
     assert error(tmp_path, "mbox", "x.mbox", "Subject: hi\n\nbody").line == 1
     good = samples.mbox()
     cut = good[: good.index(b"Date:", good.index(b"a3@example.org"))]
-    err = error(tmp_path, "mbox", "cut.mbox", cut)
-    assert "no Date" in str(err) and err.line is not None
+    batch = parse(tmp_path, "mbox", "cut.mbox", cut)  # the cut message is skipped, listed
+    assert len(batch.posts) == 3 and batch.notes == ["skipped message 4 (line 32): no Date header"]
     bad_date = good.replace(b"Date: Mon, 05 Jan 2026 09:00:00", b"Date: sometime", 1)
-    assert "unreadable" in str(error(tmp_path, "mbox", "x.mbox", bad_date))
+    notes = parse(tmp_path, "mbox", "x.mbox", bad_date).notes
+    assert notes == ["skipped message 1 (line 1): unreadable Date 'sometime +0000'"]
+    err = error(tmp_path, "mbox", "x.mbox", cut[cut.rindex(b"From cees"):])
+    assert "no readable message" in str(err) and err.line == 1
     assert "empty" in str(error(tmp_path, "mbox", "x.mbox", b""))
     cp1252 = samples.message("c@example.org", 0, samples.START, "Caf\xe9", "x").replace(
         b"charset=utf-8", b"charset=windows-1252").replace(b"\nx\n", "\ncaf\xe9\n".encode("cp1252"))

@@ -120,6 +120,7 @@ def _summary(result: dict) -> str:
             continue
         f = found.get(key, "")
         lines.append(f"{key:<{width}}  {f!s:>10}  {added.get(key, '')!s:>10}")
+    lines.extend(result.get("notes", []))
     if added.get("review"):
         lines.append(f"{added['review']} uncertain merge(s) to review on the network's "
                      "import page.")
