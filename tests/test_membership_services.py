@@ -390,3 +390,16 @@ def test_new_members_count_as_new_once_they_contribute(fenna, anna):
                       lang="en").figures["activity"]
     assert figures["new"] >= 1
     assert mail.outbox == []
+
+
+def test_deleting_an_account_forgets_the_profile_interests_and_requests(fenna, anna):
+    from netweave.trust import gdpr
+
+    net = network(fenna)
+    hers = members.join(net, anna)
+    members.update_profile(hers, members.ProfileChange(interests="mantelzorg, slaap"))
+    members.request_to_join(network(fenna, "dicht", Visibility.CLOSED), anna,
+                            message="Mijn moeder heeft dementie.")
+    gdpr.delete_account(anna.user)
+    assert Membership.objects.get(pk=hers.pk).interests == []
+    assert not JoinRequest.objects.filter(person=anna).exists()
