@@ -83,8 +83,10 @@ class ProfileForm(forms.Form):
     use_pseudonym = forms.BooleanField(label=_("Take part under my pseudonym"), required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
-    interests = forms.CharField(label=_("Interests (comma-separated)"), max_length=2000,
-                                required=False)
+    interests = forms.CharField(label=_("Interests in this network (comma-separated)"),
+                                max_length=2000, required=False,
+                                help_text=_("Empty: the interests you gave under Give and "
+                                            "take count here too."))
     email_language = forms.ChoiceField(label=_("Language of e-mails"), required=False)
     digest_frequency = forms.ChoiceField(label=_("Digest e-mail"), required=False)
 

@@ -145,10 +145,10 @@ def sole_facilitations(person: Person) -> list[Network]:
 
 def make_tombstone(person: Person) -> Person:
     """Turn ``person`` into a tombstone in place: name, e-mail and interests (their own and
-    per network) blank, their pseudonyms replaced, their requests to join gone, no account, no consents, no secrets (rows of every model marked
-    ``erased_with_person = True``, such as calendar feed secrets), an
-    :class:`~.models.Erasure` row. Every row
-    that counts (memberships, registrations, activity) stays, so every figure stays the same.
+    per network) blank, their pseudonyms replaced, their requests to join gone, no account,
+    no consents, no secrets (rows of every model marked ``erased_with_person = True``, such
+    as calendar feed secrets), an :class:`~.models.Erasure` row. Every row that counts
+    (memberships, registrations, activity) stays, so every figure stays the same.
     Call it inside a transaction."""
     for membership in person.memberships.filter(identity=Identity.PSEUDONYM):
         membership.pseudonym = f"former-{secrets.token_hex(4)}"
