@@ -71,7 +71,8 @@ def _fill(route: str, network, event, topic, offer, intro) -> str:
             intro.pk if "introductions" in route else offer.pk)),
         "post": topic.posts.first().pk, "run_id": 1, "slug": network.slug,
         "step": "purpose", "kind": "offer", "fmt": "csv"}
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m[1]]), route)
+    # Any other parameter (added later) gets a made-up value: refusals come before look-ups.
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m[1], 1)), route)
 
 
 def test_no_page_below_a_closed_network_shows_its_contents_to_outsiders(closed):
