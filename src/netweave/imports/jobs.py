@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from netweave.core.importers.limits import LimitExceeded
 from netweave.core.parsers import ParseError
 from netweave.jobs import JobError
-from netweave.jobs.registry import Progress, job
+from netweave.jobs.registry import Progress, abandoned, job
 
 from .models import ImportRun, RunStatus
 from .services import fail_run, import_file, limit_message
@@ -38,4 +38,20 @@ def run(job, progress: Progress) -> dict:
         raise
     finally:
         upload.unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=import_run.pk).update(upload="")
+
+
+@abandoned("imports.run")
+def recovered(job, requeued: bool, reason: str) -> None:
+    """The worker died mid-import (nothing was written: an import is one transaction).
+    Queued again: the run waits again. Failed: the run says why; its upload is removed."""
+    import_run = ImportRun.objects.filter(pk=job.payload.get("run")).first()
+    if import_run is None:
+        return
+    if requeued:
+        ImportRun.objects.filter(pk=import_run.pk).update(status=RunStatus.QUEUED)
+        return
+    fail_run(import_run, _("%(error)s Nothing was imported.") % {"error": reason})
+    if import_run.upload:
+        Path(import_run.upload).unlink(missing_ok=True)
         ImportRun.objects.filter(pk=import_run.pk).update(upload="")

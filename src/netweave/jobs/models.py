@@ -41,7 +41,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created"), default=now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: The worker running it (``host:pid``): a job whose worker is gone is recovered.
     worker = models.CharField(_("worker"), max_length=120, blank=True)
+    #: How often a worker started it; a job whose workers died this often is failed.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["created_at", "pk"]

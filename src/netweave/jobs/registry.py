@@ -22,7 +22,11 @@ class Progress(Protocol):
 
 
 Handler = Callable[["Job", Progress], dict[str, Any] | None]
+#: Told that a job's worker died mid-job: ``(job, requeued, reason)``; ``reason`` is the
+#: job's error when it was failed, empty when it was queued again.
+Abandoned = Callable[["Job", bool, str], None]
 _HANDLERS: dict[str, Handler] = {}
+_ABANDONED: dict[str, Abandoned] = {}
 _discovered = False
 
 
@@ -36,6 +40,23 @@ def job(kind: str) -> Callable[[Handler], Handler]:
         return func
 
     return register
+
+
+def abandoned(kind: str) -> Callable[[Abandoned], Abandoned]:
+    """Register the decorated function to tidy up after a job of ``kind`` whose worker died
+    (e.g. mark the import run it served as queued again, or failed)."""
+
+    def register(func: Abandoned) -> Abandoned:
+        _ABANDONED[kind] = func
+        return func
+
+    return register
+
+
+def abandoned_hook(kind: str) -> Abandoned | None:
+    """The function registered with :func:`abandoned` for ``kind``, if any."""
+    _discover()
+    return _ABANDONED.get(kind)
 
 
 def _discover() -> None:
