@@ -268,3 +268,25 @@ def test_real_archive_shapes_import_once_and_list_skipped_messages(network):
     after = snapshot()
     assert after.pop("ImportRun") == before.pop("ImportRun") + 1  # the run itself is logged
     assert again["added"]["posts"] == 0 and after == before
+
+
+def test_contact_log_imports_as_contacts_once_and_refuses_wrong_columns(network):
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    tij = Path(__file__).resolve().parent / "fixtures" / "imports" / "tij.dat"
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"column 1 looks like the time.*--columns"):
+        call_command("import", "log", str(tij), network=network.slug, no_progress=True)
+    assert snapshot() == before
+    out = io.StringIO()
+    args = {"network": network.slug, "no_progress": True, "columns": "time,actor,target",
+            "time_origin": "2026-01-05T09:00Z", "contacts": 20, "stdout": out}
+    call_command("import", "log", str(tij), **args)
+    assert "7 contact windows of 20 seconds read as 4 contacts" in out.getvalue()
+    rows = Activity.objects.filter(network=network, source="import:log", kind=act.MESSAGE)
+    assert rows.count() == 4 and {r.channel for r in rows} == {act.OFFLINE}
+    assert sorted(round(r.weight * 60) for r in rows) == [20, 20, 40, 60]
+    call_command("import", "log", str(tij), **{**args, "stdout": io.StringIO()})
+    assert rows.count() == 4

@@ -169,3 +169,14 @@ def test_network_page_links_the_import_page_for_facilitators_only(client, setup)
     assert link in client.get(reverse("network-detail", args=[network.slug])).content
     client.force_login(mem_user)
     assert link not in client.get(reverse("network-detail", args=[network.slug])).content
+
+
+@pytest.mark.parametrize("name", ["contacts.dat", "contacts.tsv", "contacts.txt"])
+def test_logs_upload_as_dat_tsv_and_txt(client, setup, name):
+    network, fac_user, _, _ = setup
+    client.force_login(fac_user)
+    response = client.post(f"/api/import/{network.slug}/runs", {
+        "kind": "log", "file": upload(name, b"actor\ttarget\ttime\nBram\tFien\t1767600000\n")})
+    assert response.status_code < 300, response.content
+    run = ImportRun.objects.get(network=network)
+    assert run.status == "done" and run.added["interactions"] == 1

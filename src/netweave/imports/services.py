@@ -126,10 +126,11 @@ def import_limits(**changes: Any) -> Limits:
 def import_file(network: Network, kind: str, path: Path | str, *, name: str | None = None,
                 mapping: Mapping[str, str] | str | None = None, dry_run: bool = False,
                 user=None, run: ImportRun | None = None,
-                progress: Progress | None = None, limits: Limits | None = None
-                ) -> dict[str, Any]:
+                progress: Progress | None = None, limits: Limits | None = None,
+                options: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Import ``path`` into ``network`` and return what was found and added, within
-    ``limits`` (default :func:`import_limits`; the time limit covers reading and writing).
+    ``limits`` (default :func:`import_limits`; the time limit covers reading and writing),
+    read with the parser's ``options`` (:data:`netweave.core.importers.OPTIONS`).
 
     Raises :class:`~netweave.core.parsers.ParseError` on bad input, and its subclass
     :class:`~netweave.core.importers.limits.LimitExceeded` past a limit; nothing is changed
@@ -139,8 +140,11 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     limits = (limits or import_limits()).started()
     mapping = importers.parse_mapping(mapping)
     progress(0, 1, "reading")
+    options = {k: str(v) for k, v in (options or {}).items() if v not in (None, "")}
     batch = importers.parse(kind, path, name=name, mapping=mapping, timezone=network.timezone,
-                            limits=limits)
+                            limits=limits, options=options)
+    # Options change what a file means: they are part of what was imported, like the mapping.
+    mapping = {**mapping, **{"--" + k: v for k, v in sorted(options.items())}}
     digest = file_digest(path, kind, mapping)
     result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
                               "found": batch.counts(), "notes": batch.notes}

@@ -22,7 +22,7 @@ _ZIP_MAGIC = (b"PK\x03\x04",)
 TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "csv": ((".csv", ".tsv", ".txt"), "text"),
     "txt": ((".txt",), "text"),
-    "log": ((".log", ".txt"), "text"),
+    "log": ((".log", ".txt", ".dat", ".tsv", ".csv"), "text"),
     "json": ((".json",), "text"),
     "ics": ((".ics", ".ical", ".ifb"), "text"),
     "mbox": ((".mbox", ".mbx", ".txt", ""), "text"),

@@ -31,23 +31,36 @@ KINDS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     "meetup": (meetup.parse, ("csv", "xlsx")),
 }
 
-__all__ = ["KINDS", "Batch", "LimitExceeded", "Limits", "ParseError", "parse", "parse_mapping"]
+__all__ = ["KINDS", "OPTIONS", "Batch", "LimitExceeded", "Limits", "ParseError", "parse",
+           "parse_mapping"]
+
+
+#: Options a kind's parser takes besides the column mapping (``--columns`` …).
+OPTIONS: dict[str, tuple[str, ...]] = {"log": ("columns", "time_origin", "contacts")}
 
 
 def parse(kind: str, path: Path | str, *, name: str | None = None,
           mapping: Mapping[str, str] | str | None = None,
-          timezone: str = "Europe/Amsterdam", limits: Limits | None = None) -> Batch:
+          timezone: str = "Europe/Amsterdam", limits: Limits | None = None,
+          options: Mapping[str, str] | None = None) -> Batch:
     """Read ``path`` with the importer of ``kind`` within ``limits`` (default
-    :class:`Limits`; the clock starts now unless it already runs); :class:`ParseError`
-    (:class:`LimitExceeded` past a limit) on bad input."""
+    :class:`Limits`; the clock starts now unless it already runs) and its ``options`` (names
+    in :data:`OPTIONS`); :class:`ParseError` (:class:`LimitExceeded` past a limit) on bad
+    input."""
     if kind not in KINDS:
         raise ParseError(name or str(path), None, f"unknown import kind {kind!r}",
                          ", ".join(KINDS))
+    given = {k: v for k, v in (options or {}).items() if v not in (None, "")}
+    unknown = [k for k in given if k not in OPTIONS.get(kind, ())]
+    if unknown:
+        raise ParseError(name or Path(path).name, None,
+                         f"{', '.join(unknown)} cannot be used with a {kind} import",
+                         "options of " + (", ".join(OPTIONS.get(kind, ())) or "no kind"))
     parser = KINDS[kind][0]
     limits = (limits or Limits()).started()
     try:
         return parser(path, name=name, mapping=parse_mapping(mapping), timezone=timezone,
-                      limits=limits)
+                      limits=limits, **given)
     except RecursionError as exc:
         raise ParseError(name or Path(path).name, None, "nests too deeply to be read") from exc
     except MemoryError as exc:

@@ -37,6 +37,14 @@ class Command(BaseCommand):
                             help="report what would be imported; change nothing")
         parser.add_argument("--mapping", default="",
                             help="columns to fields, e.g. 'Naam deelnemer=person,Datum=time'")
+        log = parser.add_argument_group("interaction logs (kind log)")
+        log.add_argument("--columns", help="the columns of a file without a header, in "
+                         "order, e.g. 'time,actor,target' (- skips a column)")
+        log.add_argument("--time-origin", help="numeric times are seconds after this moment, "
+                         "e.g. 2026-01-01T09:00; also the date of a log without times")
+        log.add_argument("--contacts", type=float, metavar="SECONDS",
+                         help="lines are undirected contact windows of this many seconds; "
+                         "consecutive windows become one contact with its duration")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument("--json", action="store_true", dest="as_json",
                             help="print the result as JSON")
@@ -51,7 +59,8 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, file: str, network: str, dry_run: bool, mapping: str,
                no_progress: bool, as_json: bool, verbosity: int, max_mb: int | None,
                max_unpacked_mb: int | None, max_rows: int | None, max_seconds: int | None,
-               **options) -> None:
+               columns: str | None = None, time_origin: str | None = None,
+               contacts: float | None = None, **options) -> None:
         target = Network.objects.filter(slug=network).first()
         if target is None:
             raise CommandError(f"No network with the short name {network!r}.")
@@ -71,7 +80,9 @@ class Command(BaseCommand):
                     result = import_file(target, kind, path, name=Path(file).name,
                                          mapping=mapping or None, dry_run=dry_run,
                                          progress=_reporter(bar, self, verbosity),
-                                         limits=limits)
+                                         limits=limits, options={
+                                             "columns": columns, "time_origin": time_origin,
+                                             "contacts": contacts})
             except LimitExceeded as exc:
                 raise CommandError(f"{limit_message(exc)} Nothing was imported.") from exc
             except ParseError as exc:
