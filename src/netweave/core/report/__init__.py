@@ -107,7 +107,8 @@ def write_report(report: Report, directory: str | Path, *,
     positions = colours = None
     if layout.kind == "people" and layout.n == report.graph.n:
         positions = np.column_stack([layout.x, layout.y])
-        colours = [SECTOR_COLOURS.get(s, "#7f7f7f") for s in report.attributes["sector"]]
+        colours = [SECTOR_COLOURS.get(s, SECTOR_COLOURS["other"])
+                   for s in report.attributes["sector"]]
     paths.append(write_gexf(report.graph, directory / gexf_name, report.attributes,
                             positions=positions, colours=colours))
     return paths

@@ -35,6 +35,7 @@ import numpy as np
 from netweave.core.measure import card as card_module
 from netweave.core.measure.card import INDICATORS, Plural, format_number, gettext_noop, ngettext
 
+from .colour import contrast_ratio
 from .export import to_jsonable
 from .layout import GraphLayout
 
@@ -55,13 +56,22 @@ SECTORS = {  # same msgids as the web app's Sector choices
     "residents": _("Residents"),
     "other": _("Other"),
 }
-#: Okabe & Ito's colour-blind-safe palette, one colour per sector.
+# Colours of lines, bars and points: each at least 3:1 against the plot's background (white,
+# or the map's #fcfdfd), as WCAG asks of graphics; tests/test_contrast.py checks them.
+#: One colour per sector, the same as on the dashboard's map (dashboard/static/dashboard/map.js).
 SECTOR_COLOURS = {
-    "government": "#0072B2", "business": "#E69F00", "civil_society": "#009E73",
-    "knowledge": "#CC79A7", "residents": "#D55E00", "other": "#7f7f7f",
+    "government": "#3b6fb6", "business": "#c2571a", "civil_society": "#8a4f9e",
+    "knowledge": "#b8860b", "residents": "#1f6f5c", "other": "#7f7f7f",
 }
-CLUSTER_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
-                   "#b07aa1", "#ff9da7", "#9c755f", "#1b9e77", "#7570b3", "#d95f02")
+#: The dashboard map's cluster palette, and two more.
+CLUSTER_COLOURS = ("#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#d1495b",
+                   "#2e86ab", "#6a994e", "#7f5539", "#56636b", "#7570b3", "#1b9e77")
+#: Series of the charts, by hue; "pale" marks points with no cluster.
+CHART_COLOURS = {"teal": "#1f6f5c", "orange": "#c2571a", "blue": "#0072B2",
+                 "purple": "#8a4f9e", "red": "#c62828", "grey": "#7f7f7f",
+                 "pale": "#868f8b"}
+#: A white edge between stacked bars, so that neighbouring colours need no contrast of their own.
+BAR_EDGE = {"color": "#ffffff", "width": 1}
 TYPES = {  # same msgids as the web app's CommunityType choices
     "action": _("Action"), "practice": _("Practice"), "place": _("Place"),
     "interest": _("Interest"), "circumstance": _("Circumstance"),
@@ -77,7 +87,9 @@ STAGES = {
 }
 #: Shown where a value is missing, and between the two ends of a tie.
 DASH = "\u2013"
-LIGHT_COLOURS = {"green": "#1a7f37", "amber": "#b26a00", "red": "#c62828", "grey": "#6b7280"}
+#: Traffic lights, as text: at least 4.5:1 against every light background of the report and
+#: the site (the same colours as --green, --amber, --red and --grey in networks/netweave.css).
+LIGHT_COLOURS = {"green": "#177232", "amber": "#945800", "red": "#c62828", "grey": "#606773"}
 LIGHTS = {"green": _("Green"), "amber": _("Amber"), "red": _("Red"), "grey": _("No data")}
 TRENDS = {"up": ("↑", _("up")), "down": ("↓", _("down")), "flat": ("→", _("steady")),
           None: (DASH, _("no earlier value"))}
@@ -398,9 +410,9 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
     online = [m["activities_by_channel"].get("online", 0) for m in monthly]
     names = (tx.t(_("Offline")), tx.t(_("Online")))
     data = [{"type": "bar", "x": months, "y": offline, "name": names[0],
-             "marker": {"color": "#1f6f5c"}},
+             "marker": {"color": CHART_COLOURS["teal"], "line": BAR_EDGE}},
             {"type": "bar", "x": months, "y": online, "name": names[1],
-             "marker": {"color": "#8cc7b5"}}]
+             "marker": {"color": CHART_COLOURS["orange"], "line": BAR_EDGE}}]
     parts.append(_chart(
         tx, plots, "activity", tx.t(_("Activities by channel")), data,
         _base_layout(tx, barmode="stack", legend={"orientation": "h", "x": 0, "y": 1.02,
@@ -408,10 +420,10 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
         (month, *names),
         [(m, tx.num(a), tx.num(b)) for m, a, b in zip(months, offline, online, strict=True)]))
 
-    keys = (("active", _("Active participants"), "#1f6f5c", "solid"),
-            ("new", _("New"), "#0072B2", "solid"),
-            ("returning", _("Returning"), "#E69F00", "solid"),
-            ("lapsed", _("Lapsed"), "#c62828", "dot"))
+    keys = (("active", _("Active participants"), CHART_COLOURS["teal"], "solid"),
+            ("new", _("New"), CHART_COLOURS["blue"], "solid"),
+            ("returning", _("Returning"), CHART_COLOURS["purple"], "solid"),
+            ("lapsed", _("Lapsed"), CHART_COLOURS["red"], "dot"))
     data = [_line(months, [m.get(k) for m in monthly], tx.t(label), colour, dash)
             for k, label, colour, dash in keys]
     parts.append(_chart(
@@ -422,16 +434,17 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
     reach = [m.get("reach") for m in monthly]
     parts.append(_chart(
         tx, plots, "reach", tx.t(_("Reach")),
-        [_line(months, reach, tx.t(_("Reach")), "#0072B2")], _base_layout(tx),
+        [_line(months, reach, tx.t(_("Reach")), CHART_COLOURS["blue"])], _base_layout(tx),
         (month, tx.t(_("Reach"))), [(m, tx.num(r)) for m, r in zip(months, reach, strict=True)],
         note=tx.t(_("Distinct people who took part or were addressed, guests included."))))
 
     if graph:
         gmonths = [g["month"] for g in graph]
         rec = [g.get("reciprocity") or {} for g in graph]
-        keys = (("edge_reciprocity", _("Ties that go both ways"), "#1f6f5c"),
-                ("weighted_reciprocity", _("Weighted reciprocity"), "#0072B2"),
-                ("reciprocal_member_share", _("Members who give and take"), "#E69F00"))
+        keys = (("edge_reciprocity", _("Ties that go both ways"), CHART_COLOURS["teal"]),
+                ("weighted_reciprocity", _("Weighted reciprocity"), CHART_COLOURS["blue"]),
+                ("reciprocal_member_share", _("Members who give and take"),
+                 CHART_COLOURS["purple"]))
         data = [_line(gmonths, [r.get(k) for r in rec], tx.t(label), colour)
                 for k, label, colour in keys]
         parts.append(_chart(
@@ -448,8 +461,8 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
                     for s in sector]
         names = (tx.t(_("Cross-sector share of ties")),
                  tx.t(_("Expected with random mixing")))
-        data = [_line(gmonths, share, names[0], "#1f6f5c"),
-                _line(gmonths, expected, names[1], "#7f7f7f", "dot")]
+        data = [_line(gmonths, share, names[0], CHART_COLOURS["teal"]),
+                _line(gmonths, expected, names[1], CHART_COLOURS["grey"], "dot")]
         parts.append(_chart(
             tx, plots, "cross-sector", tx.t(_("Cross-sector ties")), data,
             _base_layout(tx, yaxis={"range": [0, 1], "tickformat": ".0%",
@@ -597,7 +610,8 @@ def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]
     for key in [*SECTOR_COLOURS, *sorted(set(sectors) - set(SECTOR_COLOURS))]:
         mask = sectors == key
         if mask.any():
-            traces.append(points(mask, tx.sector(key), SECTOR_COLOURS.get(key, "#7f7f7f"),
+            traces.append(points(mask, tx.sector(key),
+                                 SECTOR_COLOURS.get(key, SECTOR_COLOURS["other"]),
                                  "sector"))
     labels_c = np.array([-1 if c is None else int(c) for c in cluster])
     for c in range(min(len(CLUSTER_COLOURS), int(labels_c.max()) + 1 if n else 0)):
@@ -607,15 +621,16 @@ def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]
                                  CLUSTER_COLOURS[c], "cluster"))
     rest = labels_c >= len(CLUSTER_COLOURS)
     if rest.any():
-        traces.append(points(rest, tx.t(_("Smaller clusters")), "#9aa6a0", "cluster"))
+        traces.append(points(rest, tx.t(_("Smaller clusters")), CHART_COLOURS["grey"],
+                             "cluster"))
     isolated = labels_c < 0
     if isolated.any():
-        traces.append(points(isolated, tx.t(_("No ties")), "#c9d1cd", "cluster"))
+        traces.append(points(isolated, tx.t(_("No ties")), CHART_COLOURS["pale"], "cluster"))
     cut = np.asarray(articulation, dtype=bool)
     for mask, name, symbol, colour in ((cut, tx.t(_("Single points of failure")),
                                         "diamond-open", "#111111"),
                                        (degree == 0, tx.t(_("Isolates (no ties)")),
-                                        "circle-open", "#c62828")):
+                                        "circle-open", CHART_COLOURS["red"])):
         if mask.any():
             idx = np.flatnonzero(mask)
             traces.append({"type": "scattergl", "mode": "markers", "name": name,
@@ -642,6 +657,11 @@ def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]
     return traces, intro, rows, head
 
 
+def _label_colour(colour: str) -> str:
+    """Black or white, whichever reads better on a cluster map point of ``colour``."""
+    return max(("#000000", "#ffffff"), key=lambda text: contrast_ratio(text, colour))
+
+
 def _cluster_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]:
     attrs = layout.attributes
     k = layout.n
@@ -666,24 +686,25 @@ def _cluster_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple
     for key in [*SECTOR_COLOURS, *sorted(set(sectors) - set(SECTOR_COLOURS))]:
         idx = np.flatnonzero(sectors == key)
         if idx.size:
+            colour = SECTOR_COLOURS.get(key, SECTOR_COLOURS["other"])
             traces.append({"type": "scatter", "mode": "markers+text", "meta": "sector",
                            "name": tx.t(_("Mostly %(sector)s")) % {
                                "sector": tx.sector(key)},
                            "x": _coords(layout.x[idx]), "y": _coords(layout.y[idx]),
                            "hovertext": [hover[i] for i in idx], "hoverinfo": "text",
                            "text": [short[i] for i in idx], "textposition": "middle center",
-                           "textfont": {"color": "#ffffff", "size": 11},
-                           "marker": {"color": SECTOR_COLOURS.get(key, "#7f7f7f"),
-                                      "size": sizes[idx].tolist(), "opacity": 0.85,
+                           "textfont": {"color": _label_colour(colour), "size": 11},
+                           "marker": {"color": colour,
+                                      "size": sizes[idx].tolist(),
                                       "line": {"color": "#ffffff", "width": 1}}})
-    colours = [("#c9d1cd" if c < 0 else CLUSTER_COLOURS[c % len(CLUSTER_COLOURS)])
+    colours = [(CHART_COLOURS["pale"] if c < 0 else CLUSTER_COLOURS[c % len(CLUSTER_COLOURS)])
                for c in layout.ids.tolist()]
     traces.append({"type": "scatter", "mode": "markers+text", "meta": "cluster",
                    "visible": False, "name": tx.t(_("Clusters")), "x": _coords(layout.x),
                    "y": _coords(layout.y), "hovertext": hover, "hoverinfo": "text",
                    "text": short, "textposition": "middle center",
-                   "textfont": {"color": "#ffffff", "size": 11},
-                   "marker": {"color": colours, "size": sizes.tolist(), "opacity": 0.85,
+                   "textfont": {"color": [_label_colour(c) for c in colours], "size": 11},
+                   "marker": {"color": colours, "size": sizes.tolist(),
                               "line": {"color": "#ffffff", "width": 1}}})
     intro = tx.t(_("%(people)s: too many to draw one by one, so each point is a cluster "
                    "(sized by its members) and a line the ties between two clusters.")) % {
@@ -848,7 +869,7 @@ def _drift_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
     terms = [", ".join(_e(t["term"]) for t in (q.get("rising_terms") or [])[:6])
              for q in quarters]
     heading = tx.t(_("Similarity to the charter"))
-    data = [{**_line(names, sim, heading, "#1f6f5c"), "text": terms,
+    data = [{**_line(names, sim, heading, CHART_COLOURS["teal"]), "text": terms,
              "hovertemplate": "%{y:.2f}<br>%{text}<extra></extra>"}]
     parts.append(_chart(
         tx, plots, "drift", heading, data,
@@ -895,13 +916,14 @@ document.querySelectorAll('fieldset.toggle').forEach(function (box) {
 
 CSS = """
 :root { --ink:#1d2428; --muted:#56636b; --paper:#fff; --wash:#f3f5f4; --line:#d5dcd9;
-  --accent:#1f6f5c; --green:#1a7f37; --amber:#b26a00; --red:#c62828; --grey:#6b7280; }
+  --accent:#1f6f5c; --green:#177232; --amber:#945800; --red:#c62828; --grey:#606773;
+  --focus:#b06800; }
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
   sans-serif; font-size: 1rem; line-height: 1.5; color: var(--ink); background: var(--wash); }
 a { color: var(--accent); }
-:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .skip { position: absolute; left: .5rem; top: -3rem; background: var(--ink); color: #fff;
   padding: .4rem .7rem; border-radius: .4rem; z-index: 10; }
 .skip:focus { top: .5rem; }

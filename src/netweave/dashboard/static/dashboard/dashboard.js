@@ -35,7 +35,8 @@
         t.type = "scatter"; t.mode = "lines+markers";
         t.line = {color: COLOURS[i % COLOURS.length], width: 2};
       } else {
-        t.type = "bar";
+        // a white edge between stacked bars: neighbouring colours need no contrast of their own
+        t.type = "bar"; t.marker.line = {color: "#ffffff", width: 1};
       }
       return t;
     });

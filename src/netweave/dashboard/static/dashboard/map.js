@@ -20,7 +20,7 @@
   function colourOf(i, by) {
     if (by === "cluster" && people()) {
       var c = attr("cluster")[i];
-      return c === null || c === undefined ? "#b0b7b4" : PALETTE[c % PALETTE.length];
+      return c === null || c === undefined ? "#868f8b" : PALETTE[c % PALETTE.length];
     }
     if (!people() && by === "cluster") { return PALETTE[i % PALETTE.length]; }
     return SECTOR_COLOURS[attr("sector")[i]] || "#7f7f7f";
