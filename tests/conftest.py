@@ -3,15 +3,28 @@
 The suite runs once per database: SQLite by default, PostgreSQL when DATABASE_URL names one
 (``make test`` runs both). When PostgreSQL was asked for and cannot be reached the run stops
 with an error; it never quietly falls back to SQLite.
+
+Every test runs at the same moment, whatever today is: the whole session's clock starts at
+:data:`TEST_NOW` and ticks on from there (time-machine patches ``time.time`` and ``datetime``
+in this process: tests, fixtures, the live server's thread, the demo generator). Monotonic
+clocks are left alone, so timeouts and hypothesis deadlines are real. A process that a test
+starts sees the real clock: give it explicit dates instead (``netweave demo --end``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
+
+#: The moment the test session starts at (a Monday in summer time, mid-month: a fortnight
+#: either way crosses no month end and no change of daylight saving time).
+TEST_NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
+_CLOCK = pytest.StashKey[time_machine.travel]()
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,6 +56,10 @@ def _test_cache_and_jobs(settings) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Before any test module is imported, so that module-level dates see it too.
+    clock = time_machine.travel(TEST_NOW, tick=True)
+    clock.start()
+    config.stash[_CLOCK] = clock
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
@@ -53,6 +70,12 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(
                 f"PostgreSQL was asked for (DATABASE_URL={url}) but cannot be reached: {exc}"
             ) from exc
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    clock = config.stash.get(_CLOCK, None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture(scope="module")

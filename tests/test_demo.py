@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
@@ -22,6 +22,7 @@ from netweave.core.demo import (
     generate,
     generate_all,
     generate_peer_support,
+    start_for_end,
 )
 from netweave.networks.demo_loader import load, load_many
 from netweave.networks.models import (
@@ -375,6 +376,28 @@ def test_if_empty_loads_into_an_empty_database_only(fast_hasher):
     output = run_demo("--if-empty", "--people", "30", "--months", "3")
     assert "not loaded" in output
     assert Activity.objects.count() == rows and Network.objects.count() == 2
+
+
+def test_a_history_ends_on_the_day_asked_for_also_at_a_month_end():
+    assert start_for_end(date(2026, 6, 15), 10) == datetime(2025, 8, 15, tzinfo=UTC)
+    assert start_for_end(date(2024, 3, 31), 1) == datetime(2024, 2, 29, tzinfo=UTC)
+    d = generate(seed=1, people=30, months=3, start=start_for_end(date(2026, 1, 31), 3))
+    assert d.end.date() in (date(2026, 1, 30), date(2026, 1, 31))
+
+
+@pytest.mark.django_db
+def test_command_end_gives_the_same_history_on_any_day(fast_hasher):
+    run_demo("--people", "30", "--months", "3", "--events", "4", "--seed", "5",
+             "--end", "2025-11-30")
+    main = Network.objects.get(slug=MAIN_SLUG)
+    expected = generate(seed=5, people=30, months=3, events=4,
+                        start=start_for_end(date(2025, 11, 30), 3))
+    assert expected.end == datetime(2025, 11, 30, tzinfo=UTC)
+    assert (sorted(Event.objects.filter(network=main).values_list("starts_at", flat=True))
+            == sorted(e.starts_at for e in expected.events))
+    assert Activity.objects.filter(network=main).earliest("at").at >= expected.start
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run_demo("--people", "30", "--end", "30-11-2025")
 
 
 @pytest.mark.django_db

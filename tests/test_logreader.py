@@ -134,7 +134,9 @@ def _netweave(database_url_: str, *args: str, tmp_path) -> None:
 def test_same_table_from_sqlite_and_postgresql(tmp_path):
     import psycopg
 
-    demo = ("demo", "--people", "80", "--months", "8", "--seed", "11", "--no-progress")
+    # The commands run on the real clock: --end gives both databases the same history.
+    demo = ("demo", "--people", "80", "--months", "8", "--seed", "11", "--no-progress",
+            "--end", datetime.now(UTC).date().isoformat())
     sqlite_url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     _netweave(sqlite_url, *demo, tmp_path=tmp_path)
 

@@ -54,6 +54,7 @@ __all__ = [
     "generate",
     "generate_all",
     "generate_peer_support",
+    "start_for_end",
 ]
 
 #: Short names (slugs) of the two demo networks.
@@ -1052,10 +1053,14 @@ def _add_months(dt: datetime, k: int) -> datetime:
     return dt.replace(year=year, month=month, day=min(dt.day, calendar.monthrange(year, month)[1]))
 
 
+def start_for_end(end: date, months: int) -> datetime:
+    """The ``start`` of a history of ``months`` months that ends on ``end`` at 00:00 UTC."""
+    return _add_months(datetime(end.year, end.month, end.day, tzinfo=UTC), -months)
+
+
 def _normalise_start(start: datetime | None, months: int) -> datetime:
     if start is None:
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        return _add_months(today, -months)
+        return start_for_end(datetime.now(UTC).date(), months)
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("start must be timezone-aware")
     return start.astimezone(UTC)

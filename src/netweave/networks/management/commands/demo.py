@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from netweave.core.demo import MAIN_SLUG, PASSWORD, PEER_SLUG, generate_all
+from netweave.core.demo import MAIN_SLUG, PASSWORD, PEER_SLUG, generate_all, start_for_end
 from netweave.networks.demo_loader import load_many
 from netweave.networks.models import Activity, Event, Membership, Network
 
@@ -27,8 +28,13 @@ def _count(value: str) -> int:
     return number
 
 
+def _day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
 _positive.__name__ = "positive integer"
 _count.__name__ = "non-negative integer"
+_day.__name__ = "date (YYYY-MM-DD)"
 
 
 class Command(BaseCommand):
@@ -36,7 +42,7 @@ class Command(BaseCommand):
         "Generate and load the two demo networks: 'Energieregio Rivierenland' (a Dutch, hybrid "
         "regional energy-transition network; --people, --months, --events apply to it) and "
         "'Carers' Circle' (an online-only, pseudonymous peer-support circle of 20 people over "
-        "the last 12 months). The history ends today. Log in as 'facilitator' or "
+        "the last 12 months). The history ends today, or on --end. Log in as 'facilitator' or "
         "'facilitator2' (facilitators of Energieregio Rivierenland), 'member' (one of its "
         f"members), 'circle-facilitator' or 'circle-member'; every password is '{PASSWORD}'. "
         "Refuses when a demo network exists already."
@@ -51,12 +57,15 @@ class Command(BaseCommand):
                             help="events of the main network (default: about 1.25 a month)")
         parser.add_argument("--seed", type=int, default=42,
                             help="random seed; the same seed gives the same data (default 42)")
+        parser.add_argument("--end", type=_day, default=None,
+                            help="the day the history ends, YYYY-MM-DD (default: today, UTC); "
+                                 "with --seed, the same data on any day")
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing when the database holds any network")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, people: int, months: int, events: int | None, seed: int,
-               if_empty: bool, no_progress: bool, **options) -> None:
+               end: date | None, if_empty: bool, no_progress: bool, **options) -> None:
         if if_empty and Network.objects.exists():
             self.stdout.write("The database holds networks already; the demo was not loaded.")
             return
@@ -69,7 +78,9 @@ class Command(BaseCommand):
                 "network first.")
         started = time.perf_counter()
         try:
-            demos = generate_all(seed=seed, people=people, months=months, events=events)
+            start = None if end is None else start_for_end(end, months)
+            demos = generate_all(seed=seed, people=people, months=months, events=events,
+                                 start=start)
         except ValueError as exc:
             raise CommandError(f"The demo was not loaded: {exc}.") from exc
         generated = time.perf_counter()
