@@ -9,13 +9,16 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from netweave.dashboard import services
 from netweave.dashboard.models import Snapshot
@@ -107,19 +110,22 @@ def test_every_card_figure_and_chart_links_to_the_rows_it_counts(demo):
 
 def test_period_picker_custom_and_bad_input(demo):
     client = login("facilitator")
-    body = text(client.get(f"/n/{PUBLIC}/dashboard/?days=custom&start=2026-03-01&end=2026-03-31"))
-    snap = Snapshot.objects.get(network=demo[PUBLIC], period="2026-03-01..2026-03-31")
+    # a whole month inside the demo's six: the third before this one
+    first = timezone.localdate().replace(day=1) - relativedelta(months=3)
+    last = first + relativedelta(months=1) - timedelta(days=1)
+    period = f"{first.isoformat()}..{last.isoformat()}"
+    body = text(client.get(f"/n/{PUBLIC}/dashboard/?days=custom&start={first}&end={last}"))
+    snap = Snapshot.objects.get(network=demo[PUBLIC], period=period)
     assert snap.figures["period"]["days"] in (30, 31)
     assert 'value="custom" checked' in body
     bad = text(client.get(f"/n/{PUBLIC}/dashboard/?days=custom&start=2026-03-31&end=x"))
     assert "Last day: expected a date like 2026-03-31, got “x”." in bad
     assert "Showing the last 90 days instead." in bad
-    backwards = text(client.get(f"/n/{PUBLIC}/dashboard/?start=2026-03-31&end=2026-03-01"))
+    backwards = text(client.get(f"/n/{PUBLIC}/dashboard/?start={last}&end={first}"))
     assert "The last day comes before the first day." in backwards
     seven = text(client.get(f"/n/{PUBLIC}/dashboard/?days=7"))
     assert "Days: expected one of 28, 90, 365, got “7”." in seven
-    assert set(Snapshot.objects.values_list("period", flat=True)) == {
-        "90", "2026-03-01..2026-03-31"}
+    assert set(Snapshot.objects.values_list("period", flat=True)) == {"90", period}
     response = client.get(f"/api/dashboard/networks/{PUBLIC}/map?days=7")
     assert response.status_code == 400 and "expected one of" in response.json()["detail"]
     drill = client.get(f"/n/{PUBLIC}/dashboard/activities/?set=all&from=yesterday&to=now")
