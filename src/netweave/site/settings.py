@@ -242,7 +242,7 @@ NETWEAVE_LOGIN_WINDOW = int(os.environ.get("NETWEAVE_LOGIN_WINDOW", "900"))  # s
 NETWEAVE_MAIL_LIMIT_ADDRESS = int(os.environ.get("NETWEAVE_MAIL_LIMIT_ADDRESS", "3"))
 NETWEAVE_MAIL_LIMIT_IP = int(os.environ.get("NETWEAVE_MAIL_LIMIT_IP", "20"))
 NETWEAVE_MAIL_WINDOW = int(os.environ.get("NETWEAVE_MAIL_WINDOW", "3600"))  # seconds
-#: New measuring jobs (dashboard figures) one client (user or address) may queue per window.
+#: New custom-period measuring jobs one client (user or address) may queue per window.
 NETWEAVE_MEASURE_JOBS_PER_CLIENT = int(os.environ.get("NETWEAVE_MEASURE_JOBS_PER_CLIENT", "10"))
 NETWEAVE_MEASURE_JOBS_WINDOW = int(os.environ.get("NETWEAVE_MEASURE_JOBS_WINDOW", "3600"))
 # Uploads: request bodies (forms) up to 5 MB in memory, files above 5 MB go to a temporary
