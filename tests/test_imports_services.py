@@ -290,3 +290,15 @@ def test_contact_log_imports_as_contacts_once_and_refuses_wrong_columns(network)
     assert sorted(round(r.weight * 60) for r in rows) == [20, 20, 40, 60]
     call_command("import", "log", str(tij), **{**args, "stdout": io.StringIO()})
     assert rows.count() == 4
+
+
+def test_names_only_sign_in_sheets_return_as_the_same_person(tmp_path, network):
+    for month in (1, 2, 3):
+        sheet = tmp_path / f"sheet{month}.csv"
+        sheet.write_text(f"naam,datum\nAnaïs Voorbeeld,2026-0{month}-05\n"
+                         f"Bram Proef,2026-0{month}-05\n")
+        result = import_file(network, "attendance", sheet)
+        assert result["added"]["review"] == 0
+    assert Person.objects.filter(name__in=["Anaïs Voorbeeld", "Bram Proef"]).count() == 2
+    assert Attendance.objects.filter(event__network=network).count() == 6
+    assert not ReviewItem.objects.filter(network=network).exists()

@@ -7,7 +7,9 @@ activity rows, in ONE transaction.
   an attendance or reaction by its unique pair; an interaction by all its values), so an
   overlapping or re-exported file adds only what is new.
 * Person resolution: a source id seen before, then the e-mail address, then the normalised
-  name; a merge on the name alone, or a same name with another address, is listed for review.
+  name. A name alone (no address, no source id) matching one person is that person; a merge
+  on the name that brings an address or source id, or whose name also comes with an address
+  in the same file, and a same name with another address, are listed for review.
 * Pseudonymisation: in a network that is pseudonymous only, people are stored under a stable
   pseudonym keyed with the network's secret (HMAC-SHA-256); real names and addresses are
   never written. Person hashes are keyed in every network, so no readable name is kept.
@@ -242,6 +244,10 @@ class _Writer:
             if marker not in known:
                 known[marker] = new_keys[marker] = person_id
         first_seen = self._first_seen()
+        # A name alone matching one person of the network is that person (a sign-in sheet's
+        # returning attendee) unless the same name comes with an address in this file.
+        emailed_names = {keyed(secret, "name:" + normalise_name(r.name))
+                         for r in batch.people.values() if r.email and r.name}
         resolved: dict[str, int] = {}
         new_keys: dict[str, int] = {}
         reviews: list[tuple[int, str | None, str, str]] = []  # match, new key, label, reason
@@ -260,8 +266,11 @@ class _Writer:
                     reviews.append((match, key, incoming, ReviewReason.EMAIL_DIFFERS))
                 else:
                     found = match
-                    reviews.append((match, None, incoming, ReviewReason.NAME_ONLY))
                     self.added["merged"] += 1
+                    if rec.email or kd is not None or nd in emailed_names:
+                        # An address or source id the match lacks, or the name also comes
+                        # with an address in this file: maybe someone else.
+                        reviews.append((match, None, incoming, ReviewReason.NAME_ONLY))
             if found is not None:
                 resolved[key] = found
                 if rec.email:
