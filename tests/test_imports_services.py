@@ -302,3 +302,17 @@ def test_names_only_sign_in_sheets_return_as_the_same_person(tmp_path, network):
     assert Person.objects.filter(name__in=["Anaïs Voorbeeld", "Bram Proef"]).count() == 2
     assert Attendance.objects.filter(event__network=network).count() == 6
     assert not ReviewItem.objects.filter(network=network).exists()
+
+
+def test_person_by_event_table_with_events_file_imports_once(network):
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "imports"
+    args = {"network": network.slug, "no_progress": True,
+            "events": str(fixtures / "events.csv"), "stdout": io.StringIO()}
+    call_command("import", "attendance", str(fixtures / "women_events.csv"), **args)
+    assert Attendance.objects.filter(event__network=network).count() == 4
+    assert Event.objects.filter(network=network, location="Church").count() == 1
+    assert "1 rows say not attended" in args["stdout"].getvalue()
+    call_command("import", "attendance", str(fixtures / "women_events.csv"), **args)
+    assert Attendance.objects.filter(event__network=network).count() == 4

@@ -36,7 +36,8 @@ __all__ = ["KINDS", "OPTIONS", "Batch", "LimitExceeded", "Limits", "ParseError",
 
 
 #: Options a kind's parser takes besides the column mapping (``--columns`` …).
-OPTIONS: dict[str, tuple[str, ...]] = {"log": ("columns", "time_origin", "contacts")}
+OPTIONS: dict[str, tuple[str, ...]] = {"log": ("columns", "time_origin", "contacts"),
+                                        "attendance": ("events", "date", "not_recorded")}
 
 
 def parse(kind: str, path: Path | str, *, name: str | None = None,

@@ -45,6 +45,13 @@ class Command(BaseCommand):
         log.add_argument("--contacts", type=float, metavar="SECONDS",
                          help="lines are undirected contact windows of this many seconds; "
                          "consecutive windows become one contact with its duration")
+        sheets = parser.add_argument_group("attendance lists (kind attendance)")
+        sheets.add_argument("--events", help="a table of the events (event, date[, location]) "
+                            "the list names")
+        sheets.add_argument("--date", help="the date of events without one (one period), e.g. "
+                            "2026-03-01; default today")
+        sheets.add_argument("--not-recorded", help="values of the attended column that mean "
+                            "unknown, e.g. '0'")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument("--json", action="store_true", dest="as_json",
                             help="print the result as JSON")
@@ -60,7 +67,8 @@ class Command(BaseCommand):
                no_progress: bool, as_json: bool, verbosity: int, max_mb: int | None,
                max_unpacked_mb: int | None, max_rows: int | None, max_seconds: int | None,
                columns: str | None = None, time_origin: str | None = None,
-               contacts: float | None = None, **options) -> None:
+               contacts: float | None = None, events: str | None = None,
+               date: str | None = None, not_recorded: str | None = None, **options) -> None:
         target = Network.objects.filter(slug=network).first()
         if target is None:
             raise CommandError(f"No network with the short name {network!r}.")
@@ -82,7 +90,8 @@ class Command(BaseCommand):
                                          progress=_reporter(bar, self, verbosity),
                                          limits=limits, options={
                                              "columns": columns, "time_origin": time_origin,
-                                             "contacts": contacts})
+                                             "contacts": contacts, "events": events,
+                                             "date": date, "not_recorded": not_recorded})
             except LimitExceeded as exc:
                 raise CommandError(f"{limit_message(exc)} Nothing was imported.") from exc
             except ParseError as exc:
