@@ -105,6 +105,7 @@ def test_ask_and_be_approved_through_the_members_page(fenna, anna, mailoutbox):
     anna[1].post(reverse("members-join", args=["dicht"]), {"message": "Ik woon hier."})
     assert "You have asked to join" in anna[1].get("/n/dicht/").content.decode()
     assert anna[1].get(reverse("members-manage", args=["dicht"])).status_code == 403
+    assert "1 request to join is waiting" in fenna[1].get("/n/dicht/").content.decode()
     manage = fenna[1].get(reverse("members-manage", args=["dicht"])).content.decode()
     assert "Anna de Vries" in manage and "Ik woon hier." in manage
     request = JoinRequest.objects.get()

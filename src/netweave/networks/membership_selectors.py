@@ -35,6 +35,7 @@ class JoinState:
     can_join: bool  # a public network: one step
     can_request: bool  # a closed network: ask the facilitators
     is_last_facilitator: bool
+    requests_waiting: int = 0  # for a facilitator: requests to join to answer
 
 
 def join_state(network: Network, person: Person | None) -> JoinState:
@@ -49,8 +50,10 @@ def join_state(network: Network, person: Person | None) -> JoinState:
                 .filter(network=network, role=Role.FACILITATOR, left_at__isnull=True)
                 .exclude(pk=membership.pk).exists())
     free = membership is None and pending is None
+    waiting = (pending_requests(network).count()
+               if membership and membership.role == Role.FACILITATOR else 0)
     return JoinState(membership, pending, free and network.visibility == Visibility.PUBLIC,
-                     free and network.visibility == Visibility.CLOSED, last)
+                     free and network.visibility == Visibility.CLOSED, last, waiting)
 
 
 @dataclass(frozen=True)
