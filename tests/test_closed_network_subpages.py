@@ -105,3 +105,26 @@ def test_the_check_in_page_opens_for_a_guest_only_with_the_events_code(closed):
     assert guest.get(f"/n/{network.slug}/events/999999/checkin/").status_code == 403
     page = guest.get(url + f"?code={event.checkin_code.lower()}")
     assert page.status_code == 200 and TITLE in page.content.decode()
+
+
+def test_no_api_answer_about_a_closed_network_shows_its_contents_to_outsiders(closed):
+    network, event, topic, offer, intro = closed
+    ids = {"slug": network.slug, "event_id": event.pk, "topic_id": topic.pk,
+           "post_id": topic.posts.first().pk, "offer_id": offer.pk, "intro_id": intro.pk}
+    schema = Client().get("/api/openapi.json").json()
+    paths = [p for p in schema["paths"] if "{slug}" in p]
+    assert len(paths) >= 20
+    outsider = Client(raise_request_exception=False)
+    outsider.force_login(_person("apioutsider").user)
+    for who, client in {"anonymous": Client(raise_request_exception=False),
+                        "outsider": outsider}.items():
+        for path in paths:
+            url = re.sub(r"{(\w+)}", lambda m: str(ids.get(m[1], 1)), path)
+            for method in schema["paths"][path]:
+                response = getattr(client, method)(url, content_type="application/json")
+                body = response.content.decode("utf-8", "replace")
+                if re.search(r"/(events|topics|offers|needs)\b", path):
+                    assert response.status_code in {400, 401, 403, 404, 405, 422}, (
+                        f"{who} {method} {url} answered {response.status_code}")
+                for secret in (TITLE, TOPIC, OFFER, "Sweepmember Realname"):
+                    assert secret not in body, f"{who} {method} {url}: {secret}"
