@@ -227,15 +227,8 @@ def request_snapshot(network: Network, choice: PeriodChoice,
                 "and try again.",
                 "You have asked for too many new figures. Please wait %(minutes)d minutes "
                 "and try again.", minutes) % {"minutes": minutes}, count.wait())
-    with transaction.atomic():
-        # One job per network and period, also when requests arrive together: the network's
-        # row is locked while the queue is looked at (PostgreSQL; SQLite writes one at a time).
-        Network.objects.select_for_update().filter(pk=network.pk).exists()
-        job = pending_job(network, choice.key)
-        if job is None:
-            job = enqueue(JOB_KIND, {"period": choice.key}, network=network,
-                          user=user if user is not None and user.is_authenticated else None)
-    return job
+    return enqueue(JOB_KIND, {"period": choice.key}, network=network,
+                   user=user if user is not None and user.is_authenticated else None)
 
 
 def network_page_card(network: Network, lang: str,
