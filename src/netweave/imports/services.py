@@ -150,6 +150,9 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     digest = file_digest(path, kind, mapping)
     result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
                               "found": batch.counts(), "notes": batch.notes}
+    # Everything that needs no database is done before the write transaction: on SQLite
+    # other writers wait (up to the busy timeout) while it holds the write lock.
+    prepared = prepare_interactions(batch)
     with sqlite_cache(), transaction.atomic():
         prior = (ImportRun.objects.filter(network=network, digest=digest,
                                           status=RunStatus.DONE, dry_run=False)
@@ -165,7 +168,7 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
             added = {k: 0 for k in _ADDED}
             result["already_imported"] = prior.created_at.isoformat()
         else:
-            added = _Writer(network, batch, run, progress, limits).run()
+            added = _Writer(network, batch, run, progress, limits, prepared).run()
         result["added"] = added
         run.status, run.found, run.added = RunStatus.DONE, result["found"], added
         run.finished_at, run.error = dj_timezone.now(), ""
@@ -187,8 +190,9 @@ _ADDED = ("people", "merged", "review", "events", "rsvps", "attendance", "discus
 
 class _Writer:
     def __init__(self, network: Network, batch: Batch, run: ImportRun, progress: Progress,
-                 limits: Limits):
+                 limits: Limits, prepared: tuple[list[int], list[object]] | None = None):
         self.network, self.batch, self.import_run, self.report = network, batch, run, progress
+        self.prepared = prepared
         self.limits = limits
         self.source = f"import:{batch.source}"
         self.added = dict.fromkeys(_ADDED, 0)
@@ -567,18 +571,28 @@ class _Writer:
                                                "at", "weight"))
         writer = self.activity
         writer.flush("activity rows")
-        at_value = writer.at_value
-        rows_out = [
-            (a, kind, t, channel, at_value(at), weight)
-            for a, t, kind, channel, at, weight in zip(
-                [people[x] for x in ix.actor],
-                [None if x is None else people[x] for x in ix.target],
-                ix.kind, ix.channel, ix.at, ix.weight, strict=True)
-            if not existing or (a, t, kind, channel, at, weight) not in existing]
-        rows_out.sort(key=lambda r: r[4])  # in time order: the (network, at) index appends
+        order, stored_at = self.prepared or prepare_interactions(self.batch)
+        actor, target, kind, channel, at, weight = (ix.actor, ix.target, ix.kind, ix.channel,
+                                                    ix.at, ix.weight)
+        rows_out = []
+        for i, when in zip(order, stored_at, strict=True):  # in time order: see prepare
+            a, t = people[actor[i]], None if target[i] is None else people[target[i]]
+            if existing and (a, t, kind[i], channel[i], at[i], weight[i]) in existing:
+                continue
+            rows_out.append((a, kind[i], t, channel[i], when, weight[i]))
         for lo in range(0, len(rows_out), ROW_BATCH):
             writer.interactions(net, self.source, rows_out[lo:lo + ROW_BATCH])
         self.added["interactions"] += len(rows_out)
+
+
+def prepare_interactions(batch: Batch) -> tuple[list[int], list[object]]:
+    """The batch's interactions in time order (the (network, at) index then appends) and
+    their times as the database stores them: work done before the write transaction, so
+    that the import holds the write lock for less time."""
+    ix = batch.interactions
+    order = sorted(range(len(ix)), key=ix.at.__getitem__)
+    at_value = (_ActivityWriter._sqlite_at if connection.vendor == "sqlite" else _same)
+    return order, [at_value(ix.at[i]) for i in order]
 
 
 def _has_email(secret: bytes, person_id: int) -> str:

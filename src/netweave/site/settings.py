@@ -7,6 +7,7 @@ NETWEAVE_DEBUG      1 for Django's debug mode
 NETWEAVE_CACHE_URL  redis://127.0.0.1:6379/0 to share the cache between machines
                     (default: a file cache in the data dir; locmem:// for one process)
 NETWEAVE_JOBS_EAGER 1 to run background jobs inside the request that queues them
+NETWEAVE_SQLITE_BUSY_SECONDS how long a SQLite writer waits for another's lock (60)
 NETWEAVE_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
 DEFAULT_FROM_EMAIL  Django's e-mail settings (default backend: the console)
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "netweave.site.busy.DatabaseBusyMiddleware",
     "netweave.trust.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,8 +136,11 @@ def _database() -> dict:
         config["OPTIONS"] = {
             # WAL lets readers (the log reader, reports) run beside a writer.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Writers take the write lock when their transaction begins and queue for it
+            # (up to the busy timeout) instead of failing on a lock upgrade; an import holds
+            # it only for its write phase (see imports.services.import_file).
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": float(os.environ.get("NETWEAVE_SQLITE_BUSY_SECONDS", "60")),
         }
         # Tests use a file, not memory, so that the log reader can open the same database.
         config["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
