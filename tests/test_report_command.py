@@ -321,3 +321,42 @@ def test_a_closed_networks_report_is_only_for_members(demo, client):
     assert client.get(f"/n/{PEER_SLUG}/report/").status_code == 403
     html = client.get(f"/n/{PEER_SLUG}/").content.decode()
     assert "Health card" not in html and "/report/" not in html
+
+
+@db
+def test_report_on_an_archive_file_agrees_with_the_same_archive_imported(tmp_path):
+    """One parser stack: `report --interactions x.mbox` and `import mbox` + `report --network`
+    give the same figures (the facilitator joined long after the archive's period)."""
+    from netweave.imports.services import import_file
+
+    archive = Path(__file__).resolve().parent / "fixtures" / "imports" / "pipermail.mbox"
+    fien = Person.objects.create(name="Fien Facilitator")
+    network = services.create_network(
+        facilitator=fien, name="Buurt", slug="buurt", purpose="Elkaar helpen.",
+        primary_type="practice")
+    import_file(network, "mbox", archive)
+    common = {"end": "2026-01-10T00:00+00:00", "timezone": "UTC", "days": 28}
+    report(network="buurt", out=tmp_path / "db", **common)
+    report(interactions=archive, out=tmp_path / "file", **common)
+    from_db = json.loads((tmp_path / "db" / "report.json").read_text())
+    from_file = json.loads((tmp_path / "file" / "report.json").read_text())
+    for section in ("activity", "structure"):  # person ids differ; counts must not
+        db_figures = {k: len(v) if k == "bridges" else v for k, v in from_db[section].items()
+                      if k != "per_person"}
+        file_figures = {k: len(v) if k == "bridges" else v
+                        for k, v in from_file[section].items() if k != "per_person"}
+        assert db_figures == file_figures, section
+    assert from_file["activity"]["activities"] == 4
+
+
+def test_report_reads_files_as_import_does_with_its_options(tmp_path):
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "imports"
+    with pytest.raises(CommandError, match=r"column 1 looks like the time.*No report"):
+        report(interactions=fixtures / "tij.dat", out=tmp_path / "x")
+    report(interactions=fixtures / "tij.dat", columns="time,actor,target", contacts="20",
+           time_origin="2026-01-05T09:00Z", out=tmp_path / "r", timezone="UTC")
+    figures = check_files(tmp_path / "r")
+    assert figures["structure"]["people"] == 4 and figures["structure"]["ties"] == 2
+    report(attendance=fixtures / "women_events.csv", events=str(fixtures / "events.csv"),
+           out=tmp_path / "w", timezone="UTC", days=365)
+    assert check_files(tmp_path / "w")["structure"]["people"] == 3

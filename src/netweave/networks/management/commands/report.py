@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from netweave.core import importers
 from netweave.core.measure.data import NetworkData, Period
 from netweave.core.progress import ProgressBar
 from netweave.core.report import BUILD_STEPS, REPORT_FILES, build_report, write_report
@@ -53,10 +54,26 @@ class Command(BaseCommand):
         source = parser.add_argument_group("source (one of)")
         source.add_argument("--network", help="short name (slug) or id of a network")
         source.add_argument("--interactions", type=Path,
-                            help="interaction log: actor, target, time[, kind[, channel"
-                                 "[, weight]]]")
+                            help="interaction log (actor, target, time[, kind[, channel"
+                                 "[, weight]]]) or any file `netweave import` reads: an mbox "
+                                 "archive, calendar, Slack, Discourse or Meetup export")
         source.add_argument("--attendance", type=Path,
                             help="attendance list: person, event[, time[, channel]]")
+        reading = parser.add_argument_group("reading files (as `netweave import` does)")
+        reading.add_argument("--kind", choices=[k for k in importers.KINDS
+                                                if k != "attendance"],
+                             help="the kind of the --interactions file (default: by its "
+                                  "ending, .mbox mbox, .ics ical, .zip slack, else log)")
+        reading.add_argument("--mapping", default="",
+                             help="columns to fields, e.g. 'Naam deelnemer=person,Datum=time'")
+        for option, text in (("--columns", "columns of a log without a header, e.g. "
+                                           "time,actor,target"),
+                             ("--time-origin", "numeric log times are seconds after this"),
+                             ("--contacts", "log lines are contact windows of this many "
+                                            "seconds"),
+                             ("--events", "a table of the events the attendance list names"),
+                             ("--date", "the date of undated events")):
+            reading.add_argument(option, help=text)
         parser.add_argument("--attributes", type=Path,
                             help="attributes (with files): person, sector[, organisation]")
         parser.add_argument("--timezone", default="Europe/Amsterdam",
@@ -78,7 +95,8 @@ class Command(BaseCommand):
     def handle(self, *args, network: str | None, interactions: Path | None,
                attendance: Path | None, attributes: Path | None, timezone: str, days: int,
                end: str | None, lang: str, out: Path | None, map_limit: int,
-               no_progress: bool, **options) -> None:
+               no_progress: bool, kind: str | None = None, mapping: str = "",
+               **options) -> None:
         if network is not None and (interactions or attendance or attributes):
             raise CommandError("Give either --network or files (--interactions, "
                                "--attendance, --attributes), not both.")
@@ -92,7 +110,8 @@ class Command(BaseCommand):
                 data, labels, title, stem, tz = self._from_database(network, bar)
             else:
                 data, labels, title, stem, tz = self._from_files(
-                    interactions, attendance, attributes, timezone, bar)
+                    interactions, attendance, attributes, timezone, bar, kind=kind,
+                    mapping=mapping, options=options)
             period_end = _end(end, tz, data if network is None else None)
             period = Period(period_end - timedelta(days=days), period_end)
             report = build_report(data, period, lang=lang, labels=labels, title=title,
@@ -131,9 +150,12 @@ class Command(BaseCommand):
         return data, None, found.name, found.slug, tz  # type: ignore[return-value]
 
     def _from_files(self, interactions: Path | None, attendance: Path | None,
-                    attributes: Path | None, timezone: str, bar: ProgressBar
+                    attributes: Path | None, timezone: str, bar: ProgressBar, *,
+                    kind: str | None = None, mapping: str = "",
+                    options: dict | None = None
                     ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
-        from netweave.core.parsers import ParseError, read_files
+        from netweave.core.importers.engine import to_file_data
+        from netweave.core.parsers import ParseError
 
         try:
             tz = ZoneInfo(timezone)
@@ -141,13 +163,35 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown time zone {timezone!r} (expected a name such as "
                                "Europe/Amsterdam or UTC).") from exc
         bar.step("read")
+        options = options or {}
         try:
-            files = read_files(interactions=interactions, attendance=attendance,
-                               attributes=attributes, timezone=timezone)
+            batches = []
+            if interactions is not None:
+                found = kind or _kind_of(interactions)
+                batches.append(importers.parse(
+                    found, interactions, mapping=mapping or None, timezone=timezone,
+                    options={k: options.get(k) for k in importers.OPTIONS.get(found, ())}))
+            if attendance is not None:
+                batches.append(importers.parse(
+                    "attendance", attendance, mapping=mapping or None, timezone=timezone,
+                    options={k: options.get(k)
+                             for k in importers.OPTIONS["attendance"]}))
+            files = to_file_data(batches, attributes=attributes)
+        except OSError as exc:
+            raise CommandError(f"{exc}. No report was written.") from exc
         except ParseError as exc:
             raise CommandError(f"{exc}. No report was written.") from exc
+        for batch in batches:
+            for note in batch.notes:
+                self.stderr.write(f"{batch.file}: {note}")
         stem = (interactions or attendance).stem  # type: ignore[union-attr]
         return files.data, files.labels, stem, stem, tz
+
+
+def _kind_of(path: Path) -> str:
+    """The import kind of a file by its ending (a log unless it says otherwise)."""
+    return {".mbox": "mbox", ".mbx": "mbox", ".ics": "ical", ".zip": "slack",
+            ".json": "discourse"}.get(path.suffix.lower(), "log")
 
 
 def _end(text: str | None, tz: ZoneInfo, data: NetworkData | None) -> datetime:

@@ -1,0 +1,150 @@
+"""Parsed files straight into the measurement engine (``netweave report`` on files): the
+activity rows an import would write (see ``netweave.networks.activity_rows``), without a
+database, so a report on a file and on the same file imported agree figure for figure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from netweave.core import activity as act
+from netweave.core.measure.data import NetworkData
+from netweave.core.parsers import (
+    FileData,
+    PersonIndex,
+    _log_frame,
+    people_frame,
+    read_attributes,
+)
+
+from .common import clean_email, normalise_name
+from .records import Batch
+
+#: Weight of an RSVP row by answer, as the import writes it.
+RSVP_WEIGHT = {"going": 1.0, "maybe": 0.5, "not_going": 0.0}
+
+
+def _first_seen(batch: Batch) -> dict[str, datetime]:
+    """Each person's first act in the batch: the import's join time."""
+    seen: dict[str, datetime] = {}
+    stamps = [(r.person, r.at) for r in (*batch.attendance, *batch.rsvps)]
+    stamps += [(r.author, r.at) for r in (*batch.threads, *batch.posts)]
+    stamps += [(r.person, r.at) for r in batch.reactions]
+    stamps += [(h, e.starts_at) for e in batch.events for h in e.hosts]
+    ix = batch.interactions
+    stamps += list(zip(ix.actor, ix.at, strict=True))
+    stamps += [(t, at) for t, at in zip(ix.target, ix.at, strict=True) if t is not None]
+    for key, at in stamps:
+        if key not in seen or at < seen[key]:
+            seen[key] = at
+    return seen
+
+
+class _Known(PersonIndex):
+    """People numbered once across files: a key, address or name seen before is the same
+    person (as an import merges them); ``id`` also finds a label of an attributes file."""
+
+    def __init__(self, labels: dict[int, str]) -> None:
+        super().__init__()
+        self.names = labels
+        self.aliases: dict[str, int] = {}
+        self.emails: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}
+
+    def find(self, key: str, name: str, email: str) -> int:
+        """The person of a batch's ``key`` (named ``name``, with ``email``)."""
+        found = self.ids.get(key) or self.aliases.get(key) or (
+            self.emails.get(email) if email else None) or self.by_name.get(normalise_name(name))
+        if found is None:
+            found = super().id(key)
+            self.names[found] = name or key
+        else:
+            self.aliases[key] = found
+        if email:
+            self.emails.setdefault(email, found)
+        self.by_name.setdefault(normalise_name(name or key), found)
+        return found
+
+    def id(self, label: str) -> int:
+        email = clean_email(label)
+        return self.find(label, label, email)
+
+
+def to_file_data(batches: Sequence[Batch], network: int = 1,
+                 attributes: Path | str | None = None) -> FileData:
+    """The engine's input from parsed batches: people by key across the batches, and the
+    join, attend, host, rsvp, post/ask, reply/answer, react and interaction rows; with
+    ``attributes`` (``person, sector[, organisation]``, a person named by label, address or
+    name) the people's sectors."""
+    labels: dict[int, str] = {}
+    people = _Known(labels)
+    frames = []
+    for n, batch in enumerate(batches):
+        out = _batch_rows(batch, 10_000_000 * n, people)
+        frame = _log_frame(out, network, source=f"file:{batch.source}")
+        frames.append(frame.with_columns(pl.Series("object_type", out["object_type"],
+                                                   dtype=frame.schema["object_type"])))
+    log = pl.concat(frames).sort("at", maintain_order=True)
+    log = log.with_columns(pl.int_range(1, log.height + 1, dtype=pl.Int64).alias("id"))
+    table = (read_attributes(attributes, people) if attributes is not None
+             else people_frame(people))
+    names = [labels.get(i, label) for label, i in people.ids.items()]
+    return FileData(NetworkData(log=log, people=table), names,
+                    batches[0].encoding if batches else "utf-8")
+
+
+def _batch_rows(batch: Batch, offset: int, people: _Known) -> dict[str, list]:
+    out: dict[str, list] = {c: [] for c in ("actor", "target", "kind", "channel", "at",
+                                            "weight", "object_id", "object_type")}
+
+    def person(key: str) -> int:
+        rec = batch.people.get(key)
+        return people.find(key, rec.name if rec else key, rec.email if rec else "")
+
+    def row(actor: str, kind: str, at: datetime, *, target: str | None = None,
+            channel: str = act.ONLINE, weight: float = 1.0, obj: int | None = None,
+            obj_type: str = "") -> None:
+        values = (("actor", person(actor)), ("target", None if target is None else
+                                             person(target)),
+                  ("kind", kind), ("channel", channel), ("at", at), ("weight", weight),
+                  ("object_id", obj), ("object_type", obj_type))
+        for key, value in values:
+            out[key].append(value)
+
+    for key, at in _first_seen(batch).items():
+        row(key, act.JOIN, at, obj_type="membership")
+    events = {e.source_id: (offset + i + 1, e) for i, e in enumerate(batch.events)}
+    for event_id, e in events.values():
+        for h in e.hosts:
+            row(h, act.HOST, e.starts_at, channel=act.ONLINE if e.online else act.OFFLINE,
+                obj=event_id, obj_type="event")
+    for r in batch.rsvps:
+        row(r.person, act.RSVP, r.at, weight=RSVP_WEIGHT.get(r.status, 1.0),
+            obj=events[r.event][0], obj_type="event")
+    for a in batch.attendance:
+        row(a.person, act.ATTEND, a.at, channel=act.ONLINE if a.online else act.OFFLINE,
+            obj=events[a.event][0], obj_type="event")
+    threads = {t.source_id: t for t in batch.threads}
+    posts = {p.source_id: p for p in batch.posts}
+    for p in batch.posts:
+        thread = threads.get(p.thread)
+        parent = posts.get(p.parent) if p.parent else None
+        if parent is None:
+            question = thread is not None and thread.is_question
+            row(thread.author if thread else p.author, act.ASK if question else act.POST,
+                p.at, obj_type="discussion")
+        else:
+            answer = thread is not None and thread.is_question and parent.parent is None
+            row(p.author, act.ANSWER if answer else act.REPLY, p.at, target=parent.author,
+                obj_type="post")
+    for r in batch.reactions:
+        if r.post in posts:
+            row(r.person, act.REACT, r.at, target=posts[r.post].author, obj_type="post")
+    ix = batch.interactions
+    for a, t, kind, channel, at, weight in zip(ix.actor, ix.target, ix.kind, ix.channel,
+                                               ix.at, ix.weight, strict=True):
+        row(a, kind, at, target=t, channel=channel, weight=weight)
+    return out
