@@ -316,3 +316,18 @@ def test_person_by_event_table_with_events_file_imports_once(network):
     assert "1 rows say not attended" in args["stdout"].getvalue()
     call_command("import", "attendance", str(fixtures / "women_events.csv"), **args)
     assert Attendance.objects.filter(event__network=network).count() == 4
+
+
+def test_dry_run_shows_date_range_kinds_and_first_rows(network):
+    from pathlib import Path
+
+    archive = Path(__file__).resolve().parent / "fixtures" / "imports" / "pipermail.mbox"
+    out = io.StringIO()
+    call_command("import", "mbox", str(archive), network=network.slug, dry_run=True,
+                 no_progress=True, stdout=out)
+    text = out.getvalue()
+    assert "From 2026-01-05T09:00 to 2026-01-06T11:00 (UTC); activity by kind: post 2, " \
+           "reply 2" in text
+    assert "2026-01-05 10:00 UTC  reply    Bram Proef -> Anaïs Voorbeeld" in text
+    hidden = make_network("verborgen", IdentityMode.PSEUDONYMOUS_ONLY)
+    assert "preview" not in import_file(hidden, "mbox", archive, dry_run=True)

@@ -32,6 +32,7 @@ from django.utils import timezone as dj_timezone
 
 from netweave.core import importers
 from netweave.core.importers.common import normalise_name
+from netweave.core.importers.engine import preview
 from netweave.core.importers.limits import LimitExceeded, Limits, check_archive
 from netweave.core.importers.records import Batch
 from netweave.networks import activity_rows as rows
@@ -150,6 +151,8 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     digest = file_digest(path, kind, mapping)
     result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
                               "found": batch.counts(), "notes": batch.notes}
+    if dry_run and not is_pseudonymous(network):  # real names: not when pseudonymous
+        result["preview"] = preview(batch)
     # Everything that needs no database is done before the write transaction: on SQLite
     # other writers wait (up to the busy timeout) while it holds the write lock.
     prepared = prepare_interactions(batch)

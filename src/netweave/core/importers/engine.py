@@ -148,3 +148,21 @@ def _batch_rows(batch: Batch, offset: int, people: _Known) -> dict[str, list]:
                                                ix.at, ix.weight, strict=True):
         row(a, kind, at, target=t, channel=channel, weight=weight)
     return out
+
+
+def preview(batch: Batch, rows: int = 5) -> dict[str, object]:
+    """What a file holds as it will be read: its date range, activity rows per kind (joins
+    left out) and the first ``rows`` of them in time order, as text."""
+    people = _Known({})
+    out = _batch_rows(batch, 0, people)
+    acts = sorted((at, kind, actor, target) for actor, target, kind, at in zip(
+        out["actor"], out["target"], out["kind"], out["at"], strict=True) if kind != act.JOIN)
+    kinds: dict[str, int] = {}
+    for _, kind, _, _ in acts:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    shown = [f"{at:%Y-%m-%d %H:%M} UTC  {kind:<8} {people.names[a]}"
+             + (f" -> {people.names[t]}" if t is not None else "")
+             for at, kind, a, t in acts[:rows]]
+    return {"from": acts[0][0].isoformat() if acts else None,
+            "to": acts[-1][0].isoformat() if acts else None,
+            "kinds": dict(sorted(kinds.items())), "first_rows": shown}

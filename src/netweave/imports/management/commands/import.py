@@ -140,6 +140,12 @@ def _summary(result: dict) -> str:
             continue
         f = found.get(key, "")
         lines.append(f"{key:<{width}}  {f!s:>10}  {added.get(key, '')!s:>10}")
+    shown = result.get("preview")
+    if shown and shown["from"]:
+        lines.append(f"From {shown['from'][:16]} to {shown['to'][:16]} (UTC); activity by "
+                     "kind: " + ", ".join(f"{k} {n:,}" for k, n in shown["kinds"].items()))
+        lines.append("First rows as they will be read:")
+        lines.extend("  " + row for row in shown["first_rows"])
     lines.extend(result.get("notes", []))
     if added.get("review"):
         lines.append(f"{added['review']} uncertain merge(s) to review on the network's "
