@@ -213,7 +213,10 @@ def test_network_nav_links(running):
     assert reverse("charters-revise", args=["buurt"]) not in page
     assert reverse("charters-history", args=["buurt"]) in page
     home = Client().get("/").content.decode()
-    assert reverse("charters-directory") in home and reverse("charters-start") not in home
+    # Anonymous visitors are sent to sign up first, then on to the wizard.
+    assert reverse("charters-directory") in home
+    assert f'href="{reverse("charters-start")}"' not in home
+    assert f'{reverse("signup")}?next={reverse("charters-start")}' in home
     page = client_for(person("staff", staff=True)).get("/n/buurt/").content.decode()
     assert reverse("charters-revise", args=["buurt"]) in page
     network_services.create_network(facilitator=running["founder"], slug="dicht",
