@@ -1,8 +1,10 @@
 """A real netweave deployment for fault and soak tests: its own PostgreSQL database, gunicorn
-with its workers in separate processes, reached over loopback like any client would.
+with its workers in separate processes, reached over loopback like any client would; or
+``netweave serve`` (waitress and the worker thread in one process) on its own data dir.
 
-Used by ``tests/test_faults.py`` and ``bench/soak.py``. Nothing here is mocked: the server
-is the production WSGI server started from the installed ``netweave`` package.
+Used by ``tests/test_faults.py``, ``tests/test_sqlite_sharing.py`` and ``bench/soak.py``.
+Nothing here is mocked: the server is the production WSGI server started from the installed
+``netweave`` package.
 """
 
 from __future__ import annotations
@@ -81,15 +83,66 @@ class Site:
         return session
 
 
+def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if requests.get(f"{base}/", timeout=30).status_code == 200:
+                return
+        except (requests.ConnectionError, requests.Timeout):
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def site_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of a site on ``data_dir``; its database is SQLite in the data dir
+    unless ``database_url`` names one."""
+    env = {**os.environ, "NETWEAVE_DATA_DIR": str(data_dir),
+           "NETWEAVE_SECRET_KEY": "live-site-test-key-" + "x" * 40,
+           "NETWEAVE_ALLOWED_HOSTS": "127.0.0.1,localhost", "NETWEAVE_LOG_LEVEL": "WARNING"}
+    env.pop("NETWEAVE_DEBUG", None)
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+@contextmanager
+def served(env: dict[str, str], *, threads: int = 4) -> Iterator[Site]:
+    """``netweave serve --no-demo`` (migrations, waitress, the in-process job worker) with
+    ``env`` on a free port until the block ends; then stopped with SIGTERM."""
+    port = free_port()
+    log_path = Path(env["NETWEAVE_DATA_DIR"]) / f"serve-{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(BIN / "netweave"), "serve", "--no-demo", "--port", str(port),
+             "--threads", str(threads)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process, log_path)
+            yield Site(base, env, process, log_path)
+        finally:
+            _stop(process)
+
+
 @contextmanager
 def live_site(database_url: str, *, workers: int = 2, threads: int = 1) -> Iterator[Site]:
     """Migrate ``database_url`` and serve netweave on it with gunicorn until the block ends."""
     data_dir = tempfile.mkdtemp(prefix="netweave-live-")
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "NETWEAVE_DATA_DIR": data_dir,
-           "NETWEAVE_SECRET_KEY": "live-site-test-key-" + "x" * 40,
-           "NETWEAVE_ALLOWED_HOSTS": "127.0.0.1,localhost", "NETWEAVE_LOG_LEVEL": "WARNING"}
-    env.pop("NETWEAVE_DEBUG", None)
+    env = site_env(Path(data_dir), database_url)
     subprocess.run([str(BIN / "netweave"), "migrate", "--no-input", "-v", "0"], env=env,
                    check=True, timeout=600)
     subprocess.run([str(BIN / "netweave"), "collectstatic", "--no-input", "-v", "0"],
@@ -103,23 +156,8 @@ def live_site(database_url: str, *, workers: int = 2, threads: int = 1) -> Itera
         env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"{base}/", timeout=30).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                tail = (Path(data_dir) / "gunicorn.log").read_text()[-3000:]
-                raise RuntimeError(f"gunicorn did not start:\n{tail}")
-            time.sleep(0.2)
+        _wait_until_up(base, process, Path(data_dir) / "gunicorn.log")
         yield Site(base, env, process, Path(data_dir) / "gunicorn.log")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process)
         log.close()

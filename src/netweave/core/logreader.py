@@ -2,8 +2,11 @@
 
 The measurement engine works on columns, not on ORM objects, so the log is read once,
 straight into Arrow through ADBC drivers (libpq's binary COPY for PostgreSQL, the SQLite C
-API for SQLite), and handed over as a :class:`polars.DataFrame`. No web framework is
-imported here: the reader works on a database URL, from the web app or from a script.
+API for SQLite), and handed over as a :class:`polars.DataFrame`. ADBC's SQLite driver brings
+its own copy of SQLite, which must never share a process with Python's ``sqlite3`` (Django's):
+SQLite queries run in a query process of their own (:mod:`netweave.core.sqlite_process`).
+No web framework is imported here: the reader works on a database URL, from the web app or
+from a script.
 
 Example::
 
@@ -23,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 from netweave.core import activity as act
+from netweave.core import sqlite_process
 
 TABLE = "networks_activity"
 
@@ -59,7 +63,7 @@ _TIME_COLUMN = re.compile(r"\{([a-z_.]+)\}")
 
 
 class LogReadError(Exception):
-    """The database URL is not one the reader understands."""
+    """The database URL is not one the reader understands, or SQLite refused the query."""
 
 
 def read_activity(
@@ -104,8 +108,8 @@ def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
     Aware datetimes among ``params`` are compared as Django stores them: UTC. ``{x}`` in
     ``sql`` stands for a datetime column ``x`` read fast: on SQLite, where Django keeps
     datetimes as text, it becomes microseconds since 1970 computed by SQLite (the driver's
-    bundled SQLite has ``unixepoch``), which :func:`to_frame` turns back into datetimes;
-    parsing the text in Python would cost more than the whole query.
+    bundled SQLite, in the query process, has ``unixepoch``), which :func:`to_frame` turns
+    back into datetimes; parsing the text in Python would cost more than the whole query.
     """
     params = list(params)
     scheme = urlsplit(url).scheme
@@ -115,17 +119,14 @@ def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
     else:
         sql = _TIME_COLUMN.sub(r"\1", sql)
     if scheme == "sqlite":
-        import adbc_driver_sqlite.dbapi as adbc_sqlite
-
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
         if not path:
             raise LogReadError(f"SQLite URL {url!r} names no database file")
         params = [_sqlite_time(p) if isinstance(p, datetime) else p for p in params]
-        with adbc_sqlite.connect(f"file:{path}?mode=ro") as conn, conn.cursor() as cur:
-            # Larger batches than the default 1,024 rows: fewer chunks, less overhead.
-            cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "65536"})
-            cur.execute(sql, params)
-            return cur.fetch_arrow_table()
+        try:
+            return sqlite_process.query(path, sql, params)
+        except sqlite_process.SQLiteQueryError as exc:
+            raise LogReadError(f"{url}: {exc}") from exc
     if scheme in ("postgres", "postgresql"):
         import adbc_driver_postgresql.dbapi as adbc_pg
 
