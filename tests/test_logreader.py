@@ -162,3 +162,58 @@ def test_database_url_names_the_test_database():
     url = database_url()
     assert url.startswith(("sqlite:///", "postgresql://"))
     assert "test" in url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_times_are_exact_to_the_microsecond_at_the_edges_of_a_second():
+    person = Person.objects.create(name="a")
+    net = Network.objects.create(name="n", slug="n", purpose="x", primary_type="place")
+    times = [T0 + timedelta(seconds=59, microseconds=us) for us in (0, 1, 499999, 999500,
+                                                                       999999)]
+    times.append(datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC))
+    for at in times:
+        Activity.objects.create(network=net, actor=person, kind="post", channel="online", at=at)
+    assert network_log(net.pk)["at"].to_list() == times
+
+
+# --- SQLite: the reader's SQLite never shares a process with Django's (issue 14) ------------
+
+ONLY_SQLITE = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="the query process is SQLite's")
+
+NO_SECOND_SQLITE = """
+import sys
+from netweave.core.logreader import read_activity
+frame = read_activity(sys.argv[1])
+assert "adbc_driver_sqlite" not in sys.modules, "ADBC's SQLite was loaded in this process"
+print(frame.height)
+"""
+
+
+@ONLY_SQLITE
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_is_read_without_a_second_sqlite_in_the_process():
+    random_log(50, seed=3)
+    done = subprocess.run([sys.executable, "-c", NO_SECOND_SQLITE, database_url()],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "50"
+
+
+@ONLY_SQLITE
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_query_errors_are_clear_and_the_query_process_recovers():
+    from netweave.core import logreader, sqlite_process
+
+    random_log(20, seed=4)
+    url = database_url()
+    with pytest.raises(LogReadError, match="no such table: nowhere"):
+        logreader.query(url, "SELECT * FROM nowhere")
+    assert network_log().height == 20  # the same query process answers again
+    for child in list(sqlite_process._idle):
+        child.kill()
+        child.wait()
+    assert network_log().height == 20  # a dead query process is replaced
+    with pytest.raises(LogReadError, match="no SQLite database at"):
+        read_activity(f"sqlite:///{url.removeprefix('sqlite:///')}.missing")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import polars as pl
@@ -122,6 +123,8 @@ def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
         path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
         if not path:
             raise LogReadError(f"SQLite URL {url!r} names no database file")
+        if not Path(path).is_file():
+            raise LogReadError(f"{url}: no SQLite database at {path}")
         params = [_sqlite_time(p) if isinstance(p, datetime) else p for p in params]
         try:
             return sqlite_process.query(path, sql, params)
