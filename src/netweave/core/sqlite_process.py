@@ -9,7 +9,8 @@ process opens the database with Python's ``sqlite3`` (Django), so ADBC's SQLite 
 in a child process that opens nothing else. The child is started on first use, answers one
 query at a time with an Arrow IPC stream, and is reused by later queries of its parent;
 a parent running queries in several threads at once gets one child per thread. A child
-exits when its parent closes its pipe (or dies).
+that answered a large result is stopped instead (it would keep that memory). A child exits
+when its parent closes its pipe (or dies).
 
 Protocol, one request at a time: the parent writes a 4-byte little-endian length and a JSON
 object ``{"path", "sql", "params"}``; the child answers ``T`` + 8-byte length + an Arrow IPC
@@ -33,6 +34,9 @@ import pyarrow as pa
 BATCH_ROWS = 65536
 #: Idle children kept per parent process for later queries.
 MAX_IDLE = 4
+#: A child that answered more than this many bytes is stopped, not kept: its allocator holds
+#: on to the memory of its largest answer (~350 MB after a million log rows).
+MAX_KEPT_ANSWER = 16 * 1024 * 1024
 
 
 class SQLiteQueryError(Exception):
@@ -53,7 +57,10 @@ def query(path: str, sql: str, params: list[int | float | str | None]) -> pa.Tab
     except BaseException:
         _stop(child)
         raise
-    _give_back(child)
+    if len(payload) > MAX_KEPT_ANSWER:
+        _stop(child)
+    else:
+        _give_back(child)
     if kind == b"E":
         raise SQLiteQueryError(payload.decode())
     return pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
