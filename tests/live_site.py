@@ -1,6 +1,6 @@
 """A real netweave deployment for fault and soak tests: its own PostgreSQL database, gunicorn
 with its workers in separate processes, reached over loopback like any client would; or
-``netweave serve`` (waitress and the worker thread in one process) on its own data dir.
+``netweave serve`` (waitress and its job worker) on its own data dir.
 
 Used by ``tests/test_faults.py``, ``tests/test_sqlite_sharing.py`` and ``bench/soak.py``.
 Nothing here is mocked: the server is the production WSGI server started from the installed
@@ -120,7 +120,7 @@ def site_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
 
 @contextmanager
 def served(env: dict[str, str], *, threads: int = 4) -> Iterator[Site]:
-    """``netweave serve --no-demo`` (migrations, waitress, the in-process job worker) with
+    """``netweave serve --no-demo`` (migrations, waitress, the job worker) with
     ``env`` on a free port until the block ends; then stopped with SIGTERM."""
     port = free_port()
     log_path = Path(env["NETWEAVE_DATA_DIR"]) / f"serve-{port}.log"

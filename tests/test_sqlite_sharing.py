@@ -1,8 +1,8 @@
 """Other processes open the SQLite database while ``netweave serve`` writes to it (issue 14).
 
-A real ``netweave serve`` (waitress and the in-process job worker) runs on SQLite in its own
+A real ``netweave serve`` (waitress and its job worker) runs on SQLite in its own
 data dir. Members keep posting replies through the pages while the report page (read in the
-web process) and the dashboard (read by the worker thread) are opened, and other processes
+web process) and the dashboard (read by the job worker) are opened, and other processes
 open the same database: ``netweave report``, ``netweave digest --dry-run`` and a plain
 ``sqlite3`` open and close. A second SQLite library inside the server process (the log
 reader's, once) drops the server's file locks when it closes, so such a process took the
@@ -120,7 +120,7 @@ def test_other_processes_never_cost_the_server_a_write(tmp_path):
         try:
             for n in range(ROUNDS):
                 # The report page reads the database in the web process; the dashboard queues
-                # a measurement that the worker thread reads.
+                # a measurement that the job worker reads.
                 for path in ("/n/shared/report/", "/n/shared/dashboard/"):
                     try:
                         status = facilitator.get(f"{site.base}{path}", timeout=120).status_code
