@@ -340,6 +340,14 @@ def test_report_on_an_archive_file_agrees_with_the_same_archive_imported(tmp_pat
     report(interactions=archive, out=tmp_path / "file", **common)
     from_db = json.loads((tmp_path / "db" / "report.json").read_text())
     from_file = json.loads((tmp_path / "file" / "report.json").read_text())
+    # Without --end the quiet history ends at its last activity in both modes, said so.
+    err = StringIO()
+    call_command("report", network="buurt", out=tmp_path / "db2", timezone="UTC",
+                 no_progress=True, stdout=StringIO(), stderr=err)
+    report(interactions=archive, out=tmp_path / "file2", timezone=network.timezone)
+    assert "the period ends at the last activity (2026-01-06)" in err.getvalue()
+    assert (json.loads((tmp_path / "db2" / "report.json").read_text())["activity"]
+            == json.loads((tmp_path / "file2" / "report.json").read_text())["activity"])
     for section in ("activity", "structure"):  # person ids differ; counts must not
         db_figures = {k: len(v) if k == "bridges" else v for k, v in from_db[section].items()
                       if k != "per_person"}

@@ -113,6 +113,8 @@ class Command(BaseCommand):
                     interactions, attendance, attributes, timezone, bar, kind=kind,
                     mapping=mapping, options=options)
             period_end = _end(end, tz, data if network is None else None)
+            if network is not None and end is None:
+                period_end = _quiet_end(data, period_end, days, tz, self.stderr)
             period = Period(period_end - timedelta(days=days), period_end)
             report = build_report(data, period, lang=lang, labels=labels, title=title,
                                   timezone=tz.key, limit=map_limit, progress=bar.step)
@@ -192,6 +194,25 @@ def _kind_of(path: Path) -> str:
     """The import kind of a file by its ending (a log unless it says otherwise)."""
     return {".mbox": "mbox", ".mbx": "mbox", ".ics": "ical", ".zip": "slack",
             ".json": "discourse"}.get(path.suffix.lower(), "log")
+
+
+def _quiet_end(data: NetworkData, now: datetime, days: int, tz: ZoneInfo, say) -> datetime:
+    """``now``, unless no contribution falls in the ``days`` before it (an imported history):
+    then midnight after the last contribution, as for files, said on ``say``."""
+    import polars as pl
+
+    from netweave.core import activity as act
+
+    done = data.log.filter(pl.col("kind").is_in(sorted(act.CONTRIBUTION_KINDS)))
+    if not done.height:
+        return now
+    last = done.get_column("at").max().astimezone(tz)  # type: ignore[union-attr]
+    if last >= now - timedelta(days=days):
+        return now
+    midnight = datetime(last.year, last.month, last.day, tzinfo=tz) + timedelta(days=1)
+    say.write(f"Nothing happened in the {days} days up to today: the period ends at the last "
+              f"activity ({last:%Y-%m-%d}) instead (--end chooses another end).")
+    return midnight.astimezone(UTC)
 
 
 def _end(text: str | None, tz: ZoneInfo, data: NetworkData | None) -> datetime:
