@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -76,7 +77,8 @@ def test_api_series_rsvp_checkin_and_attendees(setting):
     queued = post(setting["other"], f"{base}/{first}/rsvp", {"status": "going"})
     assert queued.json()["waiting_list_position"] == 1
     ticket = answer.json()["ticket"]
-    checked = post(setting["fac"], f"{base}/{first}/checkin", {"code": ticket})
+    with time_machine.travel(datetime.fromisoformat(events[0]["starts_at"]), tick=False):
+        checked = post(setting["fac"], f"{base}/{first}/checkin", {"code": ticket})
     assert checked.status_code == 200 and checked.json()["name"] == "Zonnebloem"
     bad = post(setting["fac"], f"{base}/{first}/checkin", {"code": "nope"})
     assert bad.status_code == 400 and "NOPE" in bad.json()["detail"]

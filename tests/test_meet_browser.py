@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 
@@ -124,28 +125,32 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, new_page,
     assert [m.to for m in mail.outbox] == [["bram@example.org"]]
     assert "A place for you" in mail.outbox[0].subject
 
-    # At the door: Anouk ticked on the list, the guest checked in by ticket code.
-    fac.goto(url)
-    fac.get_by_role("link", name="Attendance list (at the door)").click()
-    expect(fac.locator(".qr svg")).to_be_visible()
-    fac.get_by_role("button", name="Check in Anouk de Vries").click()
-    expect(fac.locator("li.door-row.is-in")).to_contain_text("Anouk de Vries")
-    fac.fill("#code-form input[name=code-code]", registration.ticket.lower())
-    fac.locator("#code-form button").click()
-    expect(fac.locator("li.door-row.is-in")).to_have_count(2)
-    fac.screenshot(path=str(ARTIFACTS / "meet-door.png"), full_page=True)
-    methods = dict(Attendance.objects.filter(event=event).values_list("person__name", "method"))
-    assert methods == {"Anouk de Vries": "list", "Gijs Gast": "code"}
+    # The evening of the meeting (check-in opens two hours before the start), weeks
+    # later: a fresh session.
+    with time_machine.travel(event.starts_at - timedelta(hours=1)):
+        log_in(fac, base, "fenna", PASSWORD)
+        # At the door: Anouk ticked on the list, the guest checked in by ticket code.
+        fac.goto(url)
+        fac.get_by_role("link", name="Attendance list (at the door)").click()
+        expect(fac.locator(".qr svg")).to_be_visible()
+        fac.get_by_role("button", name="Check in Anouk de Vries").click()
+        expect(fac.locator("li.door-row.is-in")).to_contain_text("Anouk de Vries")
+        fac.fill("#code-form input[name=code-code]", registration.ticket.lower())
+        fac.locator("#code-form button").click()
+        expect(fac.locator("li.door-row.is-in")).to_have_count(2)
+        fac.screenshot(path=str(ARTIFACTS / "meet-door.png"), full_page=True)
+        methods = dict(Attendance.objects.filter(event=event).values_list("person__name", "method"))
+        assert methods == {"Anouk de Vries": "list", "Gijs Gast": "code"}
 
-    # The export shows the attendance; the activity log has an attend row for each.
-    fac.goto(url)
-    with fac.expect_download() as download:
-        fac.get_by_role("link", name="Attendees (CSV)").click()
-    table = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
-    checked = {row[0]: row[6] for row in table[1:]}
-    assert checked["Anouk de Vries"] == "yes" and checked["Gijs Gast"] == "yes"
-    assert checked["Bram Visser"] == "no"
-    attend = Activity.objects.filter(kind=act.ATTEND, object_type="event", object_id=event.pk)
-    assert sorted(attend.values_list("actor__name", flat=True)) == ["Anouk de Vries",
-                                                                    "Gijs Gast"]
-    assert set(attend.values_list("channel", flat=True)) == {act.OFFLINE}
+        # The export shows the attendance; the activity log has an attend row for each.
+        fac.goto(url)
+        with fac.expect_download() as download:
+            fac.get_by_role("link", name="Attendees (CSV)").click()
+        table = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+        checked = {row[0]: row[6] for row in table[1:]}
+        assert checked["Anouk de Vries"] == "yes" and checked["Gijs Gast"] == "yes"
+        assert checked["Bram Visser"] == "no"
+        attend = Activity.objects.filter(kind=act.ATTEND, object_type="event", object_id=event.pk)
+        assert sorted(attend.values_list("actor__name", flat=True)) == ["Anouk de Vries",
+                                                                        "Gijs Gast"]
+        assert set(attend.values_list("channel", flat=True)) == {act.OFFLINE}

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from dateutil.rrule import rrulestr
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -225,11 +226,13 @@ def test_guest_registers_without_account_and_is_checked_in_by_ticket(
     assert guest.user is None and guest.email == "gijs@example.org"
     assert guest.organisation.name == "Woonbond"
     assert mail.outbox and registration.ticket in mail.outbox[0].body
-    attendance = services.check_in_ticket(event, registration.ticket.lower())
-    assert attendance.method == "code"
-    assert Activity.objects.filter(kind=act.ATTEND, actor=guest, object_id=event.pk).exists()
-    with pytest.raises(ValidationError, match="ZZZ"):
-        services.check_in_ticket(event, "zzz")
+    with time_machine.travel(event.starts_at, tick=False):   # check-in is open
+        attendance = services.check_in_ticket(event, registration.ticket.lower())
+        assert attendance.method == "code"
+        assert Activity.objects.filter(kind=act.ATTEND, actor=guest,
+                                       object_id=event.pk).exists()
+        with pytest.raises(ValidationError, match="ZZZ"):
+            services.check_in_ticket(event, "zzz")
 
 
 def test_guests_are_refused_in_closed_and_pseudonymous_networks(network):
@@ -246,13 +249,14 @@ def test_self_check_in_walk_in_and_undo(network):
     event = one_off(network)
     member = person("Mila Lid")
     net.join_network(network, member)
-    with pytest.raises(ValidationError):
-        services.self_check_in(event, member, "WRONG")
-    attendance = services.self_check_in(event, member, event.checkin_code.lower())
-    assert attendance.method == "code"
-    walk = services.walk_in(event, name="Wim Binnenloper")
-    assert walk.method == "walk_in" and walk.person.user is None
-    net.undo_check_in(walk)
+    with time_machine.travel(event.starts_at, tick=False):   # check-in is open
+        with pytest.raises(ValidationError):
+            services.self_check_in(event, member, "WRONG")
+        attendance = services.self_check_in(event, member, event.checkin_code.lower())
+        assert attendance.method == "code"
+        walk = services.walk_in(event, name="Wim Binnenloper")
+        assert walk.method == "walk_in" and walk.person.user is None
+        net.undo_check_in(walk)
     assert not Attendance.objects.filter(pk=walk.pk).exists()
     rows = Activity.objects.filter(object_id=event.pk, actor=walk.person).order_by("id")
     assert [r.kind for r in rows] == [act.ATTEND, act.VOID]

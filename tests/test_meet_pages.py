@@ -33,8 +33,8 @@ def world():
                                  purpose="Samen warm.", primary_type="place")
     member, member_client = account("mila", "Mila Lid")
     net.join_network(network, member)
-    day = (datetime.now(AMS) + timedelta(days=5)).date()
-    start = datetime(day.year, day.month, day.day, 19, 30, tzinfo=AMS)
+    # Starts within the hour: check-in is open.
+    start = (datetime.now(AMS) + timedelta(hours=1)).replace(second=0, microsecond=0)
     event = net.create_event(network, title="Warmte-avond", starts_at=start,
                              ends_at=start + timedelta(hours=2), location="De Linde")
     return {"network": network, "fac": fac_client, "member": member, "member_client":

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db.models import F
 from django.utils import timezone
 
 from conftest import log_in
@@ -21,7 +22,7 @@ from netweave.core.measure.database import read_network_data
 from netweave.core.measure.engine import measure
 from netweave.networks import services as ns
 from netweave.networks.activity_log import database_url
-from netweave.networks.models import Network, Organisation, Person
+from netweave.networks.models import Introduction, Network, Organisation, Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,7 +119,8 @@ def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, new
     before = reciprocity(world["net"])
     assert before["ties"] == 2 and before["edge_reciprocity"] == 0.0   # Fenna -> both
 
-    # Both answer the follow-up: they met, and it was valuable.
+    # Two weeks later both answer the follow-up: they met, and it was valuable.
+    Introduction.objects.update(created_at=F("created_at") - timedelta(days=14))
     answer_follow_up(anna, base, slug)
     answer_follow_up(new_page(), base, slug, "bram")
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from netweave.networks import services as ns
 from netweave.networks.models import (
@@ -148,7 +149,8 @@ def test_pseudonym_outside_the_network_rules_is_not_suggested():
 
 def test_follow_up_records_gives_that_make_the_pair_reciprocal():
     w = build("en")
-    intro = services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"])
+    intro = services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"],
+                                       at=timezone.now() - timedelta(days=14))
     graph = selectors.network_ties(w["net"])
     a, b = graph.index([w["anna"].pk, w["bram"].pk])
     assert graph.directed[a, b] == 0 and graph.directed[b, a] == 0
@@ -168,7 +170,8 @@ def test_follow_up_records_gives_that_make_the_pair_reciprocal():
 
 def test_meeting_that_was_not_valuable_records_no_exchange():
     w = build("en")
-    intro = services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"])
+    intro = services.make_introduction(w["net"], w["fenna"], w["anna"], w["bram"],
+                                       at=timezone.now() - timedelta(days=14))
     services.answer_follow_up(intro, w["anna"], met=True, valuable=False)
     services.answer_follow_up(intro, w["bram"], met=False, valuable=True)
     assert not Exchange.objects.exists()

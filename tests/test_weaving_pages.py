@@ -8,12 +8,14 @@ e-mail address must appear on no Weave page, in no API answer and in no e-mail t
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import Client
 
 from netweave.networks import services as ns
@@ -116,6 +118,8 @@ def test_facilitator_introduces_both_answer_and_exchanges_count(
     assert "Zij zoekt, hij biedt." in to_anna.body
     hidden(world, to_anna.subject + to_anna.body)
     intro = Introduction.objects.get()
+    # The follow-up is asked 14 days after the introduction.
+    Introduction.objects.update(created_at=F("created_at") - timedelta(days=14))
     for person in (anna, bram):
         client = client_for(person)
         page = client.get("/n/warmte/weave/").content.decode()
@@ -226,6 +230,7 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
         "person_a": world["anna"].pk, "person_b": world["bram"].pk},
         content_type="application/json")
     assert again.status_code == 400
+    Introduction.objects.update(created_at=F("created_at") - timedelta(days=14))
     answer = bram.post(f"/api/weave/warmte/introductions/{intro}/answer",
                        {"met": True, "valuable": True}, content_type="application/json")
     assert answer.status_code == 201 and answer.json()["exchange"] is not None

@@ -128,6 +128,9 @@ class EventSummary:
     maybe: int
     waiting: int
     attended: int
+    #: Of those checked in: how many were on the waiting list, and how many walked in.
+    attended_waiting: int
+    attended_walk_in: int
     going_names: list[str]
     guests_going: int
     places_left: int | None
@@ -135,6 +138,7 @@ class EventSummary:
 
 def event_summary(event: Event) -> EventSummary:
     registrations = list(Registration.objects.filter(event=event))
+    attended = set(Attendance.objects.filter(event=event).values_list("person_id", flat=True))
     going = [r for r in registrations if r.status == RsvpStatus.GOING and not r.is_waitlisted]
     memberships = {m.person_id: m for m in Membership.objects.filter(
         network=event.network, person_id__in=[r.person_id for r in going],
@@ -145,7 +149,10 @@ def event_summary(event: Event) -> EventSummary:
         going=len(going),
         maybe=sum(r.status == RsvpStatus.MAYBE for r in registrations),
         waiting=sum(r.is_waitlisted for r in registrations),
-        attended=Attendance.objects.filter(event=event).count(),
+        attended=len(attended),
+        attended_waiting=sum(r.is_waitlisted and r.person_id in attended
+                             for r in registrations),
+        attended_walk_in=len(attended - {r.person_id for r in registrations}),
         going_names=names,
         guests_going=len(going) - len(names),
         places_left=None if event.capacity is None else max(event.capacity - len(going), 0),

@@ -12,13 +12,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from netweave.core.text import one_line
@@ -37,6 +38,7 @@ from netweave.networks.models import (
     Visibility,
 )
 from netweave.networks.selectors import member_name
+from netweave.trust import audit
 
 from . import ical, recurrence
 from .models import CalendarToken, Notice, NoticeKind
@@ -227,6 +229,65 @@ class CheckInError(ValidationError):
     """A code that does not check anyone in."""
 
 
+#: Check-in opens this long before an event starts (setting ``NETWEAVE_CHECKIN_OPENS_BEFORE``).
+OPENS_BEFORE = timedelta(hours=2)
+#: Check-in closes this long after an event ends (setting ``NETWEAVE_CHECKIN_CLOSES_AFTER``).
+CLOSES_AFTER = timedelta(hours=6)
+
+
+def checkin_window(event: Event) -> tuple[datetime, datetime]:
+    """When check-in for ``event`` opens and closes."""
+    before = getattr(settings, "NETWEAVE_CHECKIN_OPENS_BEFORE", OPENS_BEFORE)
+    after = getattr(settings, "NETWEAVE_CHECKIN_CLOSES_AFTER", CLOSES_AFTER)
+    return event.starts_at - before, event.ends_at + after
+
+
+def checkin_open(event: Event, *, now: datetime | None = None) -> bool:
+    """Whether people can check in for ``event`` now."""
+    opens, closes = checkin_window(event)
+    return opens <= (now or timezone.now()) <= closes
+
+
+def _require_window(event: Event) -> None:
+    if event.cancelled:
+        raise CheckInError(_("This event has been cancelled."))
+    opens, closes = checkin_window(event)
+    moment = timezone.now()
+    local = recurrence.zone(event.timezone)
+    if moment < opens:
+        raise CheckInError(_("Check-in for this event opens on %(when)s.")
+                           % {"when": formats.date_format(opens.astimezone(local),
+                                                          "DATETIME_FORMAT")})
+    if moment > closes:
+        raise CheckInError(_(
+            "Check-in for this event closed on %(when)s. A facilitator can still record "
+            "attendance as a correction.")
+            % {"when": formats.date_format(closes.astimezone(local), "DATETIME_FORMAT")})
+
+
+@transaction.atomic
+def door_check_in(event: Event, person: Person, *, source: str = "web") -> Attendance:
+    """Tick ``person`` on the door list, while check-in is open."""
+    _require_window(event)
+    return net.check_in(event, person, source=source)
+
+
+@transaction.atomic
+def record_attendance(event: Event, person: Person, *, by: Any, reason: str = "",
+                      source: str = "web") -> Attendance:
+    """A facilitator's correction: ``person`` was at ``event`` although nobody checked them
+    in while check-in was open. The attendance is dated at the event's start, and the
+    correction is written to the audit log with ``by`` (the facilitator's account)."""
+    if not Registration.objects.filter(event=event, person=person).exists() and \
+            not Membership.objects.filter(network=event.network, person=person).exists():
+        raise ValidationError(_("That person is not on this list."))
+    attendance = net.check_in(event, person, method=CheckInMethod.LIST, at=event.starts_at,
+                              source=source)
+    audit.record(by, "meet.attendance.correct", network=event.network, target=person,
+                 details={"event": event.pk, "reason": reason[:500]})
+    return attendance
+
+
 def _normal_code(code: str) -> str:
     return "".join(code.split()).upper()
 
@@ -240,6 +301,7 @@ def check_in_ticket(event: Event, ticket: str, *, source: str = "web") -> Attend
     if registration is None:
         raise CheckInError(_("No registration for this event has the code %(code)s.")
                            % {"code": code or "-"})
+    _require_window(event)
     return net.check_in(event, registration.person, method=CheckInMethod.CODE, source=source)
 
 
@@ -255,6 +317,7 @@ def self_check_in(event: Event, person: Person, code: str, *,
     """``person`` checks in on their own phone with the event's check-in code."""
     if not code_matches(event, code):
         raise CheckInError(_("That is not this event's check-in code."))
+    _require_window(event)
     return net.check_in(event, person, method=CheckInMethod.CODE, source=source)
 
 
@@ -265,6 +328,7 @@ def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
     as before only when this network (and no other) saw that e-mail address before."""
     if event.network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY:
         raise ValidationError(_("In this network walk-ins are checked in as members only."))
+    _require_window(event)
     guest = net.add_guest(event.network, name=name, email=email, organisation=organisation)
     return net.check_in(event, guest, method=CheckInMethod.WALK_IN, source=source)
 
@@ -293,8 +357,8 @@ def _greeting_name(event: Event, person: Person) -> str:
     return member_name(membership) if membership is not None else person.name
 
 
-def _compose(event: Event, person: Person, kind: str) -> Mail:
-    registration = Registration.objects.filter(event=event, person=person).first()
+def _compose(event: Event, person: Person, kind: str,
+             registration: Registration | None) -> Mail:
     context = {
         "event": event,
         "network": event.network,
@@ -311,12 +375,15 @@ def _compose(event: Event, person: Person, kind: str) -> Mail:
         NoticeKind.MOVED_UP: _("A place for you: %(title)s"),
         NoticeKind.REGISTERED: _("You are registered: %(title)s"),
     }
+    if kind == NoticeKind.REGISTERED and context["waitlisted"]:
+        subjects[NoticeKind.REGISTERED] = _("On the waiting list: %(title)s")
     subject = one_line(subjects[NoticeKind(kind)] % {"title": event.title})
     return Mail(subject, render_to_string("meet/email/notice.txt", context))
 
 
 def send_notice(event: Event, person: Person, kind: str, *, once: bool = True) -> bool:
-    """E-mail ``person`` about ``event`` (with the event's .ics attached). With ``once``
+    """E-mail ``person`` about ``event`` (with the event's .ics attached, unless they are on
+    the waiting list: they get it with their place). With ``once``
     (the default) a notice of this kind already sent is not sent again. Returns whether a
     mail went out."""
     if not person.email:
@@ -330,9 +397,11 @@ def send_notice(event: Event, person: Person, kind: str, *, once: bool = True) -
                 return False
             Notice.objects.filter(event=event, person=person, kind=kind).update(
                 sent_at=timezone.now())
-        mail = _compose(event, person, kind)
+        registration = Registration.objects.filter(event=event, person=person).first()
+        mail = _compose(event, person, kind, registration)
         message = EmailMessage(mail.subject, mail.body, to=[person.email])
-        message.attach("event.ics", ical.event_calendar(event).to_ical(), "text/calendar")
+        if registration is None or not registration.is_waitlisted:
+            message.attach("event.ics", ical.event_calendar(event).to_ical(), "text/calendar")
         message.send()
     return True
 

@@ -210,10 +210,22 @@ def event_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("meet-event-detail", slug=slug, pk=pk)
 
 
-def _door_action(event: Event, action: str | None, data, code_form: CodeForm,
+def _checked_in(event: Event, attendance: Attendance) -> str:
+    """The door's message after a check-in; it says so when the person had no place."""
+    registration = Registration.objects.filter(event=event,
+                                               person_id=attendance.person_id).first()
+    if registration is not None and registration.is_waitlisted:
+        name = author_names(event.network, [attendance.person])[attendance.person_id]
+        return _("Checked in, but %(name)s is on the waiting list: they have no place "
+                 "yet.") % {"name": name}
+    return _("Checked in.")
+
+
+def _door_action(request: HttpRequest, event: Event, action: str | None, code_form: CodeForm,
                  walk_in_form: WalkInForm) -> str:
     """Carry out one door action; the message to show, or "" when a form has errors."""
-    if action in ("tick", "untick"):
+    data = request.POST
+    if action in ("tick", "untick", "record"):
         try:
             person_id = int(data.get("person", ""))
         except ValueError:
@@ -223,15 +235,20 @@ def _door_action(event: Event, action: str | None, data, code_form: CodeForm,
         if action == "tick":
             if registration is None:
                 raise ValidationError(_("That person is not on this list."))
-            net.check_in(event, registration.person)
-            return _("Checked in.")
+            return _checked_in(event, services.door_check_in(event, registration.person))
+        if action == "record":
+            if registration is None:
+                raise ValidationError(_("That person is not on this list."))
+            services.record_attendance(event, registration.person, by=request.user,
+                                       reason=data.get("reason", ""))
+            return _("The attendance has been recorded as a correction.")
         if attendance is None:
             raise ValidationError(_("That person is not checked in."))
         net.undo_check_in(attendance)
         return _("The check-in has been undone.")
     if action == "code" and code_form.is_valid():
-        services.check_in_ticket(event, code_form.cleaned_data["code"])
-        return _("Checked in.")
+        return _checked_in(event, services.check_in_ticket(event,
+                                                           code_form.cleaned_data["code"]))
     if action == "walkin" and walk_in_form.is_valid():
         services.walk_in(event, **walk_in_form.cleaned_data)
         return _("The walk-in has been checked in.")
@@ -253,7 +270,7 @@ def event_door(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         elif action == "walkin":
             walk_in_form = WalkInForm(request.POST, prefix="walkin")
         try:
-            done = _door_action(event, action, request.POST, code_form, walk_in_form)
+            done = _door_action(request, event, action, code_form, walk_in_form)
         except ValidationError as exc:
             _errors(request, exc)
         else:
@@ -266,7 +283,9 @@ def event_door(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "network": grant.network, "event": event, "tz": zone(event.timezone),
         "rows": selectors.attendee_rows(event), "summary": selectors.event_summary(event),
         "code_form": code_form, "walk_in_form": walk_in_form, "checkin_url": checkin_url,
-        "qr": exports.qr_svg(checkin_url),
+        "qr": exports.qr_svg(checkin_url), "checkin_open": services.checkin_open(event),
+        "window": [moment.astimezone(zone(event.timezone))
+                   for moment in services.checkin_window(event)],
     }))
 
 

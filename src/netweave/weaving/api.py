@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -220,6 +220,8 @@ def introduce(request: HttpRequest, slug: str, body: IntroductionIn):
             link=request.build_absolute_uri(reverse("weaving-home", args=[slug])))
     except ValidationError as e:
         return _bad(e)
+    except PermissionDenied as e:
+        raise HttpError(403, str(e)) from e
     return Answer(201, IntroductionOut(id=intro.pk, person_a=intro.person_a_id,
                                        person_b=intro.person_b_id,
                                        introducer=intro.introducer_id,

@@ -40,9 +40,12 @@ class IntroduceForm(forms.Form):
     reasons = forms.CharField(label=_("Why they should meet"), max_length=4000, required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, members: list[tuple[int, str]], **kwargs) -> None:
+    def __init__(self, *args, members: list[tuple[int, str]],
+                 firsts: list[tuple[int, str]] | None = None, **kwargs) -> None:
+        """``firsts``: whom the user may introduce (only themselves unless a facilitator);
+        by default all ``members``."""
         super().__init__(*args, **kwargs)
-        self.fields["person_a"].choices = members
+        self.fields["person_a"].choices = members if firsts is None else firsts
         self.fields["person_b"].choices = members
 
 

@@ -13,12 +13,12 @@ JOB_KIND = "weaving.follow_up"
 
 @job(JOB_KIND)
 def run(job, progress: Progress) -> dict[str, Any]:
-    """Payload: ``days`` (default :data:`~.services.REMIND_AFTER_DAYS`), ``lang``,
+    """Payload: ``days`` (default :func:`~.selectors.follow_up_days`), ``lang``,
     ``link_base``. Result: ``{"sent": n, "failed": n}``."""
     payload = job.payload or {}
     progress(0, 1, "")
     run = services.remind_follow_ups(
-        after_days=int(payload.get("days", services.REMIND_AFTER_DAYS)),
+        after_days=int(payload["days"]) if "days" in payload else None,
         lang=payload.get("lang") or None, link_base=str(payload.get("link_base", "")))
     progress(1, 1, "")
     return {"sent": run.sent, "failed": run.failed}

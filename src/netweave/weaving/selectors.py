@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import polars as pl
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -285,10 +286,28 @@ def exchanges_to_confirm(network: Network, person: Person) -> QuerySet[Exchange]
             .order_by("created_at", "pk"))
 
 
-def introductions_to_answer(network: Network, person: Person) -> QuerySet[Introduction]:
-    """Introductions of ``person`` in ``network`` that they have not answered yet."""
+#: Days after an introduction before the follow-up ("did you meet?") is asked.
+FOLLOW_UP_DAYS = 14
+
+
+def follow_up_days() -> int:
+    """Days after an introduction before its follow-up is asked (setting
+    ``NETWEAVE_FOLLOW_UP_DAYS``, default :data:`FOLLOW_UP_DAYS`)."""
+    return int(getattr(settings, "NETWEAVE_FOLLOW_UP_DAYS", FOLLOW_UP_DAYS))
+
+
+def follow_up_from(introduction: Introduction) -> datetime:
+    """When the follow-up of ``introduction`` is asked."""
+    return introduction.created_at + timedelta(days=follow_up_days())
+
+
+def introductions_to_answer(network: Network, person: Person, *,
+                            now: datetime | None = None) -> QuerySet[Introduction]:
+    """Introductions of ``person`` in ``network`` that they have not answered yet, made at
+    least :func:`follow_up_days` ago."""
     answered = IntroductionAnswer.objects.filter(introduction=OuterRef("pk"), person=person)
-    return (Introduction.objects.filter(network=network)
+    due = (now or timezone.now()) - timedelta(days=follow_up_days())
+    return (Introduction.objects.filter(network=network, created_at__lte=due)
             .filter(Q(person_a=person) | Q(person_b=person))
             .exclude(Exists(answered)).order_by("created_at", "pk"))
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from netweave.core.text import one_line
@@ -42,7 +42,7 @@ from netweave.networks.models import (
 from netweave.networks.selectors import member_name
 
 from .models import FollowUpReminder, IntroductionAnswer
-from .selectors import RECENT_DAYS
+from .selectors import RECENT_DAYS, follow_up_days, follow_up_from
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,9 @@ def _mail(network: Network, intro: Introduction, introducer: str, me: Membership
     if intro.introducer_id == me.person_id:
         subject = _("You introduced yourself to %(other)s") % args
         why = _("You asked to meet %(other)s, in the network “%(network)s”.") % args
+    elif intro.introducer_id == other.person_id:
+        subject = _("%(other)s would like to meet you") % args
+        why = _("%(other)s asked to meet you, in the network “%(network)s”.") % args
     else:
         subject = _("%(introducer)s introduces you to %(other)s") % args
         why = _("%(introducer)s thinks you and %(other)s should meet, in the network "
@@ -214,12 +217,17 @@ def make_introduction(network: Network, introducer: Person, person_a: Person,
                       source: str = "web", at: datetime | None = None) -> Introduction:
     """Introduce ``person_a`` and ``person_b`` (``introduce`` rows) and e-mail both.
 
+    A facilitator introduces any two members; anyone else only themselves to someone.
+
     The e-mails name everyone as the network shows them (pseudonyms where used) and give an
     e-mail address only of someone who takes part under their real name. ``link`` points to
     the follow-up page. ``reasons`` (plain text) go into the e-mail. The e-mails are sent
     after the commit, in the language active now.
     """
     intro_m = active_membership(network, introducer)
+    if intro_m.role != Role.FACILITATOR and introducer.pk not in (person_a.pk, person_b.pk):
+        raise PermissionDenied(_("Only a facilitator introduces two other people; you can "
+                                 "ask to meet someone yourself."))
     a, b = active_membership(network, person_a), active_membership(network, person_b)
     _check_introducible(network, introducer, a, b)
     intro = ns.introduce(network, introducer=introducer, person_a=person_a, person_b=person_b,
@@ -248,6 +256,10 @@ def answer_follow_up(introduction: Introduction, person: Person, *, met: bool,
         raise PermissionDenied
     if IntroductionAnswer.objects.filter(introduction=introduction, person=person).exists():
         raise ValidationError(_("You have already answered."))
+    due = follow_up_from(introduction)
+    if timezone.now() < due:
+        raise ValidationError(_("You can answer this from %(date)s, when you have had time "
+                                "to meet.") % {"date": formats.date_format(due.date())})
     valuable = bool(valuable) if met and valuable is not None else None
     if met and valuable is None:
         raise ValidationError(_("Tell us whether the meeting was valuable."))
@@ -273,8 +285,6 @@ def answer_follow_up(introduction: Introduction, person: Person, *, met: bool,
     return answer
 
 
-#: Days after an introduction before an unanswered follow-up is asked for again by e-mail.
-REMIND_AFTER_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -285,14 +295,16 @@ class FollowUps:
     failed: int = 0
 
 
-def remind_follow_ups(*, after_days: int = REMIND_AFTER_DAYS, lang: str | None = None,
+def remind_follow_ups(*, after_days: int | None = None, lang: str | None = None,
                       link_base: str = "", now: datetime | None = None) -> FollowUps:
     """E-mail each introduced person who has not answered the follow-up of an introduction
-    made at least ``after_days`` ago; each person once per introduction. ``link_base`` (e.g.
+    made at least ``after_days`` (default :func:`~.selectors.follow_up_days`) ago; each
+    person once per introduction. ``link_base`` (e.g.
     ``https://netweave.example``) makes the link to the follow-up page absolute; ``lang``
     defaults to the site's language. One e-mail that fails (logged with the introduction and
     person) is rolled back, tried again next run, and never stops the others."""
     now = now or timezone.now()
+    after_days = follow_up_days() if after_days is None else after_days
     due = (Introduction.objects.filter(created_at__lte=now - timedelta(days=after_days))
            .select_related("network").order_by("created_at", "pk"))
     sent = failed = 0

@@ -188,8 +188,11 @@ def introduce(request: HttpRequest, slug: str) -> HttpResponse:
     """Make an introduction (a facilitator or a member); reasons prefilled from the matcher."""
     access = network_for(request.user, slug, Capability.TAKE_PART)
     members = _choices(access)
+    # A facilitator introduces any two members; anyone else introduces themselves.
+    firsts = members if access.is_facilitator else [
+        (pid, name) for pid, name in members if pid == access.person.pk]
     if request.method == "POST":
-        form = IntroduceForm(request.POST, members=members)
+        form = IntroduceForm(request.POST, members=members, firsts=firsts)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -213,7 +216,9 @@ def introduce(request: HttpRequest, slug: str) -> HttpResponse:
             row = selectors.pair_suggestion(access.network, int(a), int(b), _lang())
             if row is not None:
                 initial["reasons"] = "\n".join(row.reasons)
-        form = IntroduceForm(initial=initial, members=members)
+        if not access.is_facilitator and int(b or 0) == access.person.pk:
+            initial["person_a"], initial["person_b"] = initial["person_b"], initial["person_a"]
+        form = IntroduceForm(initial=initial, members=members, firsts=firsts)
     return render(request, "weaving/introduce.html",
                   {"network": access.network, "access": access, "form": form})
 
