@@ -163,7 +163,7 @@ def test_user_text_is_escaped_everywhere(page):
 
 def test_file_labels_appear_and_database_networks_show_ids_only(page, file_data):
     assert "Person 03" in page
-    assert "by name, as in the files" in page
+    assert "by label: a name from the files, or a reference in the network" in page
     no_labels = build_report(file_data.data, Period.ending(END, days=90))
     other = no_labels.html()
     assert "Person 03" not in other and "shown by number only" in other

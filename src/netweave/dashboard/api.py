@@ -12,7 +12,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from netweave.networks.permissions import Capability, network_for
 from netweave.site.apikit import PUBLIC_READ_AUTH, ErrorOut
@@ -66,7 +66,9 @@ class MapOut(Schema):
     people: int
     limit: int
     seed: int
-    ids: list[int]
+    ids: list[str] | list[int] = Field(description=(
+        "per point: the person's reference in this network (kind \"people\"), or the "
+        "cluster's number (kind \"clusters\"); never a global person id"))
     x: list[float]
     y: list[float]
     size: list[int]

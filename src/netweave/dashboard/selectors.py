@@ -1,8 +1,9 @@
 """Read queries of the dashboard pages (views stay thin; writes are in :mod:`.services`).
 
 Figures come from a stored :class:`~.models.Snapshot`, never from running the engine here.
-Every name shown comes from :func:`netweave.networks.selectors.member_name` or
-:func:`~netweave.networks.selectors.author_names` (pseudonyms are kept).
+Every name shown comes from :func:`netweave.networks.selectors.shown_names` (pseudonyms are
+kept, strangers to the network are never named) and every person handed out is a reference
+of :func:`~netweave.networks.selectors.person_refs`, never a global id.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ from netweave.networks.models import (
     ValueCycle,
     ValueStory,
 )
-from netweave.networks.selectors import AnyUser, author_names, member_name, visible_networks
+from netweave.networks.selectors import (
+    AnyUser,
+    person_refs,
+    shown_names,
+    visible_networks,
+)
 
 from .models import Snapshot
 from .periods import PeriodChoice
@@ -212,11 +218,12 @@ def _num(x: float | None) -> str:
 
 
 def drill_url(network: Network, set_name: str, start: str, end: str, *,
-              person: int | None = None) -> str:
-    """The drill-down page of ``set_name`` rows between ``start`` and ``end`` (ISO)."""
+              person: str | None = None) -> str:
+    """The drill-down page of ``set_name`` rows between ``start`` and ``end`` (ISO), of one
+    person when ``person`` (their reference in ``network``) is given."""
     query = {"set": set_name, "from": start, "to": end}
     if person is not None:
-        query["person"] = str(person)
+        query["person"] = person
     return f"{reverse('dashboard-activities', args=[network.slug])}?{urlencode(query)}"
 
 
@@ -319,8 +326,7 @@ def _mix_chart(figures: dict[str, Any], drill: str) -> Chart:
 
 
 def _names(network: Network, ids: Iterable[int]) -> dict[int, str]:
-    persons = list(Person.objects.filter(pk__in=set(ids)))
-    return author_names(network, persons)
+    return shown_names(network, ids)
 
 
 def card_for(snapshot: Snapshot, network: Network, lang: str) -> dict[str, Any]:
@@ -373,14 +379,9 @@ def stories(network: Network, figures: dict[str, Any]) -> dict[str, Any]:
 # --- the map ---------------------------------------------------------------------------------
 
 def map_names(network: Network, ids: Sequence[int]) -> list[str]:
-    """Shown names of the people ``ids`` (in order): pseudonyms kept, one query each for
-    members and for other people."""
-    memberships = Membership.objects.filter(network=network, person_id__in=ids).select_related(
-        "person").only("person__name", "identity", "pseudonym", "person_id")
-    names = {m.person_id: member_name(m) for m in memberships}
-    missing = [p for p in ids if p not in names]
-    if missing:
-        names.update(Person.objects.filter(pk__in=missing).values_list("pk", "name"))
+    """Shown names of the people ``ids`` (in order), pseudonyms kept; "?" for anyone the
+    network does not know (:func:`~netweave.networks.selectors.shown_names`)."""
+    names = shown_names(network, ids)
     return [names.get(p, "?") for p in ids]
 
 
@@ -389,6 +390,8 @@ def map_payload(network: Network, snapshot: Snapshot) -> dict[str, Any]:
     graph = dict(snapshot.graph)
     if graph.get("kind") == "people":
         graph["names"] = map_names(network, graph["ids"])
+        refs = person_refs(network, graph["ids"])
+        graph["ids"] = [refs[p] for p in graph["ids"]]
     attributes = graph.get("attributes") or {}
     sectors = sorted(set(attributes.get("sector") or []), key=lambda s: (
         act.SECTORS.index(s) if s in act.SECTORS else len(act.SECTORS), s))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability, network_for
+from netweave.networks.selectors import member_name, person_id_for_ref
 from netweave.trust.net import client_key
 
 from . import selectors, services
@@ -186,11 +187,16 @@ def activities(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         start = _moment(request.GET.get("from"), "from")
         end = _moment(request.GET.get("to"), "to")
-        person = request.GET.get("person")
-        person_id = int(person) if person else None
-    except (PeriodError, ValueError) as exc:
+    except PeriodError as exc:
         context["error"] = str(exc)
         return render(request, "dashboard/activities.html", context, status=400)
+    person_id = None
+    if request.GET.get("person"):
+        # Only a reference of this network finds someone: a global id, another network's
+        # reference or a stranger to the network is "not found", never a name.
+        person_id = person_id_for_ref(network, request.GET["person"])
+        if person_id is None:
+            raise Http404
     page, rows = selectors.activities(network, set_name, start, end, person=person_id,
                                       page=request.GET.get("page") or 1)
     person_name = selectors.map_names(network, [person_id])[0] if person_id else ""
@@ -212,7 +218,7 @@ def member(request: HttpRequest, slug: str) -> HttpResponse:
     view = selectors.member_view(grant.network, grant.person)
     return render(request, "dashboard/member.html", {
         "network": grant.network, "page": "member", "view": view,
-        "name": selectors.member_name(grant.membership),
+        "name": member_name(grant.membership),
         "monthly": list(zip(view.months, view.contributions, strict=True)),
         "chart_list": [{"key": "mine", "kind": "stack", "x": view.months, "percent": False,
                         "title": _("My contributions per month"),

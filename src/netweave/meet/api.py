@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from netweave.networks import services as net
 from netweave.networks.models import Event, EventMode, RsvpStatus
 from netweave.networks.permissions import Access, Capability
-from netweave.networks.selectors import author_names
+from netweave.networks.selectors import author_names, person_id_for_ref
 from netweave.site.apikit import ErrorOut, bad_request, network_access, refused
 
 from . import recurrence, selectors, services
@@ -58,7 +58,8 @@ class EventIn(Schema):
     ends_at: datetime
     timezone: str = Field("", description="IANA time zone; empty: the network's")
     capacity: int | None = Field(None, ge=1)
-    hosts: list[int] = Field(default_factory=list, description="person ids of members")
+    hosts: list[str] = Field(default_factory=list,
+                             description="members' references in this network")
     rrule: str = Field("", description="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=1TH; "
                                        "empty for a one-off event")
 
@@ -103,7 +104,7 @@ class CheckInOut(Schema):
 
 
 class AttendeeOut(Schema):
-    person: int
+    person: str = Field(description="the person's reference in this network")
     name: str
     email: str
     organisation: str
@@ -160,9 +161,10 @@ def read_event(request: HttpRequest, slug: str, event_id: int):
 def create_event(request: HttpRequest, slug: str, data: EventIn):
     grant = network_access(request, slug, Capability.FACILITATE)
     network = grant.network
+    ids = [person_id_for_ref(network, ref) for ref in data.hosts]
     members = {m.person_id: m.person for m in network.memberships.filter(
-        left_at__isnull=True, person_id__in=data.hosts).select_related("person")}
-    if set(data.hosts) - set(members):
+        left_at__isnull=True, person_id__in=[i for i in ids if i]).select_related("person")}
+    if None in ids or set(ids) - set(members):
         raise HttpError(400, "hosts: every host must be an active member of the network.")
     if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
         raise HttpError(400, "starts_at, ends_at: expected times with a UTC offset.")
@@ -273,7 +275,7 @@ def add_walk_in(request: HttpRequest, slug: str, event_id: int, data: WalkInIn):
 def attendees(request: HttpRequest, slug: str, event_id: int):
     grant = network_access(request, slug, Capability.FACILITATE)
     event = _event(grant, event_id)
-    return [AttendeeOut(person=r.person_id, name=r.name, email=r.email,
+    return [AttendeeOut(person=r.ref, name=r.name, email=r.email,
                         organisation=r.organisation, kind=r.kind, rsvp=r.rsvp,
                         waitlisted=r.waitlisted, checked_in=r.checked_in,
                         checked_in_at=r.checked_in_at, method=r.method)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from netweave.networks.models import EventMode, Membership, Network, Person, RsvpStatus
-from netweave.networks.selectors import member_name
+from netweave.networks.selectors import member_name, person_ref
 from netweave.networks.validators import single_line
 
 from . import recurrence
@@ -62,8 +62,13 @@ class EventForm(forms.Form):
         self.network = network
         members = (Membership.objects.filter(network=network, left_at__isnull=True)
                    .select_related("person"))
+        #: reference in the network -> person id of each active member (never a global id
+        #: in the page).
+        self.host_refs = {person_ref(network, m.person_id): m.person_id for m in members}
+        refs = {v: k for k, v in self.host_refs.items()}
         self.fields["hosts"].choices = sorted(
-            ((str(m.person_id), member_name(m)) for m in members), key=lambda c: c[1].casefold())
+            ((refs[m.person_id], member_name(m)) for m in members),
+            key=lambda c: c[1].casefold())
         self.fields["timezone"].initial = network.timezone
         if not series:
             del self.fields["repeat"]
@@ -106,7 +111,8 @@ class EventForm(forms.Form):
         return data
 
     def host_people(self) -> list[Person]:
-        return list(Person.objects.filter(pk__in=self.cleaned_data.get("hosts") or []))
+        ids = [self.host_refs[r] for r in self.cleaned_data.get("hosts") or []]
+        return list(Person.objects.filter(pk__in=ids))
 
     def event_fields(self) -> dict:
         d = self.cleaned_data

@@ -28,7 +28,7 @@ from netweave.networks.models import (
     RsvpStatus,
 )
 from netweave.networks.permissions import Access, Capability, access
-from netweave.networks.selectors import member_name
+from netweave.networks.selectors import member_name, person_ref
 
 #: How far back feeds reach.
 FEED_PAST = timedelta(days=90)
@@ -56,6 +56,8 @@ class AttendeeRow:
     """One line of an attendance list or export, already reduced to what the viewer may see."""
 
     person_id: int
+    #: The person's reference in the event's network: what a page or an answer shows.
+    ref: str
     name: str
     email: str
     organisation: str
@@ -107,7 +109,8 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
             kind, name, email, org = "guest", person.name, person.email, orgs.get(pid, "")
         r, a = registrations.get(pid), attendances.get(pid)
         rows.append(AttendeeRow(
-            person_id=pid, name=name, email=email, organisation=org, kind=kind,
+            person_id=pid, ref=person_ref(event.network, pid), name=name, email=email,
+            organisation=org, kind=kind,
             kind_label=_kind_label(kind),
             rsvp=r.status if r else "", rsvp_label=r.get_status_display() if r else "",
             waitlisted=bool(r and r.is_waitlisted), ticket=r.ticket if r else "",

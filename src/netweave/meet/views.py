@@ -22,7 +22,7 @@ from netweave.networks.models import (
     Visibility,
 )
 from netweave.networks.permissions import Capability, network_for
-from netweave.networks.selectors import author_names, person_of
+from netweave.networks.selectors import author_names, person_id_for_ref, person_of, person_refs
 from netweave.trust.once import once_per_form
 
 from . import exports, ical, selectors, services
@@ -120,7 +120,8 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "starts": event.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
         "ends": event.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
         "timezone": event.timezone, "capacity": event.capacity,
-        "hosts": [str(p) for p in event.hosts.values_list("pk", flat=True)],
+        "hosts": list(person_refs(grant.network, event.hosts.values_list("pk",
+                                                                       flat=True)).values()),
     }
     form = EventForm(request.POST or None, network=grant.network, series=False,
                      initial=initial)
@@ -226,10 +227,7 @@ def _door_action(request: HttpRequest, event: Event, action: str | None, code_fo
     """Carry out one door action; the message to show, or "" when a form has errors."""
     data = request.POST
     if action in ("tick", "untick", "record"):
-        try:
-            person_id = int(data.get("person", ""))
-        except ValueError:
-            person_id = 0
+        person_id = person_id_for_ref(event.network, data.get("person")) or 0
         registration = Registration.objects.filter(event=event, person_id=person_id).first()
         attendance = Attendance.objects.filter(event=event, person_id=person_id).first()
         if action == "tick":

@@ -37,21 +37,10 @@ from .models import (
     Registration,
     ValueStory,
 )
-from .selectors import member_name
+from .selectors import member_name, name_in
 
-
-def shown_name(network_id: int | None, person: Person | None) -> str:
-    """``person`` as shown in the network: the pseudonym of a pseudonymous membership."""
-    if person is None:
-        return ""
-    if network_id is not None:
-        membership = Membership.objects.filter(
-            network_id=network_id, person_id=person.pk
-        ).first()
-        if membership is not None:
-            membership.person = person
-            return member_name(membership)
-    return person.name
+#: ``person`` as shown in the network (one rule for pages, admin and ``__str__``).
+shown_name = name_in
 
 
 def _shown(label: str, network_attr: str, person_attr: str):

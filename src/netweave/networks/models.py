@@ -70,6 +70,14 @@ class Organisation(models.Model):
         return self.name
 
 
+def _name_in(network_id: int | None, person: Person | None) -> str:
+    """How the network shows ``person`` (a pseudonym where used): rows that belong to a
+    network say who by that name, never by ``Person.name`` (the admin labels them so)."""
+    from .selectors import name_in  # the selectors import these models
+
+    return name_in(network_id, person)
+
+
 class Person(models.Model):
     """Someone taking part. An account is optional: guests have ``user`` empty."""
 
@@ -478,7 +486,7 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} → {self.event}: {self.status}"
+        return f"{_name_in(self.event.network_id, self.person)} → {self.event}: {self.status}"
 
     @property
     def is_waitlisted(self) -> bool:
@@ -528,7 +536,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} @ {self.event}"
+        return f"{_name_in(self.event.network_id, self.person)} @ {self.event}"
 
     @property
     def channel(self) -> str:
@@ -612,7 +620,8 @@ class Reaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.emoji} {self.person} → {self.post}"
+        network_id = self.post.discussion.network_id
+        return f"{self.emoji} {_name_in(network_id, self.person)} → {self.post}"
 
 
 class Status(models.TextChoices):
@@ -735,7 +744,8 @@ class Introduction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_a} ↔ {self.person_b}"
+        return (f"{_name_in(self.network_id, self.person_a)} ↔ "
+                f"{_name_in(self.network_id, self.person_b)}")
 
 
 class ValueCycle(models.TextChoices):

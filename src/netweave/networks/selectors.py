@@ -7,7 +7,10 @@ is shown by the pseudonym to everyone, staff and facilitators included.
 
 from __future__ import annotations
 
+import base64
+import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -15,19 +18,25 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    Activity,
+    Attendance,
     CommunityType,
     Discussion,
     Event,
     EventMode,
     Identity,
+    IdentityMode,
     Membership,
     Network,
     Person,
+    Registration,
     Role,
     Sector,
     Visibility,
@@ -118,15 +127,133 @@ def _shown(person: Person) -> str:
     return person.name or str(_("Former member"))
 
 
-def author_names(network: Network, authors: list[Person]) -> dict[int, str]:
-    """Person id -> shown name in ``network``. The author's membership there (current or
-    former) decides; someone who never was a member is shown by their name."""
-    ids = {p.pk for p in authors}
+def in_network(network: Network, ids: Iterable[int]) -> set[int]:
+    """Those of the people ``ids`` that ``network`` knows: members (current or former) and
+    people in its records (its activity log, or registered for or checked in at its events).
+    Anyone else is a stranger to the network: never named, never found by reference."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    known = set(Membership.objects.filter(network=network, person_id__in=ids)
+                .values_list("person_id", flat=True))
+    rest = ids - known
+    if rest:
+        known |= set(Activity.objects.filter(network=network, actor_id__in=rest)
+                     .values_list("actor_id", flat=True).distinct())
+    rest = ids - known
+    if rest:
+        known |= set(Activity.objects.filter(network=network, target_id__in=rest)
+                     .values_list("target_id", flat=True).distinct())
+    rest = ids - known
+    if rest:
+        known |= set(Registration.objects.filter(event__network=network, person_id__in=rest)
+                     .values_list("person_id", flat=True))
+        known |= set(Attendance.objects.filter(event__network=network, person_id__in=rest)
+                     .values_list("person_id", flat=True))
+    return known
+
+
+def shown_names(network: Network, ids: Iterable[int]) -> dict[int, str]:
+    """Person id -> the name ``network`` shows, for those of ``ids`` it knows (see
+    :func:`in_network`); strangers are left out. A member (current or former) is shown as
+    their membership says; someone in the records without a membership (a guest, a walk-in)
+    by their name in a network that shows names, and as "Guest" in a pseudonymous-only one.
+    """
+    ids = set(ids)
     memberships = Membership.objects.filter(network=network, person_id__in=ids).select_related(
-        "person"
-    )
+        "person")
     names = {m.person_id: member_name(m) for m in memberships}
-    return {p.pk: names.get(p.pk) or _shown(p) for p in authors}
+    guests = in_network(network, ids - set(names))
+    if guests:
+        if network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY:
+            names.update(dict.fromkeys(guests, str(_("Guest"))))
+        else:
+            names.update({p.pk: _shown(p) for p in Person.objects.filter(pk__in=guests)})
+    return names
+
+
+def name_in(network_id: int | None, person: Person | None) -> str:
+    """``person`` as the network ``network_id`` shows them (:func:`shown_names`): what a
+    row that belongs to a network (an admin list, a ``__str__``) says about its person."""
+    if person is None:
+        return ""
+    if network_id is None:
+        return _shown(person)
+    network = Network.objects.filter(pk=network_id).first()
+    if network is None:
+        return "?"
+    return shown_names(network, [person.pk]).get(person.pk, "?")
+
+
+def author_names(network: Network, authors: list[Person]) -> dict[int, str]:
+    """Person id -> shown name in ``network`` of ``authors`` (:func:`shown_names`); someone
+    the network does not know is "?", never their name."""
+    names = shown_names(network, {p.pk for p in authors})
+    return {p.pk: names.get(p.pk, "?") for p in authors}
+
+
+# --- person references ---------------------------------------------------------------------
+#
+# Outside a person's own views a person is referred to only by a reference of one network:
+# a keyed hash of (network, person), so the same person has unrelated references in two
+# networks and a reference says nothing about the global id. Nothing is stored: references
+# are the same in every process and after a restore with the same secret key; a new key
+# gives everyone new references (old ones still resolve while the old key is listed in
+# SECRET_KEY_FALLBACKS).
+
+#: What a person reference looks like: "p" and 16 base32 letters (80 bits).
+REF_PATTERN = re.compile(r"^p[a-z2-7]{16}$")
+_REF_SALT = "netweave.person-ref"
+#: How long a network's reference -> person table is reused (seconds).
+REF_CACHE_SECONDS = 300
+
+
+def _ref(network_id: int, person_id: int, secret: str | bytes | None = None) -> str:
+    digest = salted_hmac(_REF_SALT, f"{network_id}:{person_id}", secret=secret,
+                         algorithm="sha256").digest()
+    return "p" + base64.b32encode(digest[:10]).decode().lower()
+
+
+def person_ref(network: Network, person_id: int) -> str:
+    """The reference of person ``person_id`` in ``network``."""
+    return _ref(network.pk, person_id)
+
+
+def person_refs(network: Network, ids: Iterable[int]) -> dict[int, str]:
+    """Person id -> reference in ``network``, for each of ``ids``."""
+    return {i: _ref(network.pk, i) for i in set(ids)}
+
+
+def _ref_table(network: Network) -> dict[str, int]:
+    people = set(Membership.objects.filter(network=network).values_list("person_id",
+                                                                        flat=True))
+    people |= set(Activity.objects.filter(network=network).values_list("actor_id", flat=True)
+                  .distinct())
+    people |= set(Activity.objects.filter(network=network, target__isnull=False)
+                  .values_list("target_id", flat=True).distinct())
+    people |= set(Registration.objects.filter(event__network=network)
+                  .values_list("person_id", flat=True))
+    people |= set(Attendance.objects.filter(event__network=network)
+                  .values_list("person_id", flat=True))
+    table = {}
+    for secret in [None, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+        for person_id in people:
+            table.setdefault(_ref(network.pk, person_id, secret), person_id)
+    return table
+
+
+def person_id_for_ref(network: Network, ref: str | None) -> int | None:
+    """The id of the person ``network`` knows by ``ref`` (:func:`in_network`), or None for
+    anything else: a malformed value, a raw id, another network's reference."""
+    ref = (ref or "").strip().lower()
+    if not REF_PATTERN.match(ref):
+        return None
+    key = f"netweave:person-refs:{network.pk}"
+    table = cache.get(key)
+    if table is None or ref not in table:
+        table = _ref_table(network)
+        cache.set(key, table, REF_CACHE_SECONDS)
+    return table.get(ref)
 
 
 @dataclass(frozen=True)
@@ -335,16 +462,27 @@ def _measure_input(network: Network) -> NetworkData | None:
         return None
 
 
+def by_reference(network: Network, data: NetworkData) -> tuple[NetworkData, list[str]]:
+    """``data`` of ``network`` with people numbered 1, 2, ... in the order of their
+    references, and the references in that order: the labels of a report or graph file,
+    which then holds no global id and no name."""
+    from netweave.core.measure.data import renumbered
+
+    numbered, originals = renumbered(data, key=lambda p: _ref(network.pk, p))
+    return numbered, [_ref(network.pk, p) for p in originals]
+
+
 def network_report_html(network: Network, lang: str) -> str | None:
     """The full report page (:mod:`netweave.core.report`) of the last :data:`CARD_DAYS` days,
-    in ``lang``; people appear by number only, never by name. None when the network's data
-    cannot be read."""
+    in ``lang``; people appear by their references in the network (:func:`by_reference`),
+    never by name or global id. None when the network's data cannot be read."""
     from netweave.core.measure.data import Period
     from netweave.core.report import build_report
 
     data = _measure_input(network)
     if data is None:
         return None
+    data, labels = by_reference(network, data)
     report = build_report(data, Period.ending(timezone.now(), days=CARD_DAYS), lang=lang,
-                          timezone=str(network_tz(network)))
+                          labels=labels, timezone=str(network_tz(network)))
     return report.html()

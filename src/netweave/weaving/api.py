@@ -7,9 +7,10 @@
 * ``POST /{slug}/introductions``: make an introduction (e-mail to both);
 * ``POST /{slug}/introductions/{id}/answer``: the follow-up ("did you meet?", "valuable?").
 
-Names are those the network shows (pseudonyms where used). A network the user may not see
-is a 404; one they may see but not act in is a 403. Bad input is a 400 that says why and
-changes nothing.
+Names are those the network shows (pseudonyms where used); people are given and taken by
+their reference in the network (``person``, ``person_a``, ...), never by a global id. A
+network the user may not see is a 404; one they may see but not act in is a 403. Bad input
+is a 400 that says why and changes nothing.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Answer
 
 from netweave.networks.models import Introduction, Need, Offer, Person, Status
 from netweave.networks.permissions import Access, Capability
+from netweave.networks.selectors import person_id_for_ref, person_ref, person_refs
 from netweave.site.apikit import ErrorOut, network_access
 
 from . import selectors, services
@@ -49,7 +51,7 @@ class ItemIn(Schema):
 
 class ItemOut(Schema):
     id: int
-    person: int
+    person: str = Field(description="a person's reference in this network")
     name: str
     text: str
     tags: list[str]
@@ -69,9 +71,9 @@ class PartOut(Schema):
 
 
 class SuggestionOut(Schema):
-    person_a: int
+    person_a: str = Field(description="a person's reference in this network")
     name_a: str
-    person_b: int
+    person_b: str = Field(description="a person's reference in this network")
     name_b: str
     score: float
     reasons: list[str]
@@ -83,16 +85,16 @@ class TopQuery(Schema):
 
 
 class IntroductionIn(Schema):
-    person_a: int
-    person_b: int
+    person_a: str = Field(description="a person's reference in this network")
+    person_b: str = Field(description="a person's reference in this network")
     reasons: str = ""
 
 
 class IntroductionOut(Schema):
     id: int
-    person_a: int
-    person_b: int
-    introducer: int
+    person_a: str = Field(description="a person's reference in this network")
+    person_b: str = Field(description="a person's reference in this network")
+    introducer: str = Field(description="a person's reference in this network")
     created_at: datetime
 
 
@@ -125,11 +127,12 @@ def _items(access: Access, model: type[Offer] | type[Need], mine: bool) -> list[
         qs = (model.objects.filter(person_id__in=list(names), status=Status.OPEN)
               .filter(Q(network=access.network) | Q(network__isnull=True))
               .order_by("-created_at", "-pk"))
-    return [_item(i, names) for i in qs]
+    return [_item(access, i, names) for i in qs]
 
 
-def _item(i: Offer | Need, names: dict[int, str]) -> ItemOut:
-    return ItemOut(id=i.pk, person=i.person_id, name=names.get(i.person_id, ""), text=i.text,
+def _item(access: Access, i: Offer | Need, names: dict[int, str]) -> ItemOut:
+    return ItemOut(id=i.pk, person=person_ref(access.network, i.person_id),
+                   name=names.get(i.person_id, ""), text=i.text,
                    tags=list(i.tags or []), status=i.status, everywhere=i.network_id is None,
                    created_at=i.created_at)
 
@@ -142,7 +145,7 @@ def _add(request: HttpRequest, slug: str, body: ItemIn, kind: str):
                    everywhere=body.everywhere, source="api")
     except ValidationError as e:
         return _bad(e)
-    return Answer(201, _item(item, selectors.member_names(access.network)))
+    return Answer(201, _item(access, item, selectors.member_names(access.network)))
 
 
 @router.get("/{slug}/offers", response={200: list[ItemOut], 403: ErrorOut, 404: ErrorOut},
@@ -202,9 +205,10 @@ def network_suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]
                         selectors.network_suggestions(access.network, _lang(), limit=limit)])
 
 
-def _member(access: Access, person_id: int) -> Person:
-    if person_id not in selectors.member_names(access.network):
-        raise ValidationError(_("No member with id %(id)s in this network.") % {"id": person_id})
+def _member(access: Access, ref: str) -> Person:
+    person_id = person_id_for_ref(access.network, ref)
+    if person_id is None or person_id not in selectors.member_names(access.network):
+        raise ValidationError(_("No member %(ref)s in this network.") % {"ref": ref})
     return Person.objects.get(pk=person_id)
 
 
@@ -222,9 +226,11 @@ def introduce(request: HttpRequest, slug: str, body: IntroductionIn):
         return _bad(e)
     except PermissionDenied as e:
         raise HttpError(403, str(e)) from e
-    return Answer(201, IntroductionOut(id=intro.pk, person_a=intro.person_a_id,
-                                       person_b=intro.person_b_id,
-                                       introducer=intro.introducer_id,
+    refs = person_refs(access.network, [intro.person_a_id, intro.person_b_id,
+                                        intro.introducer_id])
+    return Answer(201, IntroductionOut(id=intro.pk, person_a=refs[intro.person_a_id],
+                                       person_b=refs[intro.person_b_id],
+                                       introducer=refs[intro.introducer_id],
                                        created_at=intro.created_at))
 
 

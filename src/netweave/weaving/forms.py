@@ -26,22 +26,22 @@ class InterestsForm(forms.Form):
 class FulfilForm(forms.Form):
     """Mark an offer or need fulfilled together with another member."""
 
-    counterpart = forms.TypedChoiceField(label=_("With"), coerce=int)
+    counterpart = forms.ChoiceField(label=_("With"))
     description = forms.CharField(label=_("What was given"), max_length=500, required=False)
 
-    def __init__(self, *args, members: list[tuple[int, str]], **kwargs) -> None:
+    def __init__(self, *args, members: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counterpart"].choices = members
 
 
 class IntroduceForm(forms.Form):
-    person_a = forms.TypedChoiceField(label=_("Introduce"), coerce=int)
-    person_b = forms.TypedChoiceField(label=_("to"), coerce=int)
+    person_a = forms.ChoiceField(label=_("Introduce"))
+    person_b = forms.ChoiceField(label=_("to"))
     reasons = forms.CharField(label=_("Why they should meet"), max_length=4000, required=False,
                               widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, members: list[tuple[int, str]],
-                 firsts: list[tuple[int, str]] | None = None, **kwargs) -> None:
+    def __init__(self, *args, members: list[tuple[str, str]],
+                 firsts: list[tuple[str, str]] | None = None, **kwargs) -> None:
         """``firsts``: whom the user may introduce (only themselves unless a facilitator);
         by default all ``members``."""
         super().__init__(*args, **kwargs)

@@ -52,7 +52,7 @@ from netweave.networks.models import (
     Role,
     Status,
 )
-from netweave.networks.selectors import member_name
+from netweave.networks.selectors import member_name, person_ref
 
 from .models import IntroductionAnswer
 
@@ -207,10 +207,11 @@ class Part:
 
 @dataclass(frozen=True)
 class SuggestionRow:
-    """A suggestion ready to show: names only as the members are shown in the network."""
+    """A suggestion ready to show: the two people by their references in the network
+    (never global ids) and by the names the network shows."""
 
-    person_a: int
-    person_b: int
+    person_a: str
+    person_b: str
     name_a: str
     name_b: str
     score: float
@@ -222,9 +223,10 @@ class SuggestionRow:
         return " ".join(self.reasons)
 
 
-def _row(s: Suggestion, names: dict[int, str]) -> SuggestionRow:
+def _row(network: Network, s: Suggestion, names: dict[int, str]) -> SuggestionRow:
     parts = [Part(k, str(SIGNAL_LABELS[k]), round(v, 3)) for k, v in s.breakdown.items() if v > 0]
-    return SuggestionRow(s.person_a, s.person_b, names.get(s.person_a, ""),
+    return SuggestionRow(person_ref(network, s.person_a), person_ref(network, s.person_b),
+                         names.get(s.person_a, ""),
                          names.get(s.person_b, ""), round(s.score, 3), list(s.reasons), parts)
 
 
@@ -233,7 +235,7 @@ def suggestions_for(network: Network, person: Person, lang: str, *,
     """The ``k`` people ``person`` should meet in ``network``, best first, with reasons."""
     inp = inp or match_input(network, lang=lang)
     names = dict(inp.names)
-    return [_row(s, names) for s in suggest_for(person.pk, inp, k=k, lang=lang)]
+    return [_row(network, s, names) for s in suggest_for(person.pk, inp, k=k, lang=lang)]
 
 
 def network_suggestions(network: Network, lang: str, *, k: int = MEMBER_TOP,
@@ -250,7 +252,7 @@ def network_suggestions(network: Network, lang: str, *, k: int = MEMBER_TOP,
             if key not in seen:
                 seen[key] = s
     ranked = sorted(seen.items(), key=lambda kv: (-kv[1].score, kv[0]))
-    return [_row(s, names) for _key, s in ranked[:limit]]
+    return [_row(network, s, names) for _key, s in ranked[:limit]]
 
 
 def pair_suggestion(network: Network, person_a: int, person_b: int, lang: str, *,
@@ -259,7 +261,7 @@ def pair_suggestion(network: Network, person_a: int, person_b: int, lang: str, *
     inp = inp or match_input(network, lang=lang)
     for s in suggest_for(person_a, inp, k=inp.members.height, lang=lang):
         if s.person_b == person_b:
-            return _row(s, dict(inp.names))
+            return _row(network, s, dict(inp.names))
     return None
 
 

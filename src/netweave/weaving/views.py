@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from netweave.networks.models import Exchange, Introduction, Need, Offer, Person
 from netweave.networks.permissions import Access, Capability, network_for
+from netweave.networks.selectors import person_id_for_ref, person_ref, person_refs
 from netweave.trust.once import once_per_form
 
 from . import selectors, services
@@ -43,15 +44,20 @@ def _home(slug: str) -> HttpResponse:
     return redirect("weaving-home", slug=slug)
 
 
-def _choices(access: Access, *, without_me: bool = False) -> list[tuple[int, str]]:
+def _choices(access: Access, *, without_me: bool = False) -> list[tuple[str, str]]:
+    """(reference, shown name) of the network's active members, by name."""
     names = selectors.member_names(access.network)
+    refs = person_refs(access.network, names)
     me = access.person.pk if access.person else None
-    return [(pid, name) for pid, name in sorted(names.items(), key=lambda kv: kv[1].lower())
+    return [(refs[pid], name) for pid, name in sorted(names.items(),
+                                                      key=lambda kv: kv[1].lower())
             if not (without_me and pid == me)]
 
 
-def _member(access: Access, person_id: int) -> Person:
-    if person_id not in selectors.member_names(access.network):
+def _member(access: Access, ref: str) -> Person:
+    """The active member of the network whose reference there is ``ref``; else a 404."""
+    person_id = person_id_for_ref(access.network, ref)
+    if person_id is None or person_id not in selectors.member_names(access.network):
         raise Http404
     return Person.objects.get(pk=person_id)
 
@@ -189,8 +195,9 @@ def introduce(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_for(request.user, slug, Capability.TAKE_PART)
     members = _choices(access)
     # A facilitator introduces any two members; anyone else introduces themselves.
+    mine = person_ref(access.network, access.person.pk)
     firsts = members if access.is_facilitator else [
-        (pid, name) for pid, name in members if pid == access.person.pk]
+        (ref, name) for ref, name in members if ref == mine]
     if request.method == "POST":
         form = IntroduceForm(request.POST, members=members, firsts=firsts)
         if form.is_valid():
@@ -210,13 +217,14 @@ def introduce(request: HttpRequest, slug: str) -> HttpResponse:
             _errors(request, form.errors)
     else:
         initial = {}
-        a, b = request.GET.get("a", ""), request.GET.get("b", "")
-        if a.isdigit() and b.isdigit():
-            initial = {"person_a": int(a), "person_b": int(b)}
-            row = selectors.pair_suggestion(access.network, int(a), int(b), _lang())
+        a = person_id_for_ref(access.network, request.GET.get("a"))
+        b = person_id_for_ref(access.network, request.GET.get("b"))
+        if a is not None and b is not None:
+            initial = {"person_a": request.GET["a"], "person_b": request.GET["b"]}
+            row = selectors.pair_suggestion(access.network, a, b, _lang())
             if row is not None:
                 initial["reasons"] = "\n".join(row.reasons)
-        if not access.is_facilitator and int(b or 0) == access.person.pk:
+        if initial and not access.is_facilitator and b == access.person.pk:
             initial["person_a"], initial["person_b"] = initial["person_b"], initial["person_a"]
         form = IntroduceForm(initial=initial, members=members, firsts=firsts)
     return render(request, "weaving/introduce.html",

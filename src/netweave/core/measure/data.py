@@ -7,6 +7,7 @@ below are the contract between the readers (database, files, demo) and the engin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -132,3 +133,24 @@ class Period:
             out.append(Period(max(cursor, self.start), min(nxt, self.end)))
             cursor = nxt
         return out
+
+
+def renumbered(data: NetworkData, key: Callable[[int], str]) -> tuple[NetworkData, list[int]]:
+    """``data`` with every person id replaced by a number from 1, in the order of ``key``
+    of the original ids, and the original ids in that order (number ``i`` was
+    ``originals[i - 1]``). Reports and graph files made from it hold no global ids."""
+    found: set[int] = set(data.people.get_column("person").drop_nulls().to_list())
+    for frame, column in ((data.log, "actor"), (data.log, "target"), (data.posts, "author"),
+                          (data.stories, "author")):
+        found.update(frame.get_column(column).drop_nulls().to_list())
+    originals = sorted(found, key=key)
+    number = {p: i for i, p in enumerate(originals, start=1)}
+
+    def swap(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+        return frame.with_columns(
+            pl.col(c).replace_strict(number, default=None, return_dtype=pl.Int64)
+            for c in columns)
+
+    return NetworkData(log=swap(data.log, "actor", "target"), people=swap(data.people, "person"),
+                       charter=data.charter, posts=swap(data.posts, "author"),
+                       texts=data.texts, stories=swap(data.stories, "author")), originals

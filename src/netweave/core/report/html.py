@@ -644,7 +644,8 @@ def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]
                    "tie: an interaction or a meeting attended together in the period. "
                    "Bigger points have more ties.")) % {
         "people": tx.plural(PEOPLE, n), "ties": tx.plural(TIES, layout.u.size),
-        "ids": tx.t(_("by name, as in the files")) if labels is not None
+        "ids": tx.t(_("by label: a name from the files, or a reference in the network"))
+        if labels is not None
         else tx.t(_("shown by number only"))}
     if note:
         intro += " " + note

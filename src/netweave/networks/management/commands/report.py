@@ -131,11 +131,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {path}")
 
     def _from_database(self, network: str, bar: ProgressBar
-                       ) -> tuple[NetworkData, None, str, str, ZoneInfo]:
+                       ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
         from netweave.core.measure.database import read_network_data
         from netweave.networks.activity_log import database_url
         from netweave.networks.models import Network
-        from netweave.networks.selectors import network_tz
+        from netweave.networks.selectors import by_reference, network_tz
 
         bar.step("read")
         query = Network.objects.filter(slug=network)
@@ -147,9 +147,9 @@ class Command(BaseCommand):
             hint = (f" Known networks: {', '.join(known)}." if known
                     else " The database holds no networks (try `netweave demo`).")
             raise CommandError(f"No network with the short name or id {network!r}.{hint}")
-        data = read_network_data(database_url(), found.pk)
-        tz = network_tz(found)
-        return data, None, found.name, found.slug, tz  # type: ignore[return-value]
+        # People by their references in the network: no global id leaves in the files.
+        data, labels = by_reference(found, read_network_data(database_url(), found.pk))
+        return data, labels, found.name, found.slug, network_tz(found)
 
     def _from_files(self, interactions: Path | None, attendance: Path | None,
                     attributes: Path | None, timezone: str, bar: ProgressBar, *,
