@@ -26,6 +26,7 @@ from netweave.jobs.models import Job, JobStatus
 from netweave.jobs.services import run_next
 from netweave.networks.demo_loader import load_demo_networks
 from netweave.networks.models import Identity, Membership, Network, Person, Visibility
+from netweave.networks.selectors import person_ref
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,10 +158,13 @@ def test_map_api_serves_the_layout_with_shown_names(demo):
     assert max(attributes["since"]) < len(data["months"])
     structure = Snapshot.objects.get(period="365").figures["structure"]
     assert sum(attributes["articulation"]) == structure["articulation_point_count"]
-    members = {m.person_id: m for m in Membership.objects.filter(network=demo[PUBLIC])
-               .select_related("person")}
-    for pid, name in zip(data["ids"], data["names"], strict=True):
-        m = members.get(pid)
+    # People by their references in this network, never by global ids.
+    members = {person_ref(demo[PUBLIC], m.person_id): m for m in
+               Membership.objects.filter(network=demo[PUBLIC]).select_related("person")}
+    assert set(data["ids"]) & set(members)
+    assert not set(data["ids"]) & {str(p) for p in Person.objects.values_list("pk", flat=True)}
+    for ref, name in zip(data["ids"], data["names"], strict=True):
+        m = members.get(ref)
         if m is not None:
             expected = m.pseudonym if m.identity == Identity.PSEUDONYM else m.person.name
             assert name == expected

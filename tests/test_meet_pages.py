@@ -14,6 +14,7 @@ from netweave.core import activity as act
 from netweave.meet import services
 from netweave.networks import services as net
 from netweave.networks.models import Activity, Attendance, Event, Person
+from netweave.networks.selectors import person_ref
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
@@ -71,9 +72,10 @@ def test_door_list_ticks_walk_ins_and_refuses_others(world):
     assert world["member_client"].get(base + "door/").status_code == 403
     services.rsvp(event, world["member"], "going")
     member_id = world["member"].pk
-    fac.post(base + "door/", {"action": "tick", "person": member_id})
+    member_ref = person_ref(event.network, member_id)
+    fac.post(base + "door/", {"action": "tick", "person": member_ref})
     assert Attendance.objects.filter(event=event, person_id=member_id, method="list").exists()
-    fac.post(base + "door/", {"action": "untick", "person": member_id})
+    fac.post(base + "door/", {"action": "untick", "person": member_ref})
     assert not Attendance.objects.filter(event=event).exists()
     kinds = list(Activity.objects.filter(object_id=event.pk, actor_id=member_id,
                                          kind__in=[act.ATTEND, act.VOID])
@@ -82,6 +84,8 @@ def test_door_list_ticks_walk_ins_and_refuses_others(world):
     stranger = Person.objects.create(name="Niet Aangemeld")
     response = fac.post(base + "door/", {"action": "tick", "person": stranger.pk}, follow=True)
     assert b"not on this list" in response.content
+    response = fac.post(base + "door/", {"action": "tick", "person": member_id}, follow=True)
+    assert b"not on this list" in response.content  # a global id is no reference
     response = fac.post(base + "door/", {"action": "walkin", "walkin-name": ""})
     assert response.status_code == 200 and b"This field is required" in response.content
     fac.post(base + "door/", {"action": "walkin", "walkin-name": "Wim Binnen",

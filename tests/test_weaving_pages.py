@@ -28,6 +28,7 @@ from netweave.networks.models import (
     Person,
     Visibility,
 )
+from netweave.networks.selectors import person_ref
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,11 @@ SECRETS = ("Bram Brouwer", "InstallCo", "bram@example.org")
 def account(username: str, name: str, org: Organisation | None = None) -> Person:
     user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD)
     return Person.objects.create(user=user, name=name, email=user.email, organisation=org)
+
+
+def ref(world, key: str) -> str:
+    """``world[key]``'s reference in the network (what pages and the API take and give)."""
+    return person_ref(world["net"], world[key].pk)
 
 
 def client_for(person: Person, lang: str = "en") -> Client:
@@ -105,12 +111,14 @@ def test_facilitator_introduces_both_answer_and_exchanges_count(
     assert "Voorgestelde introducties" in page
     assert world["bram_name"] in page and "Advice on heat pump subsidies" in page
     hidden(world, page)
-    form = fenna.get(f"/n/warmte/weave/introduce/?a={anna.pk}&b={bram.pk}").content.decode()
+    form = fenna.get(f"/n/warmte/weave/introduce/?a={ref(world, 'anna')}&b={ref(world, 'bram')}"
+                     ).content.decode()
     assert "Advice on heat pump subsidies" in form     # reasons prefilled from the matcher
     hidden(world, form)
     with django_capture_on_commit_callbacks(execute=True):
         response = fenna.post("/n/warmte/weave/introduce/", {
-            "person_a": anna.pk, "person_b": bram.pk, "reasons": "Zij zoekt, hij biedt."})
+            "person_a": ref(world, "anna"), "person_b": ref(world, "bram"),
+            "reasons": "Zij zoekt, hij biedt."})
     assert response.status_code == 302
     assert len(mail.outbox) == 2
     to_anna = next(m for m in mail.outbox if m.to == [anna.email])
@@ -138,7 +146,7 @@ def test_offer_fulfilled_waits_for_the_receiver(world):
     offer = world["bram"].offers.get()
     bram, anna = client_for(world["bram"]), client_for(world["anna"])
     response = bram.post(f"/n/warmte/weave/offer/{offer.pk}/fulfil/",
-                         {f"o{offer.pk}-counterpart": world["anna"].pk})
+                         {f"o{offer.pk}-counterpart": ref(world, "anna")})
     assert response.status_code == 302
     exchange = Exchange.objects.get()
     assert exchange.confirmed_at is None
@@ -158,7 +166,7 @@ def test_bad_input_says_why_and_changes_nothing(world):
     assert "A tag may have at most 60 characters" in response.content.decode()
     assert not Need.objects.exists()
     response = anna.post("/n/warmte/weave/introduce/", {
-        "person_a": world["anna"].pk, "person_b": world["anna"].pk})
+        "person_a": ref(world, "anna"), "person_b": ref(world, "anna")})
     assert "two different people" in response.content.decode()
     assert not Introduction.objects.exists()
 
@@ -207,7 +215,7 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
     assert [n["text"] for n in anna.get("/api/weave/warmte/needs?mine=true").json()] == [
         "Advies over warmtepompsubsidies"]
     suggestions = anna.get("/api/weave/warmte/suggestions?top=3").json()
-    assert suggestions[0]["person_b"] == world["bram"].pk
+    assert suggestions[0]["person_b"] == ref(world, "bram")
     assert suggestions[0]["name_b"] == world["bram_name"]
     assert "zoekt" in suggestions[0]["reasons"][0]
     assert {p["signal"] for p in suggestions[0]["breakdown"]} >= {"need_offer"}
@@ -217,7 +225,7 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
     hidden(world, everything)
     with django_capture_on_commit_callbacks(execute=True):
         made = anna.post("/api/weave/warmte/introductions", {
-            "person_a": world["anna"].pk, "person_b": world["bram"].pk,
+            "person_a": ref(world, "anna"), "person_b": ref(world, "bram"),
             "reasons": "Jij zoekt wat hij biedt."}, content_type="application/json")
     assert made.status_code == 201
     to_anna = next(m for m in mail.outbox if m.to == [world["anna"].email])
@@ -227,7 +235,7 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
     hidden(world, to_anna.subject + to_anna.body)
     intro = made.json()["id"]
     again = anna.post("/api/weave/warmte/introductions", {
-        "person_a": world["anna"].pk, "person_b": world["bram"].pk},
+        "person_a": ref(world, "anna"), "person_b": ref(world, "bram")},
         content_type="application/json")
     assert again.status_code == 400
     Introduction.objects.update(created_at=F("created_at") - timedelta(days=14))
@@ -254,10 +262,10 @@ def test_openapi_schema_lists_typed_weave_endpoints():
 def test_match_command(world, lang, seeks):
     ns.add_need(world["anna"], "Advice on heat pump subsidies", network=world["net"])
     out = StringIO()
-    call_command("match", "--network", "warmte", "--person", str(world["anna"].pk),
+    call_command("match", "--network", "warmte", "--person", ref(world, "anna"),
                  "--lang", lang, "--no-progress", stdout=out)
     text = out.getvalue()
-    assert f"1. {world['bram_name']} (#{world['bram'].pk})" in text
+    assert f"1. {world['bram_name']} ({ref(world, 'bram')})" in text
     assert seeks in text
     hidden(world, text)
     out = StringIO()
@@ -265,9 +273,11 @@ def test_match_command(world, lang, seeks):
                  stdout=out)
     doc = json.loads(out.getvalue())
     rows = {m["person"]: m["suggestions"] for m in doc["members"]}
-    assert rows[world["anna"].pk][0]["person"] == world["bram"].pk
+    assert rows[ref(world, "anna")][0]["person"] == ref(world, "bram")
     hidden(world, out.getvalue())
     with pytest.raises(CommandError, match="no network 'nope'"):
         call_command("match", "--network", "nope")
-    with pytest.raises(CommandError, match="not an active member"):
-        call_command("match", "--network", "warmte", "--person", str(world["olaf"].pk))
+    with pytest.raises(CommandError, match="not the reference of an active member"):
+        call_command("match", "--network", "warmte", "--person", ref(world, "olaf"))
+    with pytest.raises(CommandError, match="not the reference"):  # a global id finds no one
+        call_command("match", "--network", "warmte", "--person", str(world["anna"].pk))

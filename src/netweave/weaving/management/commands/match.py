@@ -1,11 +1,12 @@
 """``netweave match``: suggested introductions of a network, from the command line.
 
-    netweave match --network SLUG [--person ID] [--top 5] [--lang en|nl] [--json]
+    netweave match --network SLUG [--person REF] [--top 5] [--lang en|nl] [--json]
 
-With ``--person`` the best ``--top`` people for that member; without it, the best ``--top``
-for every member (the facilitator's view), with a progress bar on stderr. Names are shown
-as the network shows them (pseudonyms where members use one). ``--json`` prints one JSON
-document instead of text.
+With ``--person`` (the member's reference in the network, as the map and the API give it)
+the best ``--top`` people for that member; without it, the best ``--top`` for every member
+(the facilitator's view), with a progress bar on stderr. People are shown as the network
+shows them (pseudonyms where members use one) and by their references there, never by a
+global id. ``--json`` prints one JSON document instead of text.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--network", required=True, help="short name (slug) or id")
-        parser.add_argument("--person", type=_positive, help="person id of one member")
+        parser.add_argument("--person", help="one member's reference in the network")
         parser.add_argument("--top", type=_positive, default=5,
                             help="suggestions per member (default 5)")
         parser.add_argument("--lang", choices=["en", "nl"], default="en",
@@ -43,9 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, network: str, person: int | None, top: int, lang: str,
+    def handle(self, *args, network: str, person: str | None, top: int, lang: str,
                json: bool, no_progress: bool, **options) -> None:
         from netweave.networks.models import Network
+        from netweave.networks.selectors import person_id_for_ref, person_refs
         from netweave.weaving.selectors import match_input
 
         found = Network.objects.filter(slug=network).first()
@@ -57,28 +59,32 @@ class Command(BaseCommand):
         with ProgressBar(not no_progress and person is None, 3, width=22, done="done") as bar:
             bar.step("reading the network")
             inp = match_input(found, lang=lang)
-            if person is not None and person not in inp.names:
-                raise CommandError(f"person {person} is not an active member of "
-                                   f"{found.slug!r}")
+            person_id = person_id_for_ref(found, person) if person is not None else None
+            if person is not None and person_id not in inp.names:
+                raise CommandError(f"{person!r} is not the reference of an active member of "
+                                   f"{found.slug!r} (the map and the API give references)")
             bar.step("matching")
             with translation.override(lang):
-                if person is not None:
-                    result = {person: suggest_for(person, inp, k=top, lang=lang)}
+                if person_id is not None:
+                    result = {person_id: suggest_for(person_id, inp, k=top, lang=lang)}
                 else:
                     result = suggest_all(inp, k=top, lang=lang)
             bar.step("writing")
             names = dict(inp.names)
-            order = sorted(result, key=lambda p: (names.get(p, "").lower(), p))
+            refs = person_refs(found, [*result, *(s.person_b for items in result.values()
+                                                  for s in items)])
+            order = sorted(result, key=lambda p: (names.get(p, "").lower(), refs[p]))
             if json:
-                self.stdout.write(self._json(found.slug, lang, top, order, result, names))
+                self.stdout.write(self._json(found.slug, lang, top, order, result, names, refs))
             else:
-                self._text(order, result, names)
+                self._text(order, result, names, refs)
 
     def _json(self, slug: str, lang: str, top: int, order: list[int],
-              result: dict[int, list[Suggestion]], names: dict[int, str]) -> str:
+              result: dict[int, list[Suggestion]], names: dict[int, str],
+              refs: dict[int, str]) -> str:
         doc = {"network": slug, "lang": lang, "top": top, "members": [
-            {"person": p, "name": names.get(p, ""), "suggestions": [
-                {"person": s.person_b, "name": names.get(s.person_b, ""),
+            {"person": refs[p], "name": names.get(p, ""), "suggestions": [
+                {"person": refs[s.person_b], "name": names.get(s.person_b, ""),
                  "score": round(s.score, 4),
                  "breakdown": {k: round(v, 4) for k, v in s.breakdown.items()},
                  "reasons": s.reasons} for s in result[p]]}
@@ -86,14 +92,14 @@ class Command(BaseCommand):
         return json.dumps(doc, ensure_ascii=False, indent=2)
 
     def _text(self, order: list[int], result: dict[int, list[Suggestion]],
-              names: dict[int, str]) -> None:
+              names: dict[int, str], refs: dict[int, str]) -> None:
         if not order:
             self.stdout.write("no suggestions")
         for p in order:
-            self.stdout.write(f"{names.get(p, '')} (#{p})")
+            self.stdout.write(f"{names.get(p, '')} ({refs[p]})")
             for rank, s in enumerate(result[p], 1):
                 parts = ", ".join(f"{k} {v:.2f}" for k, v in s.breakdown.items() if v > 0)
-                self.stdout.write(f"  {rank}. {names.get(s.person_b, '')} (#{s.person_b}) "
+                self.stdout.write(f"  {rank}. {names.get(s.person_b, '')} ({refs[s.person_b]}) "
                                   f"score {s.score:.2f} [{parts}]")
                 for reason in s.reasons:
                     self.stdout.write(f"     {reason}")
