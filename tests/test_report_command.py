@@ -26,6 +26,7 @@ from netweave.core.report.html import plotly_js
 from netweave.networks import services
 from netweave.networks.demo_loader import load_demo_networks
 from netweave.networks.models import Membership, Network, Organisation, Person
+from netweave.networks.selectors import person_ref
 
 PASSWORD = "Weave-the-net-2026"
 db = pytest.mark.django_db(transaction=True)
@@ -151,6 +152,17 @@ def test_no_name_e_mail_pseudonym_or_organisation_leaves_a_pseudonymous_network(
         lower = text.lower()
         for secret in secrets:
             assert secret.lower() not in lower, f"{secret!r} in {name}"
+    # People are numbered 1..n and labelled by their references in this network: no global
+    # person id leaves in the files (issue 15), so two networks' files cannot be linked.
+    members = Membership.objects.filter(network=pseudonymous)
+    refs = {person_ref(pseudonymous, m.person_id) for m in members}
+    g = nx.read_graphml(tmp_path / "r" / "ties.graphml")
+    assert sorted(int(n) for n in g.nodes) == list(range(1, g.number_of_nodes() + 1))
+    assert {d["label"] for _n, d in g.nodes(data=True)} <= refs
+    assert figures["structure"]["per_person"]["person"] == sorted(
+        figures["structure"]["per_person"]["person"])
+    for ref in refs & {d["label"] for _n, d in g.nodes(data=True)}:
+        assert ref in read_all(tmp_path / "r")["report.html"]
 
 
 @db
