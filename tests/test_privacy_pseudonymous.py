@@ -430,6 +430,9 @@ def build_walk_world() -> tuple[dict[str, Network], dict[str, Person]]:
                           cycle="applied")
         from netweave.dashboard.services import compute_snapshot
         compute_snapshot(net, "90")
+        # An audit entry with the facilitator as actor (the network's audit API shows it).
+        from netweave.trust.retention import DEFAULTS, set_policy
+        set_policy(net, dict(DEFAULTS), user=people[fac].user)
     return nets, people
 
 

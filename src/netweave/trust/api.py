@@ -79,9 +79,10 @@ def revoke(request: HttpRequest, token_id: int) -> dict:
 def network_audit(request: HttpRequest, slug: str, limit: int = 100) -> list:
     require_scope(request, Scope.FACILITATE)
     access = network_for(request.user, slug, Capability.FACILITATE)
-    entries = selectors.audit_entries(network=access.network)[:max(1, min(limit, 1000))]
+    entries = list(selectors.audit_entries(network=access.network)[:max(1, min(limit, 1000))])
+    actors = selectors.actor_names(access.network, entries)
     return [
-        {"at": e.at, "actor": e.actor_label, "action": e.action, "target_type": e.target_type,
+        {"at": e.at, "actor": actors[e.pk], "action": e.action, "target_type": e.target_type,
          "target_id": e.target_id, "target": e.target_label, "details": e.details}
         for e in entries
     ]
