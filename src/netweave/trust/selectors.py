@@ -38,6 +38,20 @@ def actor_names(network: Network, entries: list[AuditEntry]) -> dict[int, str]:
     return out
 
 
+def actor_labels(entries: list[AuditEntry]) -> dict[int, str]:
+    """Entry id -> who did it for the staff's audit page: in a network, as that network
+    shows them (:func:`actor_names`, so no page puts an account beside a pseudonymous
+    membership); outside networks, the account's user name."""
+    out = {e.pk: e.actor_label or str(_("system")) for e in entries if e.network_id is None}
+    by_network: dict[int, list[AuditEntry]] = {}
+    for e in entries:
+        if e.network_id is not None:
+            by_network.setdefault(e.network_id, []).append(e)
+    for network in Network.objects.filter(pk__in=by_network):
+        out.update(actor_names(network, by_network[network.pk]))
+    return out
+
+
 def audit_entries(*, network: Any = None, action: str = "", actor: str = ""
                   ) -> QuerySet[AuditEntry]:
     """Audit entries, newest first, filtered by network, action prefix and actor name."""

@@ -50,6 +50,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actor = request.GET.get("actor", "").strip()
     entries = selectors.audit_entries(action=action, actor=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    labels = selectors.actor_labels(list(page.object_list))
+    for entry in page.object_list:
+        entry.shown_actor = labels.get(entry.pk, "?")
     return render(request, "trust/audit.html",
                   {"page_obj": page, "action": action, "actor": actor})
 
