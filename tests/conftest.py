@@ -55,6 +55,17 @@ def _test_cache_and_jobs(settings) -> None:
     settings.NETWEAVE_JOBS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's default language (English), whatever language an
+    earlier test or request left active in this thread, and leaves none behind."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Before any test module is imported, so that module-level dates see it too.
     clock = time_machine.travel(TEST_NOW, tick=True)

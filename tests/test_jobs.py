@@ -8,20 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from netweave.jobs import JobError, services
 from netweave.jobs.models import Job, JobStatus, WorkerHeartbeat
 from netweave.jobs.registry import job
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
 
 
 @job("tests.count")

@@ -50,13 +50,6 @@ def poison_address(person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(email=f"{person.email}\nBcc: all@example.org")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Messages in English, whatever language an earlier test left active."""
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def fac() -> Person:
     return account("Fenna Bakker")

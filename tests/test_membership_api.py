@@ -8,7 +8,6 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import translation
 
 from netweave.core import activity as act
 from netweave.networks import membership_services as members
@@ -23,13 +22,6 @@ from netweave.networks.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The messages matched below are the English ones, whatever an earlier test left."""
-    with translation.override("en"):
-        yield
 
 
 def account(username: str, name: str) -> tuple[Person, Client]:

@@ -36,12 +36,6 @@ from netweave.networks.models import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """The messages matched below are the English ones, whatever an earlier test left."""
-    with translation.override("en"):
-        yield
-
 T0 = datetime(2026, 3, 5, 19, 0, tzinfo=UTC)
 
 
