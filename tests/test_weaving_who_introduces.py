@@ -11,10 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from netweave.networks import services as ns
-from netweave.networks.models import Introduction, Person
+from netweave.networks.models import Introduction, Network, Person
+from netweave.networks.selectors import person_ref
 from netweave.weaving import services
 
 pytestmark = pytest.mark.django_db
+
+
+def ref(person: Person) -> str:
+    """The person's reference in the network of these tests, as pages and the API take it."""
+    return person_ref(Network.objects.get(slug="warmte"), person.pk)
 
 
 def account(username: str, name: str, lang: str = "en") -> tuple[Person, Client]:
@@ -43,14 +49,14 @@ def test_a_member_cannot_introduce_two_other_people(world):
     with pytest.raises(PermissionDenied):
         services.make_introduction(net, anna, bram, carla)
     api = world["anna_client"].post("/api/weave/warmte/introductions",
-                                    {"person_a": bram.pk, "person_b": carla.pk},
+                                    {"person_a": ref(bram), "person_b": ref(carla)},
                                     content_type="application/json")
     assert api.status_code == 403 and "facilitator" in api.json()["detail"]
     world["anna_client"].post("/n/warmte/weave/introduce/",
-                              {"person_a": bram.pk, "person_b": carla.pk})
+                              {"person_a": ref(bram), "person_b": ref(carla)})
     form = world["anna_client"].get("/n/warmte/weave/introduce/").content.decode()
-    assert f'value="{bram.pk}"' in form.split('name="person_b"')[1]
-    assert f'value="{bram.pk}"' not in form.split('name="person_b"')[0]
+    assert f'value="{ref(bram)}"' in form.split('name="person_b"')[1]
+    assert f'value="{ref(bram)}"' not in form.split('name="person_b"')[0]
     assert not Introduction.objects.exists() and not mail.outbox
 
 
@@ -59,7 +65,7 @@ def test_a_member_asks_to_meet_someone_and_the_mail_says_so(
     anna, bram = world["anna"], world["bram"]
     with django_capture_on_commit_callbacks(execute=True):
         made = world["anna_client"].post("/n/warmte/weave/introduce/",
-                                         {"person_a": anna.pk, "person_b": bram.pk})
+                                         {"person_a": ref(anna), "person_b": ref(bram)})
     assert made.status_code == 302 and Introduction.objects.get().introducer == anna
     to_bram = next(m for m in mail.outbox if m.to == [bram.email])
     assert to_bram.subject == "Anna de Vries would like to meet you"
@@ -73,7 +79,7 @@ def test_a_facilitator_introduces_any_two(world, django_capture_on_commit_callba
     bram, carla = world["bram"], world["carla"]
     with django_capture_on_commit_callbacks(execute=True):
         made = world["fenna_client"].post("/n/warmte/weave/introduce/",
-                                          {"person_a": bram.pk, "person_b": carla.pk})
+                                          {"person_a": ref(bram), "person_b": ref(carla)})
     assert made.status_code == 302 and Introduction.objects.get().introducer == world["fenna"]
     to_bram = next(m for m in mail.outbox if m.to == [bram.email])
     assert to_bram.subject == "Fenna Bakker introduces you to Carla Smit"
