@@ -23,6 +23,7 @@ from netweave.core.measure.engine import measure
 from netweave.networks import services as ns
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import Introduction, Network, Organisation, Person
+from netweave.networks.selectors import person_ref
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,7 +81,8 @@ def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, new
     from playwright.sync_api import expect
 
     base, slug = live_server.url, world["net"].slug
-    anna_id, bram_id = world["anna"].pk, world["bram"].pk
+    # Pages name people by their reference in this network, never by a global id.
+    anna_id, bram_id = (person_ref(world["net"], world[who].pk) for who in ("anna", "bram"))
 
     # Anna adds a need and is shown Bram, with the reasons and the score breakdown.
     anna = new_page()
