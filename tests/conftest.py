@@ -130,6 +130,20 @@ def new_page(browser) -> Iterator:
             context.close()
 
 
+def account_with_client(username: str, name: str):
+    """A person with an account (``<username>@example.org``) and a test client logged in as
+    them, asking for English pages: ``(person, client)``."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from netweave.networks.models import Person
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-2026x")
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return Person.objects.create(user=user, name=name, email=user.email), client
+
+
 def log_in(page, base: str, username: str, password: str) -> None:
     """Log ``page`` in through the login form and wait for the home page."""
     page.goto(f"{base}/accounts/login/")

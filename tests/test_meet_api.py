@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.test import Client
 
+from conftest import account_with_client as account
 from netweave.core import activity as act
 from netweave.meet import services
 from netweave.networks import services as net
@@ -25,13 +25,6 @@ from netweave.networks.models import (
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-2026x")
-    client = Client()
-    client.force_login(user)
-    return Person.objects.create(user=user, name=name, email=user.email), client
 
 
 def start(days: int = 12) -> datetime:

@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.test import Client
 
+from conftest import account_with_client as account
 from netweave.core import activity as act
 from netweave.discuss.selectors import between_meetings
 from netweave.meet import services
@@ -24,13 +23,6 @@ from netweave.trust.models import AuditEntry
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-2026x")
-    client = Client()
-    client.force_login(user)
-    return Person.objects.create(user=user, name=name, email=user.email), client
 
 
 @pytest.fixture

@@ -9,23 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
+from conftest import account_with_client as account
 from netweave.meet import services
 from netweave.networks import services as net
 from netweave.networks.models import Attendance, Person, Registration
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-2026x")
-    client = Client()
-    client.force_login(user)
-    return Person.objects.create(user=user, name=name, email=user.email), client
 
 
 def start() -> datetime:

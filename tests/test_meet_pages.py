@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
+from conftest import account_with_client as account
 from netweave.core import activity as act
 from netweave.meet import services
 from netweave.networks import services as net
@@ -18,13 +18,6 @@ from netweave.networks.selectors import person_ref
 
 AMS = ZoneInfo("Europe/Amsterdam")
 pytestmark = pytest.mark.django_db
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-2026x")
-    client = Client()
-    client.force_login(user)
-    return Person.objects.create(user=user, name=name, email=user.email), client
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
+from conftest import account_with_client as account
 from netweave.core import activity as act
 from netweave.networks import membership_services as members
 from netweave.networks import services
@@ -17,19 +17,10 @@ from netweave.networks.models import (
     IdentityMode,
     Invitation,
     Membership,
-    Person,
     Visibility,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    person = Person.objects.create(user=user, name=name, email=user.email)
-    client = Client()
-    client.force_login(user)
-    return person, client
 
 
 def post(client: Client, url: str, data: dict | None = None, method: str = "post"):

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from conftest import account_with_client as account
 from netweave.networks import membership_services as members
 from netweave.networks import services
 from netweave.networks.models import (
@@ -32,14 +32,6 @@ def _fresh_mail_limits():
     from django.core.cache import cache
 
     cache.clear()
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw")
-    person = Person.objects.create(user=user, name=name, email=user.email)
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return person, client
 
 
 @pytest.fixture

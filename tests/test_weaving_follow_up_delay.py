@@ -8,25 +8,18 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
 
+from conftest import account_with_client as account
 from netweave.networks import services as ns
-from netweave.networks.models import Introduction, Person
+from netweave.networks.models import Introduction
 from netweave.weaving import services
 
 pytestmark = pytest.mark.django_db
-
-
-def account(username: str, name: str) -> tuple[Person, Client]:
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-2026x")
-    client = Client()
-    client.force_login(user)
-    return Person.objects.create(user=user, name=name, email=user.email), client
 
 
 def made_days_ago(intro: Introduction, days: float) -> None:
