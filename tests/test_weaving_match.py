@@ -8,6 +8,7 @@ in English.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from netweave.core.weave import matcher
 from netweave.networks import services as ns
 from netweave.networks.models import (
     Exchange,
@@ -34,12 +36,16 @@ TEXTS = {
            "offer": "I give advice on subsidies for heat pumps",
            "weak": "Advice on insulation subsidies for the town hall",
            "other": "Repairing bicycles in the neighbourhood workshop",
-           "seeks": "seeks", "bridge": "a bridge between sectors"},
+           "seeks": "seeks", "you_seek": "You seek", "bridge": "a bridge between sectors",
+           "new_tie": "Anna and Bram don't know each other yet; they have no contacts in "
+                      "common: a new tie."},
     "nl": {"need": "Advies over warmtepompsubsidies",
            "offer": "Ik geef advies over subsidies voor een warmtepomp",
            "weak": "Advies over isolatiesubsidies voor het gemeentehuis",
            "other": "Fietsen repareren in de buurtwerkplaats",
-           "seeks": "zoekt", "bridge": "een brug tussen sectoren"},
+           "seeks": "zoekt", "you_seek": "Je zoekt", "bridge": "een brug tussen sectoren",
+           "new_tie": "Anna en Bram kennen elkaar nog niet; ze hebben geen gemeenschappelijke "
+                      "contacten: een nieuwe verbinding."},
 }
 
 
@@ -79,7 +85,7 @@ def test_need_met_by_an_offer_across_sectors_ranks_first(lang):
     assert first.person_b == person_ref(w["net"], w["bram"].pk)
     assert first.name_b == "Bram"
     assert TEXTS[lang]["need"] in first.reasons[0]
-    assert TEXTS[lang]["seeks"] in first.reasons[0]
+    assert first.reasons[0].startswith(TEXTS[lang]["you_seek"])   # spoken to Anna
     assert any(TEXTS[lang]["bridge"] in r for r in first.reasons)
     keys = {p.key for p in first.parts}
     assert {"need_offer", "bridge_sector", "bridge_organisation"} <= keys
@@ -224,6 +230,38 @@ def test_facilitator_view_data():
     assert [n.name for n in selectors.unanswered_needs(w["net"])] == ["Anna"]
     names = {n.name for n in selectors.isolated_newcomers(w["net"])}
     assert names == {"Bram", "Dirk"}   # Anna and Carla are tied; Fenna facilitates
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_facilitator_and_introduction_reasons_speak_about_the_pair(lang):
+    """The facilitator reads about two other people: their names, never "you"; the same
+    for the reasons prefilled into an introduction (they are mailed to both)."""
+    w = build(lang)
+    rows = selectors.network_suggestions(w["net"], lang)
+    prefilled = selectors.pair_suggestion(w["net"], w["anna"].pk, w["bram"].pk, lang)
+    you = {"en": (r"\byou\b", r"\byour\b"), "nl": (r"\bje\b", r"\bjij\b", r"\bjullie\b")}[lang]
+    for reasons in (rows[0].reasons, prefilled.reasons):
+        assert reasons[0].startswith("Anna ") and TEXTS[lang]["seeks"] in reasons[0]
+        assert TEXTS[lang]["new_tie"] in reasons
+        for reason in reasons:
+            assert not any(re.search(w_, reason, re.IGNORECASE) for w_ in you), reason
+
+
+def test_reasons_are_built_only_for_the_pairs_shown(monkeypatch):
+    w = build("en")
+    built = []
+    real = matcher._Reasons.__call__
+
+    def counting(self, s):
+        built.append((s.person_a, s.person_b))
+        return real(self, s)
+
+    monkeypatch.setattr(matcher._Reasons, "__call__", counting)
+    rows = selectors.network_suggestions(w["net"], "en", limit=1)
+    assert len(rows) == 1 and len(built) == 1
+    built.clear()
+    assert selectors.pair_suggestion(w["net"], w["anna"].pk, w["bram"].pk, "en") is not None
+    assert len(built) == 1
 
 
 def test_an_introduction_after_a_need_answers_it_for_the_facilitator():

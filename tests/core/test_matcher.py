@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import UTC, datetime, timedelta
 
 import networkx as nx
@@ -11,7 +13,7 @@ import pytest
 import scipy.sparse as sp
 
 from netweave.core.measure.card import Plural, translator
-from netweave.core.weave import MatchInput, suggest_all, suggest_for
+from netweave.core.weave import MatchInput, explain, suggest_all, suggest_for
 from netweave.core.weave.matcher import _prepare, messages, pair_signals
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -79,9 +81,8 @@ def test_need_met_across_sectors_ranks_first(lang: str) -> None:
     assert best.breakdown["bridge_sector"] > 0
     assert best.score == pytest.approx(sum(best.breakdown.values()))
     assert got[1].breakdown["bridge_sector"] == 0
-    assert best.reasons[0].startswith("Anna ")
+    assert best.reasons[0].startswith("You seek " if lang == "en" else "Je zoekt ")
     assert TEXTS[lang]["need"] in best.reasons[0]
-    assert (" seeks " if lang == "en" else " zoekt ") in best.reasons[0]
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -132,15 +133,52 @@ def test_adamic_adar_equals_networkx() -> None:
     assert not tied["allowed"].any()
 
 
-def test_triangles_count_in_score_and_reasons() -> None:
+def new_tie_network() -> MatchInput:
+    """Anna (1) seeks; Bram (2) and Carla (3) offer the same; Carla already shares two
+    contacts (Dirk, Eva) with Anna, Bram none."""
     m = members([(p, "business", "A", False, False, True) for p in (1, 2, 3, 4, 5)])
-    offers = texts([(2, TEXTS["en"]["offer"]), (3, TEXTS["en"]["offer"])])
+    offers = texts([(3, TEXTS["en"]["offer"]), (2, TEXTS["en"]["offer"])])
     needs = texts([(1, TEXTS["en"]["need"])])
     ties = graph([1, 2, 3, 4, 5], [(1, 4), (1, 5), (3, 4), (3, 5)])
-    got = suggest_for(1, MatchInput(members=m, offers=offers, needs=needs, ties=ties))
-    assert [s.person_b for s in got] == [3, 2]
-    assert got[0].breakdown["triangles"] > 0
-    assert "You share 2 contacts." in got[0].reasons
+    return MatchInput(members=m, offers=offers, needs=needs, ties=ties, names=NAMES)
+
+
+def test_new_ties_are_favoured_over_shared_contacts_and_the_reason_says_so() -> None:
+    got = suggest_for(1, new_tie_network())
+    assert [s.person_b for s in got] == [2, 3]
+    assert got[0].breakdown["new_tie"] == pytest.approx(0.3)
+    assert 0 < got[1].breakdown["new_tie"] < 0.3 * math.exp(-1)
+    assert ("You don't know each other yet; you have no contacts in common: a new tie."
+            in got[0].reasons)
+    assert "You don't know each other yet; you share 2 contacts." in got[1].reasons
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_pair_voice_names_both_and_never_says_you(lang: str) -> None:
+    you = {"en": r"\b(you|your)\b", "nl": r"\b(je|jij|jou|jouw|jullie)\b"}[lang]
+    said = []
+    for inp in (network(lang), new_tie_network()):
+        everyone = suggest_all(inp, k=5, lang=lang, reasons=True)
+        assert everyone
+        said += [r for items in everyone.values() for s in items for r in s.reasons]
+    assert ("Bram and Anna don't know each other yet; they have no contacts in common: "
+            "a new tie." in said) if lang == "en" else (
+        "Bram en Anna kennen elkaar nog niet; ze hebben geen gemeenschappelijke contacten: "
+        "een nieuwe verbinding." in said)
+    assert any(r.startswith("Carla and Anna don't know each other yet; they share 2 contacts")
+               for r in said) or lang == "nl"
+    assert not [r for r in said if re.search(you, r, re.IGNORECASE)]
+
+
+def test_reasons_only_when_asked_and_explain_gives_the_same() -> None:
+    inp = network("en")
+    bare = suggest_all(inp, k=5)
+    assert bare and all(s.reasons == [] for items in bare.values() for s in items)
+    full = suggest_all(inp, k=5, reasons=True)
+    for person, items in bare.items():
+        assert [s.reasons for s in explain(inp, items)] == [s.reasons for s in full[person]]
+    with pytest.raises(ValueError, match="voice"):
+        explain(inp, bare[1], voice="you")
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])

@@ -2,7 +2,8 @@
 
 * ``GET/POST /{slug}/offers``, ``GET/POST /{slug}/needs``: the network's open offers or
   needs (``mine=true``: only mine, open and fulfilled), and adding one;
-* ``GET /{slug}/suggestions``: people I should meet, with reasons and score breakdown;
+* ``GET /{slug}/suggestions``: people I should meet, with reasons and the signals that count
+  (no score: members never see one);
 * ``GET /{slug}/network-suggestions``: suggested introductions network-wide (facilitators);
 * ``POST /{slug}/introductions``: make an introduction (e-mail to both);
 * ``POST /{slug}/introductions/{id}/answer``: the follow-up ("did you meet?", "valuable?").
@@ -78,6 +79,16 @@ class SuggestionOut(Schema):
     score: float
     reasons: list[str]
     breakdown: list[PartOut]
+
+
+class MemberSuggestionOut(Schema):
+    person_a: str = Field(description="a person's reference in this network")
+    name_a: str
+    person_b: str = Field(description="a person's reference in this network")
+    name_b: str
+    reasons: list[str]
+    signals: list[str] = Field(description="the signals that count for this suggestion "
+                                           "(no points: members never see a score)")
 
 
 class TopQuery(Schema):
@@ -184,15 +195,18 @@ def _suggestion(row: selectors.SuggestionRow) -> SuggestionOut:
 
 
 @router.get("/{slug}/suggestions",
-            response={200: list[SuggestionOut], 403: ErrorOut, 404: ErrorOut},
+            response={200: list[MemberSuggestionOut], 403: ErrorOut, 404: ErrorOut},
             summary="People I should meet, with reasons")
 def suggestions(request: HttpRequest, slug: str, params: Query[TopQuery]):
     access = network_access(request, slug, Capability.TAKE_PART)
     if access.person.introductions_opt_out:
         return Answer(200, [])
     top = max(1, min(MAX_TOP, params.top))
-    return Answer(200, [_suggestion(r) for r in
-                        selectors.suggestions_for(access.network, access.person, _lang(), k=top)])
+    return Answer(200, [MemberSuggestionOut(person_a=r.person_a, name_a=r.name_a,
+                                            person_b=r.person_b, name_b=r.name_b,
+                                            reasons=r.reasons, signals=[p.key for p in r.parts])
+                        for r in selectors.suggestions_for(access.network, access.person,
+                                                           _lang(), k=top)])
 
 
 @router.get("/{slug}/network-suggestions",

@@ -36,7 +36,7 @@ from netweave.core.logreader import effective_log
 from netweave.core.measure.data import NetworkData
 from netweave.core.measure.structure import leiden_clusters
 from netweave.core.measure.ties import TieGraph, tie_graph
-from netweave.core.weave import MatchInput, Suggestion, suggest_all, suggest_for
+from netweave.core.weave import MatchInput, Suggestion, explain, suggest_all, suggest_for
 from netweave.core.weave.matcher import SIGNALS
 from netweave.networks.models import (
     Activity,
@@ -70,7 +70,7 @@ SIGNAL_LABELS: dict[str, str] = {
     "need_offer": _("A need met by an offer"),
     "mutual": _("Mutual benefit"),
     "interests": _("Shared interests"),
-    "triangles": _("Common contacts"),
+    "new_tie": _("A new tie: few or no contacts in common"),
     "bridge_sector": _("Bridge between sectors"),
     "bridge_organisation": _("Bridge between organisations"),
     "bridge_cluster": _("Bridge between circles"),
@@ -232,7 +232,8 @@ def _row(network: Network, s: Suggestion, names: dict[int, str]) -> SuggestionRo
 
 def suggestions_for(network: Network, person: Person, lang: str, *,
                     k: int = MEMBER_TOP, inp: MatchInput | None = None) -> list[SuggestionRow]:
-    """The ``k`` people ``person`` should meet in ``network``, best first, with reasons."""
+    """The ``k`` people ``person`` should meet in ``network``, best first, with reasons
+    spoken to ``person``."""
     inp = inp or match_input(network, lang=lang)
     names = dict(inp.names)
     return [_row(network, s, names) for s in suggest_for(person.pk, inp, k=k, lang=lang)]
@@ -242,26 +243,30 @@ def network_suggestions(network: Network, lang: str, *, k: int = MEMBER_TOP,
                         limit: int = NETWORK_TOP, inp: MatchInput | None = None,
                         ) -> list[SuggestionRow]:
     """Suggested introductions network-wide: each pair once, ranked by expected benefit
-    (score descending, then the two person ids)."""
+    (score descending, then the two person ids); reasons, about the pair in the third
+    person, are built for the ``limit`` rows shown only."""
     inp = inp or match_input(network, lang=lang)
     names = dict(inp.names)
     seen: dict[tuple[int, int], Suggestion] = {}
-    for items in suggest_all(inp, k=k, lang=lang).values():
+    for items in suggest_all(inp, k=k, lang=lang, reasons=False).values():
         for s in items:
             key = (min(s.person_a, s.person_b), max(s.person_a, s.person_b))
             if key not in seen:
                 seen[key] = s
     ranked = sorted(seen.items(), key=lambda kv: (-kv[1].score, kv[0]))
-    return [_row(network, s, names) for _key, s in ranked[:limit]]
+    shown = explain(inp, [s for _key, s in ranked[:limit]], lang, voice="pair")
+    return [_row(network, s, names) for s in shown]
 
 
 def pair_suggestion(network: Network, person_a: int, person_b: int, lang: str, *,
                     inp: MatchInput | None = None) -> SuggestionRow | None:
-    """The matcher's suggestion of ``person_b`` for ``person_a``, or None when it has none."""
+    """The matcher's suggestion of ``person_b`` for ``person_a``, or None when it has none;
+    its reasons speak about the two in the third person (they go to both, from whoever
+    introduces)."""
     inp = inp or match_input(network, lang=lang)
-    for s in suggest_for(person_a, inp, k=inp.members.height, lang=lang):
+    for s in suggest_for(person_a, inp, k=inp.members.height, lang=lang, reasons=False):
         if s.person_b == person_b:
-            return _row(network, s, dict(inp.names))
+            return _row(network, explain(inp, [s], lang, voice="pair")[0], dict(inp.names))
     return None
 
 

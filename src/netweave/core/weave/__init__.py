@@ -4,8 +4,9 @@ from netweave.core.weave.matcher import (
     MatchInput,
     Suggestion,
     Weights,
+    explain,
     suggest_all,
     suggest_for,
 )
 
-__all__ = ["MatchInput", "Suggestion", "Weights", "suggest_all", "suggest_for"]
+__all__ = ["MatchInput", "Suggestion", "Weights", "explain", "suggest_all", "suggest_for"]

@@ -10,8 +10,10 @@ weights are :class:`Weights` (our design, defaults in brackets):
   in either direction (``s = max(s_ab, s_ba)``; ``s_ab`` = a's need met by b's offer).
 * ``mutual`` [0.5]: ``min(s_ab, s_ba)``: both can help each other (mutual benefit).
 * ``interests`` [0.4]: cosine of the two members' interest/focus tags (idf-weighted).
-* ``triangles`` [0.3]: ``1 - exp(-AA)``, AA the Adamic-Adar index of the pair on the tie graph
-  (``Σ_{z common contact} 1/ln(deg z)``, unweighted; = ``networkx.adamic_adar_index``).
+* ``new_tie`` [0.3]: ``exp(-AA)``, AA the Adamic-Adar index of the pair on the tie graph
+  (``Σ_{z common contact} 1/ln(deg z)``, unweighted; = ``networkx.adamic_adar_index``): 1
+  for two people with no contact in common, near 0 for two who already share many. Weaving
+  makes new ties; people inside one tight group meet anyway.
 * ``bridge_sector`` [0.15], ``bridge_organisation`` [0.05], ``bridge_cluster`` [0.1]: 1 when
   both are known and differ.
 * ``newcomer`` [0.15]: 1 when one is a newcomer or isolated (no tie) and the other a
@@ -38,13 +40,18 @@ within ``recent_days`` before ``now``, members with ``opted_out`` or not ``allow
 (pseudonymity rules, applied by the caller), people missing from ``members``.
 
 Order: score descending, then the other person's id ascending (deterministic).
+
+Reasons are sentences built only when asked (``reasons=True``, or :func:`explain` for the
+suggestions that are shown), in one of two voices: ``"member"`` speaks to ``person_a`` ("You
+seek …", "you share 2 contacts"), ``"pair"`` speaks about both in the third person ("Anna and
+Bram share 2 contacts"), for a facilitator or anyone else reading about two other people.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -57,8 +64,8 @@ from netweave.core.measure.card import Plural, gettext_noop, ngettext, translato
 from netweave.core.measure.drift import Analyser, guess_language
 from netweave.core.measure.ties import TieGraph
 
-__all__ = ["MatchInput", "Suggestion", "Weights", "messages", "pair_signals", "suggest_all",
-           "suggest_for"]
+__all__ = ["MatchInput", "Suggestion", "Weights", "explain", "messages", "pair_signals",
+           "suggest_all", "suggest_for"]
 
 _ = gettext_noop
 
@@ -127,7 +134,7 @@ class Weights:
     need_offer: float = 1.0
     mutual: float = 0.5
     interests: float = 0.4
-    triangles: float = 0.3
+    new_tie: float = 0.3
     bridge_sector: float = 0.15
     bridge_organisation: float = 0.05
     bridge_cluster: float = 0.1
@@ -139,25 +146,46 @@ SIGNALS: tuple[str, ...] = tuple(f.name for f in fields(Weights))
 
 @dataclass(frozen=True)
 class Suggestion:
-    """Introduce ``person_b`` to ``person_a``: ``score`` = sum of ``breakdown`` (weighted)."""
+    """Introduce ``person_b`` to ``person_a``: ``score`` = sum of ``breakdown`` (weighted).
+
+    ``reasons`` is empty unless asked for (:func:`explain`); ``evidence`` is what the
+    reasons are built from (the matched need and offer, common contacts).
+    """
 
     person_a: int
     person_b: int
     score: float
     breakdown: dict[str, float]
     reasons: list[str]
+    evidence: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 # --- messages ----------------------------------------------------------------------------------
 
+#: Voices of the reasons: to ``person_a`` ("member") or about both ("pair", module docstring).
+VOICES = ("member", "pair")
+
 NEED_MET = _("%(seeker)s seeks “%(need)s”; %(giver)s offers “%(offer)s”.")
+YOU_SEEK = _("You seek “%(need)s”; %(giver)s offers “%(offer)s”.")
+YOU_OFFER = _("%(seeker)s seeks “%(need)s”; you offer “%(offer)s”.")
 MUTUAL = _("It works both ways: you can help each other.")
+MUTUAL_PAIR = _("It works both ways: %(a)s and %(b)s can help each other.")
 INTERESTS = ngettext("You share an interest: %(tags)s.", "You share %(n)s interests: %(tags)s.")
-CONTACTS = ngettext("You share %(n)s contact.", "You share %(n)s contacts.")
+INTERESTS_PAIR = ngettext("%(a)s and %(b)s share an interest: %(tags)s.",
+                          "%(a)s and %(b)s share %(n)s interests: %(tags)s.")
+NEW_TIE = _("You don't know each other yet; you have no contacts in common: a new tie.")
+NEW_TIE_PAIR = _("%(a)s and %(b)s don't know each other yet; they have no contacts in common: "
+                 "a new tie.")
+CONTACTS = ngettext("You don't know each other yet; you share %(n)s contact.",
+                    "You don't know each other yet; you share %(n)s contacts.")
+CONTACTS_PAIR = ngettext("%(a)s and %(b)s don't know each other yet; they share %(n)s contact.",
+                         "%(a)s and %(b)s don't know each other yet; they share %(n)s contacts.")
 SECTORS_DIFFER = _("%(a)s works in %(sector_a)s, %(b)s in %(sector_b)s: a bridge between "
                    "sectors.")
 ORGANISATIONS_DIFFER = _("You are from different organisations.")
+ORGANISATIONS_DIFFER_PAIR = _("%(a)s and %(b)s are from different organisations.")
 CLUSTERS_DIFFER = _("You move in different circles of the network.")
+CLUSTERS_DIFFER_PAIR = _("%(a)s and %(b)s move in different circles of the network.")
 NEW_TO_CONNECTOR = _("%(newcomer)s is new; %(connector)s is a connector.")
 NEW_TO_CONNECTOR_IN = _("%(newcomer)s is new; %(connector)s is a connector in %(cluster)s.")
 ISOLATED_TO_CONNECTOR = _("%(newcomer)s has no contacts in the network yet; %(connector)s is a "
@@ -174,8 +202,10 @@ SECTOR_LABELS: dict[str, str] = {
 
 def messages() -> list[str | Plural]:
     """Every message the reasons use (for tests and catalogue checks)."""
-    return [NEED_MET, MUTUAL, INTERESTS, CONTACTS, SECTORS_DIFFER, ORGANISATIONS_DIFFER,
-            CLUSTERS_DIFFER, NEW_TO_CONNECTOR, NEW_TO_CONNECTOR_IN, ISOLATED_TO_CONNECTOR,
+    return [NEED_MET, YOU_SEEK, YOU_OFFER, MUTUAL, MUTUAL_PAIR, INTERESTS, INTERESTS_PAIR,
+            NEW_TIE, NEW_TIE_PAIR, CONTACTS, CONTACTS_PAIR, SECTORS_DIFFER,
+            ORGANISATIONS_DIFFER, ORGANISATIONS_DIFFER_PAIR, CLUSTERS_DIFFER,
+            CLUSTERS_DIFFER_PAIR, NEW_TO_CONNECTOR, NEW_TO_CONNECTOR_IN, ISOLATED_TO_CONNECTOR,
             *SECTOR_LABELS.values()]
 
 
@@ -566,7 +596,7 @@ def _scored(p: _Prepared, query: np.ndarray | None, weights: Weights) -> pl.Data
         "need_offer": weights.need_offer * np.maximum(s_uv, s_vu),
         "mutual": weights.mutual * np.minimum(s_uv, s_vu),
         "interests": weights.interests * sig["interests"],
-        "triangles": weights.triangles * (1.0 - np.exp(-sig["aa"])),
+        "new_tie": weights.new_tie * np.exp(-sig["aa"]),
         "bridge_sector": weights.bridge_sector * sig["bridge_sector"],
         "bridge_organisation": weights.bridge_organisation * sig["bridge_organisation"],
         "bridge_cluster": weights.bridge_cluster * sig["bridge_cluster"],
@@ -603,10 +633,16 @@ def _ranked_lists(pairs: pl.DataFrame, k: int, query: np.ndarray | None,
 
 # --- reasons and output -------------------------------------------------------------------------
 
+#: Columns of a ranked pair kept as a suggestion's evidence.
+_EVIDENCE = ("a", "b", "u", "v", "s_uv", "s_vu", "need_uv", "offer_uv", "need_vu", "offer_vu",
+             "common")
+
 
 class _Reasons:
-    def __init__(self, inp: MatchInput, p: _Prepared, lang: str) -> None:
-        self.inp, self.p = inp, p
+    def __init__(self, inp: MatchInput, p: _Prepared, lang: str, voice: str) -> None:
+        if voice not in VOICES:
+            raise ValueError(f"voice must be one of {VOICES}, not {voice!r}")
+        self.inp, self.p, self.voice = inp, p, voice
         self.t = translator((lang or "en").replace("-", "_").split("_")[0].lower())
 
     def name(self, i: int) -> str:
@@ -617,42 +653,55 @@ class _Reasons:
         key = self.p.sector_names[self.p.sector[i]]
         return self.t.gettext(SECTOR_LABELS[key]) if key in SECTOR_LABELS else key
 
-    def need_met(self, seeker: int, giver: int, need_row: int, offer_row: int) -> str:
-        return self.t.gettext(NEED_MET) % {
+    def need_met(self, a: int, seeker: int, giver: int, need_row: int, offer_row: int) -> str:
+        message = NEED_MET
+        if self.voice == "member":
+            message = YOU_SEEK if seeker == a else YOU_OFFER
+        return self.t.gettext(message) % {
             "seeker": self.name(seeker), "giver": self.name(giver),
             "need": self.p.needs.raw[need_row], "offer": self.p.offers.raw[offer_row]}
 
     def plural(self, pair: Plural, n: int, **args: str) -> str:
         return self.t.ngettext(pair.singular, pair.plural, n) % {"n": n, **args}
 
-    def __call__(self, a: int, b: int, row: dict[str, Any]) -> list[str]:
+    def __call__(self, s: Suggestion) -> list[str]:
+        e, w = s.evidence, s.breakdown
+        a, b, u, v = e["a"], e["b"], e["u"], e["v"]
+        pair = self.voice == "pair"
+        both = {"a": self.name(a), "b": self.name(b)} if pair else {}
+
+        def say(member: str, about: str) -> str:
+            return self.t.gettext(about) % both if pair else self.t.gettext(member)
+
         out: list[str] = []
-        u, v = row["u"], row["v"]
-        directions = [(u, v, row["need_uv"], row["offer_uv"]) if row["s_uv"] > 0 else None,
-                      (v, u, row["need_vu"], row["offer_vu"]) if row["s_vu"] > 0 else None]
+        directions = [(u, v, e["need_uv"], e["offer_uv"]) if e["s_uv"] > 0 else None,
+                      (v, u, e["need_vu"], e["offer_vu"]) if e["s_vu"] > 0 else None]
         if a == v:
             directions.reverse()
         for d in directions:
             if d is not None:
-                out.append(self.need_met(*d))
-        if row["mutual"] > 0:
-            out.append(self.t.gettext(MUTUAL))
-        if row["interests"] > 0:
+                out.append(self.need_met(a, *d))
+        if w["mutual"] > 0:
+            out.append(say(MUTUAL, MUTUAL_PAIR))
+        if w["interests"] > 0:
             shared = sorted(self.p.tags[a] & self.p.tags[b])
             if shared:
-                out.append(self.plural(INTERESTS, len(shared), tags=", ".join(shared)))
-        common = round(row["common"])
+                out.append(self.plural(INTERESTS_PAIR if pair else INTERESTS, len(shared),
+                                       tags=", ".join(shared), **both))
+        common = round(e["common"])
         if common:
-            out.append(self.plural(CONTACTS, common))
-        if row["bridge_sector"] > 0:
+            out.append(self.plural(CONTACTS_PAIR if pair else CONTACTS, common, **both))
+        else:
+            out.append(say(NEW_TIE, NEW_TIE_PAIR))
+        if w["bridge_sector"] > 0:
             out.append(self.t.gettext(SECTORS_DIFFER) % {
                 "a": self.name(a), "b": self.name(b),
                 "sector_a": self.sector(a), "sector_b": self.sector(b)})
-        if row["bridge_organisation"] > 0:
-            out.append(self.t.gettext(ORGANISATIONS_DIFFER))
-        if row["bridge_cluster"] > 0:
-            out.append(self.t.gettext(CLUSTERS_DIFFER))
-        if row["newcomer"] > 0:
+        if w["bridge_organisation"] > 0:
+            out.append(say(ORGANISATIONS_DIFFER, ORGANISATIONS_DIFFER_PAIR))
+        if w["bridge_cluster"] > 0:
+            out.append(say(CLUSTERS_DIFFER, CLUSTERS_DIFFER_PAIR))
+        if w["newcomer"] > 0:
             pulled, conn = (a, b) if self.p.connector[b] and not self.p.connector[a] else (b, a)
             args = {"newcomer": self.name(pulled), "connector": self.name(conn)}
             label = int(self.p.cluster[conn])
@@ -664,24 +713,35 @@ class _Reasons:
         return out
 
 
-def _suggestions(inp: MatchInput, p: _Prepared, top: pl.DataFrame, lang: str,
-                 reasons: bool) -> dict[int, list[Suggestion]]:
-    explain = _Reasons(inp, p, lang) if reasons else None
+def _suggestions(top: pl.DataFrame) -> dict[int, list[Suggestion]]:
+    """Suggestions without reasons, per member, from the ranked pairs (column by column)."""
+    cols = {c: top.get_column(c).to_list() for c in ("a_id", "b_id", "score", *SIGNALS,
+                                                      *_EVIDENCE)}
     out: dict[int, list[Suggestion]] = {}
-    for row in top.iter_rows(named=True):
-        a, b = row["a"], row["b"]
-        breakdown = {s: float(row[s]) for s in SIGNALS}
-        out.setdefault(row["a_id"], []).append(Suggestion(
-            person_a=row["a_id"], person_b=row["b_id"], score=float(row["score"]),
-            breakdown=breakdown, reasons=explain(a, b, row) if explain else []))
+    for r in range(top.height):
+        a_id = cols["a_id"][r]
+        out.setdefault(a_id, []).append(Suggestion(
+            person_a=a_id, person_b=cols["b_id"][r], score=float(cols["score"][r]),
+            breakdown={s: float(cols[s][r]) for s in SIGNALS}, reasons=[],
+            evidence={c: cols[c][r] for c in _EVIDENCE}))
     return out
 
 
+def explain(inp: MatchInput, suggestions: list[Suggestion], lang: str = "en", *,
+            voice: str = "pair") -> list[Suggestion]:
+    """``suggestions`` (from this ``inp``) with their reasons in ``lang``, in ``voice``
+    (``"member"``: to ``person_a``; ``"pair"``: about both, third person)."""
+    reasons = _Reasons(inp, _prepare(inp), lang, voice)
+    return [replace(s, reasons=reasons(s)) for s in suggestions]
+
+
 def suggest_for(person: int, inp: MatchInput, k: int = 5, lang: str = "en", *,
-                weights: Weights = Weights()) -> list[Suggestion]:
+                weights: Weights = Weights(), reasons: bool = True,
+                voice: str = "member") -> list[Suggestion]:
     """The ``k`` best introductions for ``person`` (empty if not an eligible member).
 
     Candidates come from the person's own needs, offers and interests (module docstring).
+    Reasons (``reasons=True``) are in ``voice``, by default spoken to ``person``.
     """
     p = _prepare(inp)
     i = _index(p.pid, np.array([person]))[0]
@@ -689,15 +749,23 @@ def suggest_for(person: int, inp: MatchInput, k: int = 5, lang: str = "en", *,
         return []
     query = np.array([i], dtype=np.int64)
     top = _ranked_lists(_scored(p, query, weights), k, query, p.pid)
-    return _suggestions(inp, p, top, lang, True).get(int(person), [])
+    found = _suggestions(top).get(int(person), [])
+    return explain(inp, found, lang, voice=voice) if reasons else found
 
 
 def suggest_all(inp: MatchInput, k: int = 5, lang: str = "en", *,
-                weights: Weights = Weights(), reasons: bool = True) -> dict[int, list[Suggestion]]:
+                weights: Weights = Weights(), reasons: bool = False,
+                voice: str = "pair") -> dict[int, list[Suggestion]]:
     """The ``k`` best introductions for every eligible member (the facilitator's view).
 
-    Members without any candidate are absent. ``reasons=False`` skips the sentences.
+    Members without any candidate are absent. Reasons are built only with ``reasons=True``
+    (in ``voice``); otherwise :func:`explain` builds them for the suggestions shown.
     """
     p = _prepare(inp)
     top = _ranked_lists(_scored(p, None, weights), k, None, p.pid)
-    return _suggestions(inp, p, top, lang, reasons)
+    found = _suggestions(top)
+    if reasons:
+        explainer = _Reasons(inp, p, lang, voice)
+        found = {a: [replace(s, reasons=explainer(s)) for s in items]
+                 for a, items in found.items()}
+    return found

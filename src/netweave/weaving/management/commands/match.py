@@ -66,9 +66,10 @@ class Command(BaseCommand):
             bar.step("matching")
             with translation.override(lang):
                 if person_id is not None:
-                    result = {person_id: suggest_for(person_id, inp, k=top, lang=lang)}
+                    result = {person_id: suggest_for(person_id, inp, k=top, lang=lang,
+                                                     voice="pair")}
                 else:
-                    result = suggest_all(inp, k=top, lang=lang)
+                    result = suggest_all(inp, k=top, lang=lang, reasons=True)
             bar.step("writing")
             names = dict(inp.names)
             refs = person_refs(found, [*result, *(s.person_b for items in result.values()
