@@ -3,7 +3,7 @@
 Filling a database with ten million activity rows and reading them back is slow and not what
 ``bench/report.py`` measures, so this module turns the plain records of
 :func:`netweave.core.demo.generate` into the frames the database reader
-(:mod:`netweave.core.measure.database`) would return after ``netweave demo`` had loaded them.
+(:mod:`netweave.dashboard.reading`) would return after ``netweave demo`` had loaded them.
 
 The activity rows mirror :mod:`netweave.networks.activity_rows` (one function per kind there,
 one block per kind here), written in the order :mod:`netweave.networks.demo_loader` writes

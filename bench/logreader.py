@@ -4,7 +4,7 @@ For each database it fills a fresh database with the demo generator (about a mil
 activity rows by default), then times, ``--repeat`` times each:
 
 * baseline: a plain ``SELECT`` of the same columns into Python tuples (sqlite3 / psycopg);
-* reader:   ``netweave.core.logreader.read_activity`` into a Polars DataFrame (typed columns,
+* reader:   ``netweave.networks.activity_log.read_activity`` into a Polars DataFrame (typed columns,
             corrections applied).
 
 and prints the median rows/second of both and their ratio. Run by hand; see bench/README.md.
@@ -21,9 +21,13 @@ import sys
 import time
 from pathlib import Path
 
+import django
 import psycopg
 
-from netweave.core.logreader import read_activity
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netweave.site.settings")
+django.setup()  # the reader writes its SQL from the app's models
+
+from netweave.networks.activity_log import read_activity  # noqa: E402
 
 SELECT = ("SELECT id, network_id, actor_id, kind, target_id, object_type, object_id, channel, "
           "at, weight, source, corrects_id FROM networks_activity ORDER BY id")

@@ -13,9 +13,9 @@ import polars as pl
 import pytest
 
 from netweave.core import activity as act
-from netweave.core.logreader import SCHEMA, LogReadError, effective_log, read_activity
+from netweave.core.logreader import SCHEMA, LogReadError, effective_log
 from netweave.networks import services
-from netweave.networks.activity_log import database_url, network_log
+from netweave.networks.activity_log import database_url, network_log, read_activity
 from netweave.networks.models import Activity, Network, Person
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -183,8 +183,11 @@ ONLY_SQLITE = pytest.mark.skipif(
     reason="the query process is SQLite's")
 
 NO_SECOND_SQLITE = """
-import sys
-from netweave.core.logreader import read_activity
+import os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netweave.site.settings")
+django.setup()
+from netweave.networks.activity_log import read_activity
 frame = read_activity(sys.argv[1])
 assert "adbc_driver_sqlite" not in sys.modules, "ADBC's SQLite was loaded in this process"
 print(frame.height)

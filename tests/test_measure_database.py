@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from netweave.core.measure.database import UnknownNetwork, read_network_data
+from netweave.dashboard.reading import UnknownNetwork, read_network_data
 from netweave.networks import services
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import Organisation, Person

@@ -12,9 +12,9 @@ from netweave.core import activity as act
 from netweave.core.measure import card
 from netweave.core.measure.activity import activity_figures
 from netweave.core.measure.data import Period
-from netweave.core.measure.database import read_network_data
 from netweave.core.measure.engine import STEPS, measure
 from netweave.core.measure.structure import structure_figures
+from netweave.dashboard.reading import read_network_data
 from netweave.networks.activity_log import database_url
 from netweave.networks.demo_loader import load_demo_networks
 

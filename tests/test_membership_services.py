@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from netweave.core import activity as act
-from netweave.core.measure.database import read_network_data
+from netweave.dashboard.reading import read_network_data
 from netweave.networks import membership_selectors as ms
 from netweave.networks import membership_services as members
 from netweave.networks import services

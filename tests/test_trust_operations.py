@@ -19,8 +19,8 @@ from django.db import connection
 from django.utils import timezone
 
 from netweave.core.measure.data import Period
-from netweave.core.measure.database import read_network_data
 from netweave.core.measure.engine import measure
+from netweave.dashboard.reading import read_network_data
 from netweave.jobs.models import WorkerHeartbeat
 from netweave.networks import services
 from netweave.networks.activity_log import database_url

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from netweave.core.demo import MAIN_SLUG, PEER_SLUG
 from netweave.core.measure.data import Period
-from netweave.core.measure.database import read_network_data
 from netweave.core.measure.engine import measure
+from netweave.dashboard.reading import read_network_data
 from netweave.discuss.models import DigestSent, Visit
 from netweave.imports.models import ImportRun
 from netweave.jobs.services import enqueue

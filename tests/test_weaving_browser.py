@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from conftest import log_in
 from netweave.core.measure.data import Period
-from netweave.core.measure.database import read_network_data
 from netweave.core.measure.engine import measure
+from netweave.dashboard.reading import read_network_data
 from netweave.networks import services as ns
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import Introduction, Network, Organisation, Person

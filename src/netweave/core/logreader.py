@@ -1,18 +1,21 @@
-"""Read the activity log out of the database into a Polars table, fast.
+"""Read query results out of the database into Polars tables, fast: the log's schema and the
+reader's machinery, without any table name.
 
-The measurement engine works on columns, not on ORM objects, so the log is read once,
-straight into Arrow through ADBC drivers (libpq's binary COPY for PostgreSQL, the SQLite C
-API for SQLite), and handed over as a :class:`polars.DataFrame`. ADBC's SQLite driver brings
-its own copy of SQLite, which must never share a process with Python's ``sqlite3`` (Django's):
+The measurement engine works on columns, not on ORM objects, so its inputs are read straight
+into Arrow through ADBC drivers (libpq's binary COPY for PostgreSQL, the SQLite C API for
+SQLite) and handed over as Polars DataFrames. ADBC's SQLite driver brings its own
+copy of SQLite, which must never share a process with Python's ``sqlite3`` (Django's):
 SQLite queries run in a query process of their own (:mod:`netweave.core.sqlite_process`).
-No web framework is imported here: the reader works on a database URL, from the web app or
-from a script.
+
+No web framework is imported and no table is named here: the web layer writes the SQL from
+its models (:mod:`netweave.networks.activity_log` for the activity log,
+:mod:`netweave.dashboard.reading` for everything else the engine reads) and runs it with
+:func:`query`, then types the result with :func:`to_frame`.
 
 Example::
 
-    >>> from netweave.core.logreader import read_activity
-    >>> log = read_activity("sqlite:///var/netweave.sqlite3", network=1)  # doctest: +SKIP
-    >>> log.group_by("kind").len()  # doctest: +SKIP
+    >>> table = query("sqlite:///var/netweave.sqlite3", "SELECT 1 AS one")  # doctest: +SKIP
+    >>> to_frame(table, {"one": pl.Int64()})  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -29,9 +32,7 @@ import pyarrow as pa
 from netweave.core import activity as act
 from netweave.core import sqlite_process
 
-TABLE = "networks_activity"
-
-#: The columns and types of the table the reader returns (METRICS.md section 0).
+#: The columns and types of the table the reader returns (docs/metrics.md, "The activity log").
 SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64(),
     "network": pl.Int64(),
@@ -48,18 +49,6 @@ SCHEMA: dict[str, pl.DataType] = {
 }
 assert tuple(SCHEMA) == act.COLUMNS
 
-# SQLite's driver infers each column's type from its first rows, so a nullable integer
-# column that starts with NULLs would be typed wrongly: such columns are read with 0 in
-# place of NULL (database ids start at 1) and turned back into nulls afterwards.
-_NULLABLE_IDS = ("target", "object_id", "corrects")
-_SELECT = (
-    "SELECT id, network_id AS network, actor_id AS actor, kind, "
-    "COALESCE(target_id, 0) AS target, object_type, COALESCE(object_id, 0) AS object_id, "
-    "channel, {at} AS at, weight, source, COALESCE(corrects_id, 0) AS corrects "
-    f"FROM {TABLE}"
-)
-
-
 _TIME_COLUMN = re.compile(r"\{([a-z_.]+)\}")
 
 
@@ -67,52 +56,17 @@ class LogReadError(Exception):
     """The database URL is not one the reader understands, or SQLite refused the query."""
 
 
-def read_activity(
-    url: str,
-    network: int | Iterable[int] | None = None,
-    *,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    effective: bool = True,
-) -> pl.DataFrame:
-    """Return the activity log as a DataFrame with columns :data:`SCHEMA`, ordered by ``id``.
-
-    ``url`` is ``sqlite:///path/to/db`` or ``postgresql://user@host:port/name``.
-    ``network`` is one network id, several, or ``None`` for all. ``start``/``end`` bound
-    ``at`` to the half-open window ``[start, end)``. With ``effective`` (the default),
-    rows corrected by a later row and ``void`` retractions are left out, which is the log
-    every metric counts; ``effective=False`` returns every row as stored.
-    """
-    clauses, params = [], []
-    networks = _as_ids(network)
-    if networks is not None:
-        clauses.append(f"network_id IN ({', '.join('?' * len(networks))})" if networks
-                       else "1 = 0")
-        params.extend(networks)
-    if start is not None:
-        clauses.append("at >= ?")
-        params.append(_utc(start))
-    if end is not None:
-        clauses.append("at < ?")
-        params.append(_utc(end))
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    frame = to_frame(query(url, f"{_SELECT}{where} ORDER BY id", params), SCHEMA,
-                     nullable_ids=_NULLABLE_IDS, times=("at",))
-    if effective:
-        frame = effective_log(frame)
-    return frame
-
-
 def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
     """Run ``sql`` (``?`` placeholders) on the database at ``url``; return an Arrow table.
 
-    Aware datetimes among ``params`` are compared as Django stores them: UTC. ``{x}`` in
+    Datetimes among ``params`` are compared as Django stores them, in UTC (a datetime without
+    a time zone is a :class:`ValueError`). ``{x}`` in
     ``sql`` stands for a datetime column ``x`` read fast: on SQLite, where Django keeps
     datetimes as text, it becomes microseconds since 1970 computed by SQLite (the driver's
     bundled SQLite, in the query process, has ``unixepoch``), which :func:`to_frame` turns
     back into datetimes; parsing the text in Python would cost more than the whole query.
     """
-    params = list(params)
+    params = [_utc(p) if isinstance(p, datetime) else p for p in params]
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
         sql = _TIME_COLUMN.sub(
@@ -125,7 +79,9 @@ def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
             raise LogReadError(f"SQLite URL {url!r} names no database file")
         if not Path(path).is_file():
             raise LogReadError(f"{url}: no SQLite database at {path}")
-        params = [_sqlite_time(p) if isinstance(p, datetime) else p for p in params]
+        # Django keeps datetimes in SQLite as naive UTC text, via str(): match it exactly.
+        params = [str(p.replace(tzinfo=None)) if isinstance(p, datetime) else p
+                  for p in params]
         try:
             return sqlite_process.query(path, sql, params)
         except sqlite_process.SQLiteQueryError as exc:
@@ -147,19 +103,6 @@ def effective_log(frame: pl.DataFrame) -> pl.DataFrame:
     if corrected.is_empty():
         return frame
     return frame.filter(~pl.col("id").is_in(corrected.implode()) & (pl.col("kind") != act.VOID))
-
-
-def _as_ids(network: int | Iterable[int] | None) -> list[int] | None:
-    if network is None:
-        return None
-    if isinstance(network, int):
-        return [network]
-    return [int(n) for n in network]
-
-
-def _sqlite_time(value: datetime) -> str:
-    # Django stores aware datetimes in SQLite as naive UTC text, via str(): match it exactly.
-    return str(_utc(value).replace(tzinfo=None))
 
 
 def _utc(value: datetime) -> datetime:

@@ -35,6 +35,7 @@ from netweave.networks.selectors import network_tz
 
 from .models import Snapshot
 from .periods import PeriodChoice, period_from_key
+from .reading import UnknownNetwork, network_data
 
 if TYPE_CHECKING:
     from netweave.core.measure.engine import Measurement
@@ -59,16 +60,6 @@ def max_age() -> timedelta:
     seconds) before a page asks for a fresh one."""
     seconds = getattr(settings, "NETWEAVE_DASHBOARD_MAX_AGE", None)
     return DEFAULT_MAX_AGE if seconds is None else timedelta(seconds=float(seconds))
-
-
-def _read(network: Network) -> NetworkData:
-    from netweave.core.measure.database import UnknownNetwork, read_network_data
-    from netweave.networks.activity_log import database_url
-
-    try:
-        return read_network_data(database_url(), network.pk)
-    except UnknownNetwork as exc:
-        raise NoData(str(exc)) from exc
 
 
 def _first_months(data: NetworkData, people: np.ndarray, months: list[str]) -> list[int]:
@@ -137,7 +128,10 @@ def compute_snapshot(network: Network, period_key: str, *,
     start, end = choice.bounds(network_tz(network), moment)
     total = len(STEPS) + 2
     report(0, total, "read")
-    data = _read(network)
+    try:
+        data = network_data(network)
+    except UnknownNetwork as exc:
+        raise NoData(str(exc)) from exc
     done = [1]
 
     def step(name: str) -> None:

@@ -452,12 +452,10 @@ CARD_DAYS = 90
 
 
 def _measure_input(network: Network) -> NetworkData | None:
-    from netweave.core.measure.database import UnknownNetwork, read_network_data
-
-    from .activity_log import database_url
+    from netweave.dashboard.reading import UnknownNetwork, network_data
 
     try:
-        return read_network_data(database_url(), network.pk)
+        return network_data(network)
     except UnknownNetwork:  # not committed yet (a request inside an open transaction)
         return None
 

@@ -132,8 +132,7 @@ class Command(BaseCommand):
 
     def _from_database(self, network: str, bar: ProgressBar
                        ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
-        from netweave.core.measure.database import read_network_data
-        from netweave.networks.activity_log import database_url
+        from netweave.dashboard.reading import network_data
         from netweave.networks.models import Network
         from netweave.networks.selectors import by_reference, network_tz
 
@@ -148,7 +147,7 @@ class Command(BaseCommand):
                     else " The database holds no networks (try `netweave demo`).")
             raise CommandError(f"No network with the short name or id {network!r}.{hint}")
         # People by their references in the network: no global id leaves in the files.
-        data, labels = by_reference(found, read_network_data(database_url(), found.pk))
+        data, labels = by_reference(found, network_data(found))
         return data, labels, found.name, found.slug, network_tz(found)
 
     def _from_files(self, interactions: Path | None, attendance: Path | None,
