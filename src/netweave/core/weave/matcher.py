@@ -149,7 +149,8 @@ class Suggestion:
     """Introduce ``person_b`` to ``person_a``: ``score`` = sum of ``breakdown`` (weighted).
 
     ``reasons`` is empty unless asked for (:func:`explain`); ``evidence`` is what the
-    reasons are built from (the matched need and offer, common contacts).
+    reasons are built from (the matched need and offer, common contacts; the values of
+    ``_EVIDENCE``).
     """
 
     person_a: int
@@ -157,7 +158,7 @@ class Suggestion:
     score: float
     breakdown: dict[str, float]
     reasons: list[str]
-    evidence: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    evidence: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
 
 # --- messages ----------------------------------------------------------------------------------
@@ -238,7 +239,7 @@ class _Prepared:
     connector: np.ndarray
     node: np.ndarray                      # tie-graph node of each member, -1 none
     adj: sp.csr_matrix                    # binary tie graph
-    adj_aa: sp.csr_matrix                 # columns scaled by 1/ln(deg)
+    inv_log: np.ndarray                   # 1/ln(deg) per node (Adamic-Adar), 0 below 2
     tie_keys: np.ndarray                  # sorted u*n+v of ties (node space)
     intro_keys: np.ndarray                # sorted a*N+b of recent introductions (members)
     needs: _Texts
@@ -306,7 +307,6 @@ def _prepare(inp: MatchInput) -> _Prepared:
     adj.sort_indices()
     gdeg = np.diff(adj.indptr)
     inv_log = np.where(gdeg >= 2, 1.0 / np.log(np.maximum(gdeg, 2)), 0.0)
-    adj_aa = (adj @ sp.diags(inv_log)).tocsr()
     nn = people.size
     rows = np.repeat(np.arange(nn, dtype=np.int64), gdeg)
     tie_keys = rows * max(nn, 1) + adj.indices.astype(np.int64)
@@ -400,7 +400,7 @@ def _prepare(inp: MatchInput) -> _Prepared:
     prepared = _Prepared(pid=pid, eligible=eligible, sector=sector, organisation=organisation,
                          cluster=cluster, newcomer=newcomer, pull_from=pull_from,
                          connector=connector, node=node,
-                         adj=adj, adj_aa=adj_aa, tie_keys=tie_keys, intro_keys=intro_keys,
+                         adj=adj, inv_log=inv_log, tie_keys=tie_keys, intro_keys=intro_keys,
                          needs=needs, offers=offers, text_vectors=text_vectors,
                          interest_set=interest_set, interest_vectors=interest_vectors,
                          tags=tags_of, sector_names=sector_names)
@@ -532,6 +532,19 @@ def _rowwise(x: sp.csr_matrix, y: sp.csr_matrix, u: np.ndarray, v: np.ndarray) -
     return out
 
 
+def _common(adj: sp.csr_matrix, weight: np.ndarray, u: np.ndarray,
+            v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Common neighbours of each pair ``(u_k, v_k)`` on binary ``adj``: their count and the
+    sum of ``weight`` over them, in chunks."""
+    count, weighted = np.zeros(u.size), np.zeros(u.size)
+    for lo in range(0, u.size, 200_000):
+        su, sv = u[lo:lo + 200_000], v[lo:lo + 200_000]
+        both = adj[su].multiply(adj[sv]).tocsr()
+        count[lo:lo + su.size] = np.asarray(both.sum(axis=1)).ravel()
+        weighted[lo:lo + su.size] = np.asarray(both @ weight).ravel()
+    return count, weighted
+
+
 def pair_signals(p: _Prepared, u: np.ndarray, v: np.ndarray) -> dict[str, np.ndarray]:
     """Unweighted signals besides text for member pairs ``(u, v)`` (indices), and filters.
 
@@ -545,8 +558,7 @@ def pair_signals(p: _Prepared, u: np.ndarray, v: np.ndarray) -> dict[str, np.nda
     aa, common, tied = np.zeros(u.size), np.zeros(u.size), np.zeros(u.size, dtype=bool)
     if both.any() and p.adj.nnz:
         gu, gv = nu_[both], nv_[both]
-        aa[both] = _rowwise(p.adj, p.adj_aa, gu, gv)
-        common[both] = _rowwise(p.adj, p.adj, gu, gv)
+        common[both], aa[both] = _common(p.adj, p.inv_log, gu, gv)
         keys = gu * p.adj.shape[0] + gv
         pos = np.minimum(np.searchsorted(p.tie_keys, keys), max(p.tie_keys.size - 1, 0))
         tied[both] = p.tie_keys[pos] == keys if p.tie_keys.size else False
@@ -621,14 +633,13 @@ def _ranked_lists(pairs: pl.DataFrame, k: int, query: np.ndarray | None,
     if query is not None:
         keep = np.isin(a, query)
         a, b, score, row = a[keep], b[keep], score[keep], row[keep]
-    order = np.lexsort((b, -score, a))            # member indices follow person id order
-    a, b, row = a[order], b[order], row[order]
-    first = np.r_[True, a[1:] != a[:-1]]
-    start = np.maximum.accumulate(np.where(first, np.arange(a.size), 0))
-    take = (np.arange(a.size) - start) < k
-    top = pairs[row[take]]
-    return top.with_columns(a=pl.Series(a[take]), b=pl.Series(b[take]),
-                            a_id=pl.Series(pid[a[take]]), b_id=pl.Series(pid[b[take]]))
+    ranked = (pl.DataFrame({"a": a, "b": b, "score": score, "row": row})
+              .sort(["a", "score", "b"], descending=[False, True, False])
+              .group_by("a", maintain_order=True).head(k))   # member indices: person id order
+    a, b = ranked.get_column("a").to_numpy(), ranked.get_column("b").to_numpy()
+    top = pairs[ranked.get_column("row").to_numpy()]
+    return top.with_columns(a=pl.Series(a), b=pl.Series(b), a_id=pl.Series(pid[a]),
+                            b_id=pl.Series(pid[b]))
 
 
 # --- reasons and output -------------------------------------------------------------------------
@@ -665,7 +676,7 @@ class _Reasons:
         return self.t.ngettext(pair.singular, pair.plural, n) % {"n": n, **args}
 
     def __call__(self, s: Suggestion) -> list[str]:
-        e, w = s.evidence, s.breakdown
+        e, w = dict(zip(_EVIDENCE, s.evidence, strict=True)), s.breakdown
         a, b, u, v = e["a"], e["b"], e["u"], e["v"]
         pair = self.voice == "pair"
         both = {"a": self.name(a), "b": self.name(b)} if pair else {}
@@ -714,16 +725,17 @@ class _Reasons:
 
 
 def _suggestions(top: pl.DataFrame) -> dict[int, list[Suggestion]]:
-    """Suggestions without reasons, per member, from the ranked pairs (column by column)."""
-    cols = {c: top.get_column(c).to_list() for c in ("a_id", "b_id", "score", *SIGNALS,
-                                                      *_EVIDENCE)}
+    """Suggestions without reasons, per member, from the ranked pairs."""
+    top = top.with_columns(pl.col("a_id", "b_id", *_EVIDENCE[:4], "need_uv", "offer_uv",
+                                  "need_vu", "offer_vu").fill_null(-1),
+                           pl.col("score", *SIGNALS, "s_uv", "s_vu", "common").cast(pl.Float64))
     out: dict[int, list[Suggestion]] = {}
-    for r in range(top.height):
-        a_id = cols["a_id"][r]
+    heads = top.select("a_id", "b_id", "score").rows()
+    for (a_id, b_id, score), parts, evidence in zip(heads, top.select(SIGNALS).rows(),
+                                                    top.select(_EVIDENCE).rows(), strict=True):
         out.setdefault(a_id, []).append(Suggestion(
-            person_a=a_id, person_b=cols["b_id"][r], score=float(cols["score"][r]),
-            breakdown={s: float(cols[s][r]) for s in SIGNALS}, reasons=[],
-            evidence={c: cols[c][r] for c in _EVIDENCE}))
+            person_a=a_id, person_b=b_id, score=score,
+            breakdown=dict(zip(SIGNALS, parts, strict=True)), reasons=[], evidence=evidence))
     return out
 
 
