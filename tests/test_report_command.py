@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -216,8 +217,12 @@ def files(tmp_path) -> dict[str, Path]:
 def test_report_from_files_needs_no_database(files, tmp_path):
     """No django_db marker: any database access would fail this test."""
     out = report(**files, out=tmp_path / "r", timezone="Europe/Amsterdam")
-    # 90 days up to midnight after the last activity (2026-05-10), in the given zone
-    assert "Report of log from 2026-02-09 23:00 to 2026-05-11 00:00 (Europe/Amsterdam" in out
+    # As for a network: the last 90 days up to now, since the last activity (2026-05-10)
+    # falls in them; with 30 days, which hold nothing, up to midnight after that activity.
+    assert re.search(r"Report of log from 2026-03-17 \S+ to 2026-06-15 \S+ \(Europe/Amsterdam",
+                     out)
+    out = report(**files, out=tmp_path / "r30", timezone="Europe/Amsterdam", days=30)
+    assert "Report of log from 2026-04-11 00:00 to 2026-05-11 00:00 (Europe/Amsterdam" in out
     figures = check_files(tmp_path / "r")
     assert figures["structure"]["people"] == 6
     g = nx.read_graphml(tmp_path / "r" / "ties.graphml")
@@ -335,38 +340,91 @@ def test_a_closed_networks_report_is_only_for_members(demo, client):
     assert "Health card" not in html and "/report/" not in html
 
 
+def comparable(figures: dict) -> dict:
+    """A report's figures without what names people (numbered differently from the database
+    and from files) or the moment it was made: every count, share and light stays."""
+    out = {k: v for k, v in figures.items() if k not in ("generated_at", "network")}
+    assert figures["drift"]["languages"]
+    out["structure"] = {k: len(v) if k in ("bridges", "articulation_points") else v
+                        for k, v in figures["structure"].items()
+                        if k not in ("per_person", "brokers", "fragments")}
+    out["reciprocity"] = {k: v for k, v in figures["reciprocity"].items() if k != "per_person"}
+    out["warmth"] = {k: v for k, v in figures["warmth"].items() if k != "per_member"}
+    out["between_meetings"] = {k: v for k, v in figures["between_meetings"].items()
+                               if k != "quiet_since_last_meeting"}
+    out["stories"] = {k: v for k, v in figures["stories"].items() if k != "items"}
+    # A file has no charter to compare discussions with: drift keeps its texts per quarter.
+    out["drift"] = [(q["quarter"], q["documents"]) for q in figures["drift"]["quarters"]]
+    return out
+
+
 @db
 def test_report_on_an_archive_file_agrees_with_the_same_archive_imported(tmp_path):
-    """One parser stack: `report --interactions x.mbox` and `import mbox` + `report --network`
-    give the same figures (the facilitator joined long after the archive's period)."""
-    from netweave.imports.services import import_file
+    """One parser stack and one date rule: `report --interactions x.mbox` and `import mbox` +
+    `report --network` give the same figures, with or without --end (the facilitator joined
+    long after the archive's period)."""
 
     archive = Path(__file__).resolve().parent / "fixtures" / "imports" / "pipermail.mbox"
     fien = Person.objects.create(name="Fien Facilitator")
-    network = services.create_network(
+    services.create_network(
         facilitator=fien, name="Buurt", slug="buurt", purpose="Elkaar helpen.",
-        primary_type="practice")
-    import_file(network, "mbox", archive)
+        primary_type="practice", timezone="UTC")
+    call_command("import", "mbox", str(archive), network="buurt", stdout=StringIO())
     common = {"end": "2026-01-10T00:00+00:00", "timezone": "UTC", "days": 28}
     report(network="buurt", out=tmp_path / "db", **common)
     report(interactions=archive, out=tmp_path / "file", **common)
     from_db = json.loads((tmp_path / "db" / "report.json").read_text())
     from_file = json.loads((tmp_path / "file" / "report.json").read_text())
-    # Without --end the quiet history ends at its last activity in both modes, said so.
-    err = StringIO()
-    call_command("report", network="buurt", out=tmp_path / "db2", timezone="UTC",
-                 no_progress=True, stdout=StringIO(), stderr=err)
-    report(interactions=archive, out=tmp_path / "file2", timezone=network.timezone)
-    assert "the period ends at the last activity (2026-01-06)" in err.getvalue()
-    assert (json.loads((tmp_path / "db2" / "report.json").read_text())["activity"]
-            == json.loads((tmp_path / "file2" / "report.json").read_text())["activity"])
-    for section in ("activity", "structure"):  # person ids differ; counts must not
-        db_figures = {k: len(v) if k == "bridges" else v for k, v in from_db[section].items()
-                      if k != "per_person"}
-        file_figures = {k: len(v) if k == "bridges" else v
-                        for k, v in from_file[section].items() if k != "per_person"}
-        assert db_figures == file_figures, section
+    assert comparable(from_db) == comparable(from_file)
     assert from_file["activity"]["activities"] == 4
+    # Without --end the quiet history ends at its last activity in both modes, said so.
+    db_err, file_err = StringIO(), StringIO()
+    call_command("report", network="buurt", out=tmp_path / "db2", no_progress=True,
+                 stdout=StringIO(), stderr=db_err)
+    call_command("report", interactions=archive, out=tmp_path / "file2", timezone="UTC",
+                 no_progress=True, stdout=StringIO(), stderr=file_err)
+    for err in (db_err, file_err):
+        assert "the period ends at the last activity (2026-01-06)" in err.getvalue()
+    from_db = json.loads((tmp_path / "db2" / "report.json").read_text())
+    from_file = json.loads((tmp_path / "file2" / "report.json").read_text())
+    assert comparable(from_db) == comparable(from_file)
+    assert from_db["period"]["end"] == "2026-01-07T00:00:00+00:00"
+    assert from_db["period"]["ends_at_last_activity"] is True
+    assert from_db["activity"]["activities"] == 4
+    assert from_db["warmth"]["days_since_last_contribution"] < 1
+    page = (tmp_path / "db2" / "report.html").read_text()
+    assert ("Nothing happened in the 90 days before today, so this report ends at the last "
+            "activity, on 2026-01-06.") in page
+    report(interactions=archive, out=tmp_path / "nl", timezone="UTC", lang="nl")
+    assert ("Er gebeurde niets in de 90 dagen voor vandaag, dus dit rapport eindigt bij de "
+            "laatste activiteit, op 2026-01-06.") in (tmp_path / "nl" / "report.html").read_text()
+
+
+@db
+def test_a_network_with_recent_activity_reports_up_to_now(tmp_path):
+    """The same rule keeps the default end at now when something happened in the period:
+    an RSVP counts, joining does not."""
+    from netweave.networks.models import Activity
+
+    fien = Person.objects.create(name="Fien Facilitator")
+    network = services.create_network(
+        facilitator=fien, name="Buurt", slug="buurt", purpose="Elkaar helpen.",
+        primary_type="practice", timezone="UTC")
+    Activity.objects.create(network=network, actor=fien, kind="post", channel="online",
+                            at=timezone.now() - timedelta(days=200))
+    err = StringIO()
+    call_command("report", network="buurt", out=tmp_path / "quiet", no_progress=True,
+                 stdout=StringIO(), stderr=err)
+    assert "ends at the last activity" in err.getvalue()
+    Activity.objects.create(network=network, actor=fien, kind="rsvp", channel="online",
+                            at=timezone.now() - timedelta(days=3))
+    err = StringIO()
+    call_command("report", network="buurt", out=tmp_path / "now", no_progress=True,
+                 stdout=StringIO(), stderr=err)
+    figures = json.loads((tmp_path / "now" / "report.json").read_text())
+    assert "ends at the last activity" not in err.getvalue()
+    assert figures["period"]["ends_at_last_activity"] is False
+    assert figures["period"]["end"].startswith(timezone.now().date().isoformat())
 
 
 def test_report_reads_files_as_import_does_with_its_options(tmp_path):

@@ -474,13 +474,15 @@ def network_report_html(network: Network, lang: str) -> str | None:
     """The full report page (:mod:`netweave.core.report`) of the last :data:`CARD_DAYS` days,
     in ``lang``; people appear by their references in the network (:func:`by_reference`),
     never by name or global id. None when the network's data cannot be read."""
-    from netweave.core.measure.data import Period
+    from netweave.core.measure.data import Period, default_end
     from netweave.core.report import build_report
 
     data = _measure_input(network)
     if data is None:
         return None
     data, labels = by_reference(network, data)
-    report = build_report(data, Period.ending(timezone.now(), days=CARD_DAYS), lang=lang,
-                          labels=labels, timezone=str(network_tz(network)))
+    end, quiet = default_end(data.log, timezone.now(), CARD_DAYS, network_tz(network))
+    report = build_report(data, Period.ending(end, days=CARD_DAYS), lang=lang,
+                          labels=labels, timezone=str(network_tz(network)),
+                          ends_at_last_activity=quiet)
     return report.html()

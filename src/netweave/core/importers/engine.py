@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from netweave.core import activity as act
-from netweave.core.measure.data import NetworkData
+from netweave.core.measure.data import POSTS_SCHEMA, TEXTS_SCHEMA, NetworkData
 from netweave.core.parsers import (
     FileData,
     PersonIndex,
@@ -81,19 +81,51 @@ def to_file_data(batches: Sequence[Batch], network: int = 1,
     name) the people's sectors."""
     labels: dict[int, str] = {}
     people = _Known(labels)
-    frames = []
+    frames, posts, texts = [], [], []
     for n, batch in enumerate(batches):
         out = _batch_rows(batch, 10_000_000 * n, people)
         frame = _log_frame(out, network, source=f"file:{batch.source}")
         frames.append(frame.with_columns(pl.Series("object_type", out["object_type"],
                                                    dtype=frame.schema["object_type"])))
+        batch_posts, batch_texts = _discussions(batch, 10_000_000 * n, people)
+        posts.append(batch_posts)
+        texts.append(batch_texts)
     log = pl.concat(frames).sort("at", maintain_order=True)
     log = log.with_columns(pl.int_range(1, log.height + 1, dtype=pl.Int64).alias("id"))
     table = (read_attributes(attributes, people) if attributes is not None
              else people_frame(people))
     names = [labels.get(i, label) for label, i in people.ids.items()]
-    return FileData(NetworkData(log=log, people=table), names,
-                    batches[0].encoding if batches else "utf-8")
+    data = NetworkData(log=log, people=table,
+                       posts=pl.concat(posts) if posts else pl.DataFrame(schema=POSTS_SCHEMA),
+                       texts=(pl.concat(texts) if texts else pl.DataFrame(schema=TEXTS_SCHEMA)
+                              ).sort("at", maintain_order=True))
+    return FileData(data, names, batches[0].encoding if batches else "utf-8")
+
+
+def _discussions(batch: Batch, offset: int, people: _Known
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The posts and texts (titles and bodies) of ``batch`` as an import stores them: a
+    post whose parent is not in the batch opens its discussion."""
+    threads = {t.source_id: (offset + i + 1, t) for i, t in enumerate(batch.threads)}
+    ids = {p.source_id: offset + i + 1 for i, p in enumerate(batch.posts)}
+
+    def person(key: str) -> int:
+        rec = batch.people.get(key)
+        return people.find(key, rec.name if rec else key, rec.email if rec else "")
+
+    posts = [{"post": ids[p.source_id],
+              "discussion": threads[p.thread][0] if p.thread in threads else None,
+              "author": person(p.author),
+              "parent": ids.get(p.parent) if p.parent else None,
+              "at": p.at,
+              "question": p.thread in threads and threads[p.thread][1].is_question,
+              "accepted": False} for p in batch.posts]
+    texts = [{"at": t.at, "text": t.title} for _, t in threads.values()]
+    texts += [{"at": p.at, "text": p.body} for p in batch.posts]
+    return (pl.DataFrame(posts, schema=POSTS_SCHEMA) if posts
+            else pl.DataFrame(schema=POSTS_SCHEMA),
+            pl.DataFrame(texts, schema=TEXTS_SCHEMA) if texts
+            else pl.DataFrame(schema=TEXTS_SCHEMA))
 
 
 def _batch_rows(batch: Batch, offset: int, people: _Known) -> dict[str, list]:

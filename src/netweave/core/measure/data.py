@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import polars as pl
 
+from netweave.core import activity as act
 from netweave.core.logreader import SCHEMA as LOG_SCHEMA
 
 #: People attributes. ``role`` is facilitator, member, observer, or guest (no membership);
@@ -133,6 +134,29 @@ class Period:
             out.append(Period(max(cursor, self.start), min(nxt, self.end)))
             cursor = nxt
         return out
+
+
+#: Rows that do not count as something happening in a network (METRICS.md 0, "Period"):
+#: joining and leaving are membership bookkeeping, ``void`` retracts a row.
+_NOT_HAPPENING = (act.JOIN, act.LEAVE, act.VOID)
+
+
+def default_end(log: pl.DataFrame, now: datetime, days: int,
+                tz: tzinfo) -> tuple[datetime, bool]:
+    """The end of a report's default period (METRICS.md 0, "Period"), for the database and
+    for files alike: ``(now, False)``, unless nothing happened in the ``days`` days before
+    ``now``; then ``(midnight after the last thing that happened, in tz, True)``.
+
+    Something happened: any row of ``log`` other than joining, leaving or ``void`` (an RSVP
+    counts, a join does not). A log where nothing ever happened ends at ``now``."""
+    rows = log.filter(~pl.col("kind").cast(pl.String).is_in(_NOT_HAPPENING))
+    last = rows.get_column("at").max() if rows.height else None
+    now = now.astimezone(UTC)
+    if last is None or last >= now - timedelta(days=days):  # type: ignore[operator]
+        return now, False
+    local = last.astimezone(tz)  # type: ignore[union-attr]
+    midnight = datetime(local.year, local.month, local.day, tzinfo=tz) + timedelta(days=1)
+    return midnight.astimezone(UTC), True
 
 
 def renumbered(data: NetworkData, key: Callable[[int], str]) -> tuple[NetworkData, list[int]]:

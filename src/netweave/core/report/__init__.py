@@ -68,16 +68,21 @@ class Report:
 def build_report(data: NetworkData, period: Period, *, lang: str = "en",
                  labels: Sequence[str] | None = None, title: str | None = None,
                  timezone: str | None = None, limit: int = PEOPLE_LIMIT, seed: int = SEED,
-                 progress: Progress | None = None) -> Report:
+                 progress: Progress | None = None,
+                 ends_at_last_activity: bool = False) -> Report:
     """Measure ``data`` over ``period`` and lay out its map.
 
     ``labels`` (file input only) name person ``i`` as ``labels[i - 1]`` in the map, tables
     and graph files; without them people appear by id. ``timezone`` (IANA name) is the zone
     the page shows the period's days in. ``limit``: above this many people the map shows
     clusters. ``progress`` is called with each name of :data:`BUILD_STEPS`.
+    ``ends_at_last_activity``: the period was moved back to the last activity because nothing
+    happened before the default end (:func:`~netweave.core.measure.data.default_end`); the
+    figures (``period.ends_at_last_activity``) and the page say so.
     """
     step = progress or (lambda name: None)
     result = measure(data, period, lang=lang, progress=step)
+    result.figures["period"]["ends_at_last_activity"] = ends_at_last_activity
     attributes = node_attributes(result.graph, result.figures, people=data.people,
                                  labels=labels)
     step("layout")

@@ -271,6 +271,10 @@ def _header(tx: _Text, figures: Mapping[str, Any], page_title: str,
     line = tx.t(_("Period: %(start)s to %(end)s (%(days)s)")) % {
         "start": start, "end": end, "days": tx.plural(DAYS, period.get("days") or 0)}
     meta = [line]
+    if period.get("ends_at_last_activity"):
+        meta.append(tx.t(_("Nothing happened in the %(days)s before today, so this report "
+                           "ends at the last activity, on %(end)s.")) % {
+            "days": tx.plural(DAYS, period.get("days") or 0), "end": end})
     primary = network.get("primary_type")
     # File input has no charter (no name, everyone named): no community type to show.
     if primary in TYPES and (network.get("name") or network.get("identity_mode") != "named"):

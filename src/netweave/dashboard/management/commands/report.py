@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from netweave.core import importers
-from netweave.core.measure.data import NetworkData, Period
+from netweave.core.measure.data import NetworkData, Period, default_end
 from netweave.core.progress import ProgressBar
 from netweave.core.report import BUILD_STEPS, REPORT_FILES, build_report, write_report
 from netweave.core.report.layout import PEOPLE_LIMIT
@@ -81,8 +81,9 @@ class Command(BaseCommand):
                                  "(default Europe/Amsterdam; the network's own for --network)")
         parser.add_argument("--days", type=_positive, default=90,
                             help="length of the period in days (default 90)")
-        parser.add_argument("--end", help="end of the period, ISO 8601 (default: now; for "
-                                          "files, the day after the last activity)")
+        parser.add_argument("--end", help="end of the period, ISO 8601 (default: now, or the "
+                                          "day after the last activity when nothing "
+                                          "happened in the last --days)")
         parser.add_argument("--lang", choices=["en", "nl"], default="en",
                             help="language of the report (default en)")
         parser.add_argument("--out", type=Path, help="output directory "
@@ -112,12 +113,20 @@ class Command(BaseCommand):
                 data, labels, title, stem, tz = self._from_files(
                     interactions, attendance, attributes, timezone, bar, kind=kind,
                     mapping=mapping, options=options)
-            period_end = _end(end, tz, data if network is None else None)
-            if network is not None and end is None:
-                period_end = _quiet_end(data, period_end, days, tz, self.stderr)
+            quiet = False
+            if end:
+                period_end = _end(end, tz)
+            else:
+                period_end, quiet = default_end(data.log, datetime.now(UTC), days, tz)
+            if quiet:
+                last = (period_end - timedelta(microseconds=1)).astimezone(tz)
+                self.stderr.write(
+                    f"Nothing happened in the {days} days up to today: the period ends at the "
+                    f"last activity ({last:%Y-%m-%d}) instead (--end chooses another end).")
             period = Period(period_end - timedelta(days=days), period_end)
             report = build_report(data, period, lang=lang, labels=labels, title=title,
-                                  timezone=tz.key, limit=map_limit, progress=bar.step)
+                                  timezone=tz.key, limit=map_limit, progress=bar.step,
+                                  ends_at_last_activity=quiet)
             directory = out or Path(f"report-{stem}")
             paths = write_report(report, directory, progress=bar.step)
         elapsed = time.perf_counter() - started
@@ -195,41 +204,13 @@ def _kind_of(path: Path) -> str:
             ".json": "discourse"}.get(path.suffix.lower(), "log")
 
 
-def _quiet_end(data: NetworkData, now: datetime, days: int, tz: ZoneInfo, say) -> datetime:
-    """``now``, unless no contribution falls in the ``days`` before it (an imported history):
-    then midnight after the last contribution, as for files, said on ``say``."""
-    import polars as pl
-
-    from netweave.core import activity as act
-
-    done = data.log.filter(pl.col("kind").is_in(sorted(act.CONTRIBUTION_KINDS)))
-    if not done.height:
-        return now
-    last = done.get_column("at").max().astimezone(tz)  # type: ignore[union-attr]
-    if last >= now - timedelta(days=days):
-        return now
-    midnight = datetime(last.year, last.month, last.day, tzinfo=tz) + timedelta(days=1)
-    say.write(f"Nothing happened in the {days} days up to today: the period ends at the last "
-              f"activity ({last:%Y-%m-%d}) instead (--end chooses another end).")
-    return midnight.astimezone(UTC)
-
-
-def _end(text: str | None, tz: ZoneInfo, data: NetworkData | None) -> datetime:
-    """The period's end: ``--end`` (a time without a zone is in ``tz``), else now, or for
-    file input midnight after the last activity (in ``tz``)."""
-    if text:
-        try:
-            at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise CommandError(f"--end {text!r} is not an ISO 8601 date or time "
-                               "(e.g. 2026-07-01 or 2026-07-01T00:00+02:00).") from exc
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=tz)
-        return at.astimezone(UTC)
-    if data is not None and data.log.height:
-        last = data.log.get_column("at").max().astimezone(tz)  # type: ignore[union-attr]
-        midnight = datetime(last.year, last.month, last.day, tzinfo=tz) + timedelta(days=1)
-        return midnight.astimezone(UTC)
-    return datetime.now(UTC)
-
-
+def _end(text: str, tz: ZoneInfo) -> datetime:
+    """The period's end from ``--end`` (a time without a zone is in ``tz``)."""
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise CommandError(f"--end {text!r} is not an ISO 8601 date or time "
+                           "(e.g. 2026-07-01 or 2026-07-01T00:00+02:00).") from exc
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=tz)
+    return at.astimezone(UTC)
