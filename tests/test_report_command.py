@@ -73,16 +73,17 @@ def test_report_of_the_demo_network_writes_the_four_files(demo, tmp_path):
     assert "Energieregio Rivierenland" in out
     figures = check_files(tmp_path / "r")
     assert figures["network"]["name"] == "Energieregio Rivierenland"
-    assert figures["period"]["days"] == 90 and figures["language"] == "en"
+    # the Dutch demo network reports in its own language unless --lang says otherwise
+    assert figures["period"]["days"] == 90 and figures["language"] == "nl"
     assert [e["key"] for e in figures["card"] if e["leading"]] == [
         "events_held", "reach", "cross_sector_tie_share", "realised_stories"]
-    # by id as well, in Dutch, for another period
+    # by id as well, in English, for another period
     network = Network.objects.get(slug=MAIN_SLUG)
-    report(network=str(network.pk), out=tmp_path / "nl", lang="nl", days=28,
+    report(network=str(network.pk), out=tmp_path / "en", lang="en", days=28,
            end=(timezone.now() - timedelta(days=30)).date().isoformat())
-    nl = json.loads((tmp_path / "nl" / "report.json").read_text())
-    assert nl["period"]["days"] == 28 and nl["language"] == "nl"
-    assert '<html lang="nl">' in (tmp_path / "nl" / "report.html").read_text()
+    en = json.loads((tmp_path / "en" / "report.json").read_text())
+    assert en["period"]["days"] == 28 and en["language"] == "en"
+    assert '<html lang="en">' in (tmp_path / "en" / "report.html").read_text()
 
 
 @db

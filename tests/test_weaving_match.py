@@ -63,7 +63,7 @@ def build(lang: str, *, identity_mode: str = IdentityMode.NAMED) -> dict:
     carla, dirk = person("Carla", gemeente), person("Dirk", sector="residents")
     net = ns.create_network(facilitator=fenna, name="Warmte", slug=f"warmte-{lang}",
                             purpose="Van het gas af.", primary_type="practice",
-                            identity_mode=identity_mode)
+                            identity_mode=identity_mode, language=lang)
     for p in (anna, bram, carla, dirk):
         ns.join_network(net, p)
     ns.add_need(anna, t["need"], network=net)
@@ -307,7 +307,7 @@ def test_follow_up_reminders_ask_each_unanswered_person_once():
     services.make_introduction(w["net"], w["fenna"], w["anna"], w["dirk"])   # too recent
     services.answer_follow_up(intro, w["anna"], met=True, valuable=False)
     mail.outbox.clear()
-    job = enqueue("weaving.follow_up", {"days": 14, "lang": "nl"})
+    job = enqueue("weaving.follow_up", {"days": 14})
     job.refresh_from_db()
     assert job.status == "done" and job.result == {"sent": 1, "failed": 0}
     assert [m.to for m in mail.outbox] == [["bram@ex.org"]]

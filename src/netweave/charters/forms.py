@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from netweave.networks.models import (
@@ -147,6 +149,10 @@ class SetupForm(forms.Form):
                                    widget=forms.RadioSelect, initial=Visibility.PUBLIC)
     identity_mode = forms.ChoiceField(label=_("Identity mode"), choices=IdentityMode.choices,
                                       widget=forms.RadioSelect, initial=IdentityMode.NAMED)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, required=False,
+        help_text=_("E-mails go out in this language to members who chose none of their "
+                    "own."))
     facilitator_pseudonym = forms.CharField(
         label=_("Your pseudonym in this network"), required=False, max_length=80,
         help_text=_("Needed when everyone takes part under a pseudonym; optional when "
@@ -154,6 +160,7 @@ class SetupForm(forms.Form):
 
     def __init__(self, *args: Any, starting: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()
         if not starting:
             del self.fields["facilitator_pseudonym"]
         for value, label in Sector.choices:
@@ -175,6 +182,7 @@ class SetupForm(forms.Form):
                                           "percentages must add up to 100 (or leave them all "
                                           "empty).") % {"total": total})
         data["target_mix"] = {k: round(v / 100, 4) for k, v in given.items()}
+        data["language"] = data.get("language") or translation.get_language()
         pseudonym = (data.get("facilitator_pseudonym") or "").strip()
         if ("facilitator_pseudonym" in self.fields
                 and data.get("identity_mode") == IdentityMode.PSEUDONYMOUS_ONLY

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,8 @@ def display_value(name: str, value: Any) -> str:
     """A charter answer as text: choice labels, lists joined, the mix as percentages."""
     if value in (None, "", [], {}):
         return ""
+    if name == "language":
+        return str(dict(settings.LANGUAGES).get(value, value))
     choices = _CHOICES.get(name)
     if choices is not None:
         labels = dict(choices.choices)

@@ -25,7 +25,7 @@ from .models import CharterVersion
 CHARTER_FIELDS: tuple[str, ...] = (
     "name", "purpose", "goals", "expectations_bring", "expectations_get",
     "planned_activities", "cadence", "focus_tags", "region", "primary_type",
-    "secondary_types", "mode", "visibility", "identity_mode", "target_mix",
+    "secondary_types", "mode", "visibility", "identity_mode", "target_mix", "language",
 )
 #: Wizard answers kept in the version snapshot only (read by the guidance rules).
 EXTRA_FIELDS: tuple[str, ...] = ("goal_date",)

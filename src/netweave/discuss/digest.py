@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from netweave.networks.models import Membership, Person
+from netweave.networks.selectors import mail_language
 
 from . import selectors
 from .models import DEFAULT_FREQUENCY, DigestPreference, DigestSent, Frequency
@@ -86,24 +87,24 @@ def render_digest(digest: selectors.Digest, frequency: str, base_url: str) -> tu
 
 
 def send_digests(at: datetime, *, base_url: str, frequencies: tuple[str, ...] = (
-        Frequency.DAILY, Frequency.WEEKLY), lang: str | None = None,
-        dry_run: bool = False) -> DigestRun:
+        Frequency.DAILY, Frequency.WEEKLY), dry_run: bool = False) -> DigestRun:
     """Send each due digest for the last complete period before ``at`` (see
-    :func:`period_for`); a period already handled for a person is skipped. Periods with
-    nothing to tell are recorded without sending. ``dry_run`` records and sends nothing."""
+    :func:`period_for`), each in its recipient's language (:func:`mail_language`); a period
+    already handled for a person is skipped. Periods with nothing to tell are recorded
+    without sending. ``dry_run`` records and sends nothing."""
     sent = empty = skipped = failed = 0
     connection = get_connection()
-    with translation.override(lang or settings.LANGUAGE_CODE):
-        for frequency in frequencies:
-            start, end = period_for(frequency, at)
-            horizon = selectors.EVENT_HORIZON[Frequency(frequency)]
-            done = set(DigestSent.objects.filter(frequency=frequency, period_start=start)
-                       .values_list("person_id", flat=True))
-            for person in recipients(frequency):
-                if person.pk in done:
-                    skipped += 1
-                    continue
-                try:  # one person's digest that fails does not stop anyone else's
+    for frequency in frequencies:
+        start, end = period_for(frequency, at)
+        horizon = selectors.EVENT_HORIZON[Frequency(frequency)]
+        done = set(DigestSent.objects.filter(frequency=frequency, period_start=start)
+                   .values_list("person_id", flat=True))
+        for person in recipients(frequency):
+            if person.pk in done:
+                skipped += 1
+                continue
+            try:  # one person's digest that fails does not stop anyone else's
+                with translation.override(mail_language(person)):
                     digest = selectors.digest_for(person, start, end, horizon, frequency)
                     if dry_run:
                         sent += bool(digest.count)
@@ -119,14 +120,13 @@ def send_digests(at: datetime, *, base_url: str, frequencies: tuple[str, ...] = 
                                                           connection=connection)
                             mail.attach_alternative(html, "text/html")
                             mail.send()
-                except IntegrityError:  # another run handled this period meanwhile
-                    skipped += 1
-                    continue
-                except Exception:
-                    failed += 1
-                    log.exception("%s digest for person %s failed", frequency, person.pk)
-                    continue
-                sent += bool(digest.count)
-                empty += not digest.count
+            except IntegrityError:  # another run handled this period meanwhile
+                skipped += 1
+                continue
+            except Exception:
+                failed += 1
+                log.exception("%s digest for person %s failed", frequency, person.pk)
+                continue
+            sent += bool(digest.count)
+            empty += not digest.count
     return DigestRun(sent=sent, empty=empty, skipped=skipped, failed=failed)
-

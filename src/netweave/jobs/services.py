@@ -26,7 +26,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import JobError
@@ -56,10 +56,14 @@ def worker_name() -> str:
 
 def enqueue(kind: str, payload: dict[str, Any] | None = None, *, network=None,
             user: AbstractBaseUser | None = None) -> Job:
-    """Queue a job of ``kind`` (which must be registered) and return it."""
+    """Queue a job of ``kind`` (which must be registered) and return it. The job runs in
+    the language active now (kept in the payload as ``language``), so what it writes for the
+    person who started it (an import's error, say) is in their language."""
     handler(kind)  # fail early on an unknown kind
     created_by = user if user is not None and user.is_authenticated else None
-    job = Job.objects.create(kind=kind, payload=payload or {}, network=network,
+    payload = {"language": translation.get_language() or settings.LANGUAGE_CODE,
+               **(payload or {})}
+    job = Job.objects.create(kind=kind, payload=payload, network=network,
                              created_by=created_by)
     if getattr(settings, "NETWEAVE_JOBS_EAGER", False):
         run_job(job)
@@ -105,16 +109,17 @@ def run_job(job: Job, worker: str | None = None) -> Job:
                                              worker=worker or worker_name(),
                                              attempts=F("attempts") + 1)
         job.refresh_from_db()
-    try:
-        result = handler(job.kind)(job, _Reporter(job))
-    except JobError as exc:
-        _finish(job, JobStatus.FAILED, error=str(exc))
-    except Exception:
-        log.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(job, JobStatus.FAILED,
-                error=_("The job failed unexpectedly; the server log has the details."))
-    else:
-        _finish(job, JobStatus.DONE, result=result or {})
+    with translation.override(job.payload.get("language") or settings.LANGUAGE_CODE):
+        try:
+            result = handler(job.kind)(job, _Reporter(job))
+        except JobError as exc:
+            _finish(job, JobStatus.FAILED, error=str(exc))
+        except Exception:
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            _finish(job, JobStatus.FAILED,
+                    error=_("The job failed unexpectedly; the server log has the details."))
+        else:
+            _finish(job, JobStatus.DONE, result=result or {})
     return job
 
 
@@ -160,7 +165,9 @@ def recover_stale(stale_after: timedelta = timedelta(seconds=STALE_SECONDS)) -> 
     requeued = failed = 0
     for job in Job.objects.filter(status=JobStatus.RUNNING).order_by("pk"):
         if not _alive(job.worker, fresh):
-            again = abandon(job, _("its worker %(worker)s stopped") % {"worker": job.worker})
+            with translation.override(job.payload.get("language") or settings.LANGUAGE_CODE):
+                why = _("its worker %(worker)s stopped") % {"worker": job.worker}
+            again = abandon(job, why)
             requeued += again
             failed += not again
     return requeued, failed
@@ -171,6 +178,11 @@ def abandon(job: Job, why: str) -> bool:
     again, or, once started :data:`MAX_ATTEMPTS` times, fail it with the reason. Returns
     whether it was queued again."""
     again = job.attempts < MAX_ATTEMPTS
+    with translation.override(job.payload.get("language") or settings.LANGUAGE_CODE):
+        return _abandon(job, why, again)
+
+
+def _abandon(job: Job, why: str, again: bool) -> bool:
     reason = "" if again else _(
         "Stopped: %(why)s before the job finished, %(count)d times in all, so it is not "
         "tried again. Start it anew once the cause (such as too little memory) is fixed.") % {
@@ -256,10 +268,11 @@ def _run_forked(job: Job, name: str) -> None:
     _, status = os.waitpid(pid, 0)
     job.refresh_from_db()
     if job.status == JobStatus.RUNNING and job.worker == name:
-        how = (_("the process running it was killed (signal %(signal)d)")
-               % {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
-               else _("the process running it ended with status %(status)d")
-               % {"status": os.waitstatus_to_exitcode(status)})
+        with translation.override(job.payload.get("language") or settings.LANGUAGE_CODE):
+            how = (_("the process running it was killed (signal %(signal)d)")
+                   % {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status)
+                   else _("the process running it ended with status %(status)d")
+                   % {"status": os.waitstatus_to_exitcode(status)})
         abandon(job, how)
 
 

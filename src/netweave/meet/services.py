@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from netweave.core.text import one_line
@@ -37,7 +37,7 @@ from netweave.networks.models import (
     RsvpStatus,
     Visibility,
 )
-from netweave.networks.selectors import member_name
+from netweave.networks.selectors import mail_language, member_name
 from netweave.trust import audit
 
 from . import ical, recurrence
@@ -382,10 +382,10 @@ def _compose(event: Event, person: Person, kind: str,
 
 
 def send_notice(event: Event, person: Person, kind: str, *, once: bool = True) -> bool:
-    """E-mail ``person`` about ``event`` (with the event's .ics attached, unless they are on
-    the waiting list: they get it with their place). With ``once``
-    (the default) a notice of this kind already sent is not sent again. Returns whether a
-    mail went out."""
+    """E-mail ``person`` about ``event`` in their language (:func:`mail_language`), with
+    the event's .ics attached unless they are on the waiting list (they get it with their
+    place). With ``once`` (the default) a notice of this kind already sent is not sent
+    again. Returns whether a mail went out."""
     if not person.email:
         return False
     with transaction.atomic():
@@ -398,10 +398,12 @@ def send_notice(event: Event, person: Person, kind: str, *, once: bool = True) -
             Notice.objects.filter(event=event, person=person, kind=kind).update(
                 sent_at=timezone.now())
         registration = Registration.objects.filter(event=event, person=person).first()
-        mail = _compose(event, person, kind, registration)
-        message = EmailMessage(mail.subject, mail.body, to=[person.email])
-        if registration is None or not registration.is_waitlisted:
-            message.attach("event.ics", ical.event_calendar(event).to_ical(), "text/calendar")
+        with translation.override(mail_language(person, event.network)):
+            mail = _compose(event, person, kind, registration)
+            message = EmailMessage(mail.subject, mail.body, to=[person.email])
+            if registration is None or not registration.is_waitlisted:
+                message.attach("event.ics", ical.event_calendar(event).to_ical(),
+                               "text/calendar")
         message.send()
     return True
 

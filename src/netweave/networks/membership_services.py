@@ -59,7 +59,7 @@ from .models import (
     Sector,
     Visibility,
 )
-from .selectors import member_name
+from .selectors import mail_language, member_name
 
 #: How long an invitation link stays valid unless the facilitator says otherwise.
 INVITATION_DAYS = 14
@@ -73,16 +73,6 @@ _CLAIM_SALT = "netweave.networks.claim"
 
 def _base_url() -> str:
     return getattr(settings, "NETWEAVE_BASE_URL", "http://localhost:8000").rstrip("/")
-
-
-def _mail_language(person: Person, network: Network | None = None) -> str:
-    """The language ``person`` wants e-mails in: their choice in ``network``, else the site's."""
-    if network is not None:
-        chosen = (Membership.objects.filter(network=network, person=person)
-                  .values_list("email_language", flat=True).first())
-        if chosen:
-            return chosen
-    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _mail(to: str, lang: str, template: str, context: dict) -> None:
@@ -167,7 +157,7 @@ def request_to_join(network: Network, person: Person, *, message: str = "",
     link = _base_url() + reverse("members-manage", args=[network.slug])
     shown = pseudonym if identity == Identity.PSEUDONYM else person.name
     for facilitator in facilitators(network):
-        _mail(facilitator.email, _mail_language(facilitator, network), "request_received",
+        _mail(facilitator.email, mail_language(facilitator, network), "request_received",
               {"network": network, "name": shown, "message": request.message, "link": link})
     return request
 
@@ -193,7 +183,7 @@ def decide_request(request: JoinRequest, *, by: Person, approve: bool, answer: s
     request.answer = answer.strip()[:2000]
     request.save(update_fields=["status", "decided_at", "decided_by", "answer"])
     link = _base_url() + network.get_absolute_url()
-    _mail(request.person.email, _mail_language(request.person, network),
+    _mail(request.person.email, mail_language(request.person, network),
           "request_approved" if approve else "request_declined",
           {"network": network, "answer": request.answer, "link": link})
     return request
@@ -346,7 +336,7 @@ class NewInvitation:
 def create_invitation(network: Network, *, by: Person | None, email: str = "",
                       max_uses: int = 1, days: int = INVITATION_DAYS,
                       at: datetime | None = None, send: bool = True) -> NewInvitation:
-    """An invitation link; with ``email`` it is mailed there (in the inviter's language)."""
+    """An invitation link; with ``email`` it is mailed there (in the network's language)."""
     email = email.strip().lower()
     if email:
         try:
@@ -369,7 +359,7 @@ def create_invitation(network: Network, *, by: Person | None, email: str = "",
         if by is not None:
             membership = Membership.objects.filter(network=network, person=by).first()
             inviter = member_name(membership) if membership else ""
-        _mail(email, translation.get_language() or settings.LANGUAGE_CODE, "invitation",
+        _mail(email, network.language, "invitation",
               {"network": network, "inviter": inviter, "link": new.link,
                "expires_at": invitation.expires_at})
     return new
@@ -519,7 +509,7 @@ def offer_claim(network: Network, account: Person) -> bool:
         return False
     link = _base_url() + reverse("members-claim-confirm",
                                  args=[claim_token(network, account, imported)])
-    _mail(account.email, _mail_language(account, network), "claim",
+    _mail(account.email, mail_language(account, network), "claim",
           {"network": network, "link": link})
     return True
 

@@ -151,6 +151,9 @@ class Network(models.Model):
     #: Target stakeholder mix: sector -> share (shares sum to 1 or the mix is empty).
     target_mix = models.JSONField(_("target stakeholder mix"), default=dict, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    #: The language of the network's e-mails to members who chose none for themselves.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(_("created"), default=now)
 
     class Meta:

@@ -115,6 +115,23 @@ def can_see_contents(network: Network, user: AnyUser | None) -> bool:
     return person is not None and _active_memberships(person).filter(network=network).exists()
 
 
+def mail_language(person: Person, network: Network | None = None) -> str:
+    """The language of e-mails to ``person``: their choice in ``network``, else that
+    network's language. Without a network: their choice in the network they joined last
+    that has one, else the language of the network they joined last, else the site's."""
+    memberships = Membership.objects.filter(person=person).select_related("network")
+    if network is not None:
+        membership = memberships.filter(network=network).first()
+        return (membership.email_language if membership is not None
+                and membership.email_language else network.language)
+    active = memberships.filter(left_at__isnull=True).order_by("-joined_at", "-pk")
+    chosen = active.exclude(email_language="").first()
+    if chosen is not None:
+        return chosen.email_language
+    latest = active.first()
+    return latest.network.language if latest is not None else settings.LANGUAGE_CODE
+
+
 def member_name(membership: Membership) -> str:
     """The name everyone else sees for ``membership``: its pseudonym when it uses one."""
     if membership.identity == Identity.PSEUDONYM:

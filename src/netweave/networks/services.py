@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from netweave.core import activity as act
@@ -71,15 +72,25 @@ def _latest_row(kind: str, obj_type: str, obj_id: int, actor_id: int) -> Activit
 # --- networks and membership ---------------------------------------------------------------
 
 @transaction.atomic
+def _active_language() -> str:
+    try:
+        return translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def create_network(*, facilitator: Person, name: str, slug: str, purpose: str,
                    primary_type: str, facilitator_pseudonym: str = "",
                    at: datetime | None = None, **charter) -> Network:
     """Create a network with its charter; ``facilitator`` joins it as its first facilitator.
 
     With ``facilitator_pseudonym`` the facilitator takes part under that pseudonym (required
-    when the network is pseudonymous only).
+    when the network is pseudonymous only). The network's ``language`` is, unless given, the
+    language active now (the facilitator's).
     """
     check_single_line(Network, name=name)
+    charter.setdefault("language", _active_language())
     network = Network(name=name, slug=slug, purpose=purpose, primary_type=primary_type,
                       created_at=_now(at), **charter)
     network.full_clean()

@@ -39,7 +39,7 @@ from netweave.networks.models import (
     Role,
     Status,
 )
-from netweave.networks.selectors import member_name
+from netweave.networks.selectors import mail_language, member_name
 
 from .models import FollowUpReminder, IntroductionAnswer
 from .selectors import RECENT_DAYS, follow_up_days, follow_up_from
@@ -189,6 +189,13 @@ def _mail(network: Network, intro: Introduction, introducer: str, me: Membership
           other: Membership, link: str) -> None:
     if not me.person.email:
         return
+    with translation.override(mail_language(me.person, network)):
+        subject, body = _introduction_text(intro, introducer, me, other, link, network)
+    send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+
+
+def _introduction_text(intro: Introduction, introducer: str, me: Membership,
+                       other: Membership, link: str, network: Network) -> tuple[str, str]:
     args = {"introducer": introducer, "other": member_name(other), "network": network.name}
     if intro.introducer_id == me.person_id:
         subject = _("You introduced yourself to %(other)s") % args
@@ -208,7 +215,7 @@ def _mail(network: Network, intro: Introduction, introducer: str, me: Membership
         _("Afterwards, please tell us whether you met and whether it was valuable: %(link)s")
         % {"link": link},
     ] if x)
-    send_mail(one_line(subject), body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+    return subject, body
 
 
 @transaction.atomic
@@ -295,32 +302,31 @@ class FollowUps:
     failed: int = 0
 
 
-def remind_follow_ups(*, after_days: int | None = None, lang: str | None = None,
-                      link_base: str = "", now: datetime | None = None) -> FollowUps:
+def remind_follow_ups(*, after_days: int | None = None, link_base: str = "",
+                      now: datetime | None = None) -> FollowUps:
     """E-mail each introduced person who has not answered the follow-up of an introduction
     made at least ``after_days`` (default :func:`~.selectors.follow_up_days`) ago; each
     person once per introduction. ``link_base`` (e.g.
-    ``https://netweave.example``) makes the link to the follow-up page absolute; ``lang``
-    defaults to the site's language. One e-mail that fails (logged with the introduction and
+    ``https://netweave.example``) makes the link to the follow-up page absolute; each e-mail
+    is in its recipient's language. One e-mail that fails (logged with the introduction and
     person) is rolled back, tried again next run, and never stops the others."""
     now = now or timezone.now()
     after_days = follow_up_days() if after_days is None else after_days
     due = (Introduction.objects.filter(created_at__lte=now - timedelta(days=after_days))
            .select_related("network").order_by("created_at", "pk"))
     sent = failed = 0
-    with translation.override(lang or settings.LANGUAGE_CODE):
-        for intro in due:
-            for person_id, other_id in ((intro.person_a_id, intro.person_b_id),
-                                        (intro.person_b_id, intro.person_a_id)):
-                if IntroductionAnswer.objects.filter(introduction=intro,
-                                                     person_id=person_id).exists():
-                    continue
-                try:
-                    sent += _follow_up(intro, person_id, other_id, link_base, now)
-                except Exception:
-                    failed += 1
-                    log.exception("follow-up of introduction %s to person %s failed",
-                                  intro.pk, person_id)
+    for intro in due:
+        for person_id, other_id in ((intro.person_a_id, intro.person_b_id),
+                                    (intro.person_b_id, intro.person_a_id)):
+            if IntroductionAnswer.objects.filter(introduction=intro,
+                                                 person_id=person_id).exists():
+                continue
+            try:
+                sent += _follow_up(intro, person_id, other_id, link_base, now)
+            except Exception:
+                failed += 1
+                log.exception("follow-up of introduction %s to person %s failed",
+                              intro.pk, person_id)
     return FollowUps(sent, failed)
 
 
@@ -340,13 +346,14 @@ def _follow_up(intro: Introduction, person_id: int, other_id: int, link_base: st
     if me is None or other is None or not me.person.email:
         return False
     link = link_base.rstrip("/") + reverse("weaving-home", args=[intro.network.slug])
-    body = "\n\n".join([
-        _("Hello %(name)s,") % {"name": member_name(me)},
-        _("A while ago you were introduced to %(other)s in the network "
-          "“%(network)s”. Did you meet, and was it valuable? Please tell us: "
-          "%(link)s") % {"other": member_name(other),
-                         "network": intro.network.name, "link": link},
-    ])
-    send_mail(one_line(_("Did you meet %(other)s?") % {"other": member_name(other)}),
-              body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
+    with translation.override(mail_language(me.person, intro.network)):
+        body = "\n\n".join([
+            _("Hello %(name)s,") % {"name": member_name(me)},
+            _("A while ago you were introduced to %(other)s in the network "
+              "“%(network)s”. Did you meet, and was it valuable? Please tell us: "
+              "%(link)s") % {"other": member_name(other),
+                             "network": intro.network.name, "link": link},
+        ])
+        subject = one_line(_("Did you meet %(other)s?") % {"other": member_name(other)})
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
     return True

@@ -45,6 +45,7 @@ class NetworkRecord:
     identity_mode: str
     target_mix: dict[str, float]
     timezone: str
+    language: str
     created_at: datetime
 
 

@@ -84,8 +84,9 @@ class Command(BaseCommand):
         parser.add_argument("--end", help="end of the period, ISO 8601 (default: now, or the "
                                           "day after the last activity when nothing "
                                           "happened in the last --days)")
-        parser.add_argument("--lang", choices=["en", "nl"], default="en",
-                            help="language of the report (default en)")
+        parser.add_argument("--lang", choices=["en", "nl"],
+                            help="language of the report (default: the network's own for "
+                                 "--network, else en)")
         parser.add_argument("--out", type=Path, help="output directory "
                                                      "(default ./report-<slug or file stem>)")
         parser.add_argument("--map-limit", type=_positive, default=PEOPLE_LIMIT,
@@ -95,7 +96,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, network: str | None, interactions: Path | None,
                attendance: Path | None, attributes: Path | None, timezone: str, days: int,
-               end: str | None, lang: str, out: Path | None, map_limit: int,
+               end: str | None, lang: str | None, out: Path | None, map_limit: int,
                no_progress: bool, kind: str | None = None, mapping: str = "",
                **options) -> None:
         if network is not None and (interactions or attendance or attributes):
@@ -124,6 +125,7 @@ class Command(BaseCommand):
                     f"Nothing happened in the {days} days up to today: the period ends at the "
                     f"last activity ({last:%Y-%m-%d}) instead (--end chooses another end).")
             period = Period(period_end - timedelta(days=days), period_end)
+            lang = lang or self.network_language
             report = build_report(data, period, lang=lang, labels=labels, title=title,
                                   timezone=tz.key, limit=map_limit, progress=bar.step,
                                   ends_at_last_activity=quiet)
@@ -138,6 +140,9 @@ class Command(BaseCommand):
             f"in {elapsed:.1f} s:")
         for path in paths:
             self.stdout.write(f"  {path}")
+
+    #: The report's language when --lang is not given: the network's own for --network.
+    network_language = "en"
 
     def _from_database(self, network: str, bar: ProgressBar
                        ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
@@ -157,6 +162,7 @@ class Command(BaseCommand):
             raise CommandError(f"No network with the short name or id {network!r}.{hint}")
         # People by their references in the network: no global id leaves in the files.
         data, labels = by_reference(found, network_data(found))
+        self.network_language = found.language
         return data, labels, found.name, found.slug, network_tz(found)
 
     def _from_files(self, interactions: Path | None, attendance: Path | None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -15,7 +14,8 @@ from netweave.discuss.models import Frequency
 
 class Command(BaseCommand):
     help = ("Send the digest e-mails due for the last complete day (daily) and week (weekly); "
-            "a period already sent is never sent again.")
+            "a period already sent is never sent again. Each e-mail is in its recipient's "
+            "language: their choice, else their network's.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--frequency", choices=[Frequency.DAILY, Frequency.WEEKLY],
@@ -25,8 +25,6 @@ class Command(BaseCommand):
                                                                  "http://localhost:8000"),
                             help="start of the links in the e-mails (default: "
                                  "$NETWEAVE_BASE_URL or http://localhost:8000)")
-        parser.add_argument("--lang", choices=[code for code, _name in settings.LANGUAGES],
-                            help="language of the e-mails (default: the site's)")
         parser.add_argument("--dry-run", action="store_true",
                             help="count what would be sent; send and record nothing")
 
@@ -47,7 +45,7 @@ class Command(BaseCommand):
         frequencies = ((opts["frequency"],) if opts["frequency"]
                        else (Frequency.DAILY, Frequency.WEEKLY))
         run = send_digests(at, base_url=base_url, frequencies=frequencies,
-                           lang=opts["lang"] or None, dry_run=bool(opts["dry_run"]))
+                           dry_run=bool(opts["dry_run"]))
         verb = "would send" if opts["dry_run"] else "sent"
         self.stdout.write(f"digest: {verb} {run.sent}, nothing to tell {run.empty}, "
                           f"already done {run.skipped}, failed {run.failed}")

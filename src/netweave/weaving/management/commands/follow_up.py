@@ -1,9 +1,10 @@
 """``netweave follow_up``: e-mail introduced people who have not yet said whether they met.
 
-    netweave follow_up [--days N] [--lang en|nl] [--link-base URL]
+    netweave follow_up [--days N] [--link-base URL]
 
 Safe to run as often as you like (e.g. daily from cron): each person is asked once per
-introduction, and only about introductions made at least ``--days`` days ago.
+introduction, and only about introductions made at least ``--days`` days ago. Each
+e-mail is in its recipient's language: their choice, else their network's.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None,
                             help="days after the introduction (default: the setting "
                                  f"NETWEAVE_FOLLOW_UP_DAYS, now {follow_up_days()})")
-        parser.add_argument("--lang", choices=["en", "nl"], help="language of the e-mails "
-                                                                 "(default: the site's)")
         parser.add_argument("--link-base", default="",
                             help="site address for the link, e.g. https://netweave.example")
 
-    def handle(self, *args, days: int | None, lang: str | None, link_base: str, **options) -> None:
+    def handle(self, *args, days: int | None, link_base: str, **options) -> None:
         if days is not None and days < 0:
             raise CommandError("--days: expected a number of days, 0 or more")
-        run = remind_follow_ups(after_days=days, lang=lang, link_base=link_base)
+        run = remind_follow_ups(after_days=days, link_base=link_base)
         self.stdout.write(f"follow-up e-mails sent: {run.sent}; failed: {run.failed}")
         if run.failed:
             raise SystemExit(1)
