@@ -10,7 +10,7 @@ lookup of thresholds aside, which is negligible), with the same definitions, inc
 engine's documented choices: events of more than 100 attendees get the seeded circulant of
 ``ties.py`` instead of a clique, betweenness is exact up to 5,000 people and sampled from 256
 sources above, two-step reach works within the same budget. The stop-word lists of topic
-drift are imported from the engine (data, not code).
+drift are imported from the core (data, not code).
 
 Input: pandas frames read from the Parquet files of ``bench/demo_data.py``.
 """
@@ -30,7 +30,7 @@ import pandas as pd
 import snowballstemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from netweave.core.measure.drift import DUTCH_STOP_WORDS, ENGLISH_STOP_WORDS
+from netweave.core.text.words import DUTCH_STOP_WORDS, ENGLISH_STOP_WORDS
 
 NOT_CONTRIBUTING = ["join", "leave", "rsvp", "void"]
 GIVE_KINDS = ["answer", "reply", "give", "introduce", "host"]

@@ -16,13 +16,8 @@ import pytest
 from netweave.core.logreader import SCHEMA as LOG_SCHEMA
 from netweave.core.measure import card
 from netweave.core.measure.data import Charter, NetworkData
-from netweave.core.measure.drift import (
-    analyse_text,
-    growth,
-    guess_language,
-    lifecycle_stage,
-    topic_drift,
-)
+from netweave.core.measure.drift import growth, lifecycle_stage, topic_drift
+from netweave.core.text.words import Analyser, analyse_text, guess_language
 
 CATALOGUE = Path(card.__file__).parents[2] / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
@@ -624,7 +619,7 @@ def _reference_topic_drift(data: NetworkData, end: datetime | None = None, *,
     charter = data.charter
     charter_text = "\n".join([charter.purpose or "", charter.goals or "",
                               " ".join(charter.focus_tags)])
-    analyser = drift.Analyser()
+    analyser = Analyser()
     tokenized = [analyser.tokens(body) for body in bodies]
     guesses = [guess_language(f for _, f in tokens) for tokens in tokenized]
     votes = Counter(g for g in guesses if g is not None)

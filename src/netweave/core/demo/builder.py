@@ -7,7 +7,6 @@ import calendar
 import functools
 import math
 import random
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -48,6 +47,7 @@ from netweave.core.demo.records import (
     Topic,
 )
 from netweave.core.demo.words import NL_LAST, NL_MUNICIPALITIES, NL_PLACES
+from netweave.core.text.words import fold_accents
 
 # --- public API ------------------------------------------------------------------------------
 
@@ -115,7 +115,7 @@ def _dts(ts: np.ndarray) -> list[datetime]:
 
 @functools.lru_cache(maxsize=4096)
 def _ascii(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = fold_accents(text).encode("ascii", "ignore").decode()
     return "".join(c if c.isalnum() else "." for c in plain.lower()).strip(".").replace("..", ".")
 
 

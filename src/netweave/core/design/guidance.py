@@ -25,7 +25,7 @@ from typing import Any
 
 from netweave.core.measure.card import gettext_noop as _
 from netweave.core.measure.card import translator
-from netweave.core.measure.drift import analyse_text
+from netweave.core.text.words import analyse_text
 
 __all__ = [
     "GENERIC_WORDS",

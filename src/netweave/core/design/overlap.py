@@ -8,7 +8,7 @@ never blocks anything.
 Text (Dutch and English)
 ------------------------
 Each item's text (title or purpose, plus its focus tags) goes through the tokeniser and
-Snowball stemmers of :mod:`netweave.core.measure.drift` (language guessed per text, a tie
+Snowball stemmers of :mod:`netweave.core.text.words` (language guessed per text, a tie
 taking Dutch). Stemming does not make "warmtepomp" meet "heat pump", so a small built-in
 bilingual concept table (:data:`CONCEPTS`: energy, care, neighbourhood, practice words) maps
 Dutch and English phrases to one concept id, added as an extra token ``~id``. Dutch
@@ -18,8 +18,9 @@ one embedding costs ~50 ms (STACK-NOTES), the whole query budget.
 
 Index and query
 ---------------
-:meth:`OverlapIndex.build` fits one sparse TF-IDF matrix over all items: sublinear tf
-``1 + ln(tf)``, smoothed idf ``ln((1 + N) / (1 + df)) + 1``, rows L2-normalised. A query is
+:meth:`OverlapIndex.build` fits one sparse TF-IDF matrix over all items
+(:mod:`netweave.core.text.tfidf`: sublinear tf ``1 + ln(tf)``, smoothed idf
+``ln((1 + N) / (1 + df)) + 1``, rows L2-normalised). A query is
 one vector in the same space (terms the index never saw still count in its norm, so the
 text score is a true cosine); its scores against every item are gathered from the matrix
 columns of the query's terms only (an inverted index), the top :data:`RERANK` by text are
@@ -53,7 +54,6 @@ is re-ranked too before answering.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +65,8 @@ from scipy import sparse
 from netweave.core.design import regions
 from netweave.core.measure.card import format_number, ngettext, translator
 from netweave.core.measure.card import gettext_noop as _
-from netweave.core.measure.drift import Analyser, guess_language
+from netweave.core.text import tfidf
+from netweave.core.text.words import Analyser, fold_accents, guess_language
 
 __all__ = [
     "CONCEPTS",
@@ -222,8 +223,7 @@ _COMPOUND_MIN, _CONCEPT_PART_MIN = 7, 5
 # --- text analysis ------------------------------------------------------------------------
 
 def _fold_tag(tag: str) -> str:
-    text = unicodedata.normalize("NFKD", tag.strip().lower())
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+    return " ".join(fold_accents(tag.strip().lower()).split())
 
 
 class _TextModel:
@@ -423,16 +423,9 @@ class OverlapIndex:
             lively.append(liveliness(item.active_participants,
                                      item.days_since_last_contribution))
         n_items, n_terms = len(self.items), len(vocab)
-        tf = sparse.csr_matrix(
-            (1.0 + np.log(np.asarray(counts, dtype=np.float64)),
-             np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-            shape=(n_items, n_terms))
-        df = np.bincount(tf.indices, minlength=n_terms)
-        self.idf = np.log((1.0 + n_items) / (1.0 + df)) + 1.0
-        weighted = tf.multiply(self.idf[None, :]).tocsr() if n_terms else tf
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        self.matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+        self.matrix, self.idf = tfidf.tfidf(sparse.csr_matrix(
+            (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+             np.asarray(indptr, dtype=np.int64)), shape=(n_items, n_terms)))
         self.matrix.sort_indices()
         self._columns = self.matrix.tocsc()
         self._tag_vocab = tag_vocab
@@ -458,7 +451,7 @@ class OverlapIndex:
         counts, surfaces, concepts = self._model.terms(text + "\n" + " ".join(focus_tags))
         cols, weights, terms, norm2 = [], [], [], 0.0
         n_items = len(self.items)
-        unseen_idf = math.log(1.0 + n_items) + 1.0
+        unseen_idf = float(tfidf.idf(0.0, n_items))
         for term, n in counts.items():
             col = self.vocabulary.get(term)
             w = (1.0 + math.log(n)) * (self.idf[col] if col is not None else unseen_idf)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
+
+from netweave.core.text.words import fold_accents
 
 __all__ = [
     "MUNICIPALITIES",
@@ -160,9 +161,7 @@ def normalise_region(region: str | None) -> str:
     """The lookup key of a region name ("Gemeente Súdwest-Fryslân" -> "sudwest-fryslan")."""
     if not region:
         return ""
-    text = unicodedata.normalize("NFKD", region.strip().lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\u2019", "'")
+    text = fold_accents(region.strip().lower()).replace("\u2019", "'")
     text = _TAIL.sub("", text)
     text = _PREFIX.sub("", text)
     return _SPACES.sub(" ", text).strip()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from netweave.core.parsers import ParseError, decode
+from netweave.core.text.words import fold_accents
 
 from .limits import ArchiveReader, Limits
 
@@ -76,8 +76,7 @@ def parse_time(value: str | datetime | date, tz: ZoneInfo, *, dayfirst: bool = T
 
 def normalise_name(name: str) -> str:
     """A name reduced for matching: no accents, case or punctuation, single spaces."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = fold_accents(name).casefold()
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.split())
 

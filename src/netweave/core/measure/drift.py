@@ -4,28 +4,15 @@ Pure core: plain Python, Polars, NumPy, SciPy and scikit-learn; no web framework
 
 Topic drift (METRICS.md 7, "Topic drift")
 -----------------------------------------
-Each discussion text (``NetworkData.texts``: titles and post bodies) is turned into stems:
-
-1. *Tokenise*: lower-case, drop apostrophes (``auto's`` -> ``autos``, ``don't`` -> ``dont``),
-   split on anything that is not a letter or digit (so ``warmte-pomp`` is two words), drop
-   tokens without a letter and one-letter tokens. The unstemmed, lower-cased token (accents
-   kept) is remembered as its *surface form*.
-2. *Fold accents*: Unicode NFKD and drop the combining marks (``één`` -> ``een``,
-   ``café`` -> ``cafe``; the ligature ``ĳ`` -> ``ij``); ``ß`` -> ``ss``, ``æ`` -> ``ae``,
-   ``ø`` -> ``o``. Stop-word lists and stemmers see folded tokens.
-3. *Guess the language* of the text: count its tokens that are Dutch-only stop words and its
-   tokens that are English-only stop words (words on both lists, such as ``in``, ``is``,
-   ``was``, ``over``, do not vote). More Dutch votes -> Dutch, more English votes -> English.
-   A tie (typically a short title without stop words) takes the corpus language: the
-   majority language of the texts that could be decided, or ``default_language`` ("nl") when
-   none could. The charter text is guessed the same way.
-4. *Drop stop words* of the guessed language and *stem* the rest with that language's
-   Snowball stemmer (``snowballstemmer``: "warmtepompen" and "warmtepomp" -> "warmtepomp";
-   "heat pumps" -> "heat", "pump").
+Each discussion text (``NetworkData.texts``: titles and post bodies) is turned into stems as
+:mod:`netweave.core.text.words` says (tokenise, fold accents, guess the language, drop stop
+words and stem). A text whose language is a tie (typically a short title without stop
+words) takes the corpus language: the majority language of the texts that could be decided,
+or ``default_language`` ("nl") when none could. The charter text is guessed the same way.
 
 The stems of every text up to ``end`` plus the charter (purpose, goals and focus tags as one
-document) are fitted *once* into one TF-IDF space (scikit-learn ``TfidfVectorizer``'s
-formula: smoothed idf, sublinear tf, L2-normalised rows; computed on the distinct texts, each
+document) are fitted *once* into one TF-IDF space (:mod:`netweave.core.text.tfidf`:
+smoothed idf, sublinear tf, L2-normalised rows; computed on the distinct texts, each
 weighted by its number of copies, which gives the same space as fitting every copy).
 Including the charter in the fit keeps its terms in the space, so a charter subject nobody
 talks about lowers the similarity.
@@ -46,138 +33,24 @@ English discussion reads as low similarity (STACK-NOTES, text section).
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import polars as pl
-import snowballstemmer
 from scipy import sparse
-from sklearn.preprocessing import normalize
 
 from netweave.core.measure.data import NetworkData
+from netweave.core.text import tfidf
+from netweave.core.text.words import EN_ONLY, NL_ONLY, Analyser, guess_language
 
 __all__ = [
-    "DUTCH_STOP_WORDS",
-    "ENGLISH_STOP_WORDS",
-    "analyse_text",
     "growth",
-    "guess_language",
     "lifecycle_stage",
     "quarter_label",
-    "tokenize",
     "topic_drift",
 ]
-
-# --- words --------------------------------------------------------------------------------
-
-#: Short English stop-word list (accent-folded, apostrophes removed).
-ENGLISH_STOP_WORDS: frozenset[str] = frozenset("""
-a about above after again against all also am an and any are as at be because been before
-being below between both but by can cannot cant could couldnt did didnt do does doesnt doing
-dont down during each few for from further get gets got had hadnt has hasnt have havent having
-he her here hers herself him himself his how i if im in into is isnt it its itself ive just
-lets may me might more most must my myself no nor not now of off on once only or other ought
-our ours ourselves out over own same shall she should so some such than that thats the their
-theirs them themselves then there these they this those through to too under until up upon us
-very was wasnt we were werent what when where which while who whom why will with wont would
-wouldnt you youre your yours yourself yourselves
-""".split())
-
-#: Short Dutch stop-word list (accent-folded: "één" is "een").
-DUTCH_STOP_WORDS: frozenset[str] = frozenset("""
-aan al alle alles als altijd andere ben bent bij daar dan dat de der deze die dit doch doen
-door dus een eens en er ge geen geweest graag haar had heb hebben hebt heeft hem het hier hij
-hoe hun iemand iets ik in is ja je jij jou jouw jullie kan kon kunnen maar me meer men met mij
-mijn moet moeten na naar niet niets nog nu of om omdat onder ons onze ook op over reeds te
-tegen toch toen tot u uit uw van veel voor waar want waren was wat we wel welke werd wezen wie
-wij wil worden wordt zal ze zelf zich zij zijn zo zoals zonder zou zullen
-""".split())
-
-_NL_ONLY = DUTCH_STOP_WORDS - ENGLISH_STOP_WORDS
-_EN_ONLY = ENGLISH_STOP_WORDS - DUTCH_STOP_WORDS
-_STOP = {"nl": DUTCH_STOP_WORDS, "en": ENGLISH_STOP_WORDS}
-_STEMMERS = {"nl": "dutch", "en": "english"}
-
-_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
-_WORD = re.compile(r"[^\W_]+")
-_FOLD_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "þ": "th"})
-_MISSING = object()
-
-
-def _fold(surface: str) -> str | None:
-    """The accent-folded token, or None when it is dropped (no letter, shorter than 2)."""
-    if len(surface) < 2 or surface.isdigit():
-        return None
-    if not surface.isascii():
-        decomposed = unicodedata.normalize("NFKD", surface.translate(_FOLD_EXTRA))
-        surface = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    if len(surface) < 2 or not any(ch.isalpha() for ch in surface):
-        return None
-    return surface
-
-
-def guess_language(folded: Iterable[str]) -> str | None:
-    """"nl" or "en" by exclusive stop-word votes; None on a tie (step 3 above)."""
-    folded = list(folded)
-    nl = sum(map(_NL_ONLY.__contains__, folded))
-    en = sum(map(_EN_ONLY.__contains__, folded))
-    if nl == en:
-        return None
-    return "nl" if nl > en else "en"
-
-
-class Analyser:
-    """Dutch and English tokeniser and stemmers with caches: tokens repeat a lot, so each
-    distinct one is folded and stemmed once per analyser. Shared by topic drift, the overlap
-    finder and the matcher, so all three read text the same way."""
-
-    def __init__(self) -> None:
-        self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in _STEMMERS.items()}
-        self._folded: dict[str, str | None] = {}
-        self._stems: dict[str, dict[str, str | None]] = {lang: {} for lang in _STEMMERS}
-
-    def tokens(self, text: str) -> list[tuple[str, str]]:
-        cache, out = self._folded, []
-        for surface in _WORD.findall(_APOSTROPHES.sub("", text.lower())):
-            folded = cache.get(surface, _MISSING)
-            if folded is _MISSING:
-                folded = cache[surface] = _fold(surface)
-            if folded is not None:
-                out.append((surface, folded))
-        return out
-
-    def stems(self, tokens: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
-        """``(stem, surface)`` pairs, the language's stop words dropped."""
-        cache, stop, stemmer, out = self._stems[lang], _STOP[lang], self._stemmers[lang], []
-        for surface, folded in tokens:
-            stem = cache.get(folded, _MISSING)
-            if stem is _MISSING:
-                stem = cache[folded] = None if folded in stop else stemmer.stemWord(folded)
-            if stem is not None:
-                out.append((stem, surface))
-        return out
-
-
-def tokenize(text: str) -> list[tuple[str, str]]:
-    """``(surface, folded)`` pairs of a text, stop words still in (steps 1-2 above)."""
-    return Analyser().tokens(text)
-
-
-def analyse_text(text: str, language: str | None = None,
-                 default_language: str = "nl") -> tuple[str, list[tuple[str, str]]]:
-    """Language and ``(stem, surface)`` pairs of one text, stop words dropped.
-
-    ``language`` forces the language; otherwise it is guessed, a tie taking
-    ``default_language``. (``topic_drift`` uses the corpus language for ties.)
-    """
-    analyser = Analyser()
-    tokens = analyser.tokens(text)
-    lang = language or guess_language(f for _, f in tokens) or default_language
-    return lang, analyser.stems(tokens, lang)
-
 
 # --- quarters -----------------------------------------------------------------------------
 
@@ -232,58 +105,59 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
     charter_text = "\n".join([charter.purpose or "", charter.goals or "",
                               " ".join(charter.focus_tags)])
 
-    # Pass 1: language votes of every distinct text, weighted by its copies. Tokens are not
-    # kept (pass 2 tokenises again from the analyser's caches): that keeps memory flat.
+    # Each distinct text is tokenised once, into token ids (one per distinct surface form):
+    # an int32 array of every token of every distinct text keeps memory flat.
     analyser = Analyser()
-    bodies: list[str] = counted["text"].to_list()
-    weights: list[int] = counted["n"].to_list()
-    guesses: list[str | None] = []
-    votes: Counter[str] = Counter()
-    for body, n in zip(bodies, weights, strict=True):
-        guess = guess_language(f for _, f in analyser.tokens(body))
-        guesses.append(guess)
-        if guess is not None:
-            votes[guess] += n
-    if votes["nl"] == votes["en"]:
+    weight = counted["n"].to_numpy().astype(np.float64)
+    tokens_of = array("i")
+    lengths = np.empty(counted.height, dtype=np.int64)
+    for i, body in enumerate(counted["text"].to_list()):
+        ids = analyser.token_ids(body)
+        tokens_of.extend(ids)
+        lengths[i] = len(ids)
+    tokens = np.frombuffer(tokens_of, dtype=np.int32)
+    text_of = np.repeat(np.arange(counted.height, dtype=np.int32), lengths)
+    n_tokens = len(analyser.folds)
+
+    # Language votes of every distinct text (text.words step 3), weighted by its copies.
+    def votes(words: frozenset[str]) -> np.ndarray:
+        voting = np.fromiter((f in words for f in analyser.folds), dtype=bool, count=n_tokens)
+        return np.bincount(text_of, weights=voting[tokens], minlength=counted.height)
+
+    guess = np.sign(votes(NL_ONLY) - votes(EN_ONLY))  # 1 Dutch, -1 English, 0 a tie
+    nl_votes, en_votes = weight[guess > 0].sum(), weight[guess < 0].sum()
+    if nl_votes == en_votes:
         corpus_language = default_language
     else:
-        corpus_language = "nl" if votes["nl"] > votes["en"] else "en"
+        corpus_language = "nl" if nl_votes > en_votes else "en"
+    dutch = (guess > 0) | ((guess == 0) & (corpus_language == "nl"))
 
-    # Pass 2: stems in the resolved language, as flat (document, term) and pair arrays.
+    # Stems in the resolved language: each distinct token stemmed once per language.
     term_ids: dict[str, int] = {}
-    pair_ids: dict[tuple[str, str], int] = {}
-    doc_of_text = np.full(len(bodies), -1, dtype=np.int64)
-    doc_weights: list[int] = []
-    doc_lengths: list[int] = []
-    flat_terms: list[int] = []
-    flat_pairs: list[int] = []
-    languages: Counter[str] = Counter()
-    for i, (body, n, guess) in enumerate(zip(bodies, weights, guesses, strict=True)):
-        lang = guess or corpus_language
-        pairs = analyser.stems(analyser.tokens(body), lang)
-        if not pairs:
-            continue
-        languages[lang] += n
-        doc_of_text[i] = len(doc_weights)
-        doc_weights.append(n)
-        doc_lengths.append(len(pairs))
-        for pair in pairs:
-            stem = pair[0]
-            term = term_ids.get(stem)
-            if term is None:
-                term = term_ids[stem] = len(term_ids)
-            flat_terms.append(term)
-            pid = pair_ids.get(pair)
-            if pid is None:
-                pid = pair_ids[pair] = len(pair_ids)
-            flat_pairs.append(pid)
-    del bodies, guesses
+    term_of = np.full(len(tokens), -1, dtype=np.int32)
+    dutch_token = dutch[text_of]
+    for lang, where in (("nl", dutch_token), ("en", ~dutch_token)):
+        stem_of = np.full(n_tokens, -1, dtype=np.int32)
+        for t in np.unique(tokens[where]).tolist():
+            stem = analyser.stem(analyser.folds[t], lang)
+            if stem is not None:
+                stem_of[t] = term_ids.setdefault(stem, len(term_ids))
+        term_of[where] = stem_of[tokens[where]]
+    kept = term_of >= 0
+    tokens, text_of, term_of = tokens[kept], text_of[kept], term_of[kept]
+    del kept, dutch_token, tokens_of
+    lengths = np.bincount(text_of, minlength=counted.height)
+    is_doc = lengths > 0
+    doc_of_text = np.where(is_doc, np.cumsum(is_doc) - 1, -1)
+    doc_weights = weight[is_doc]
+    languages = {"nl": int(weight[is_doc & dutch].sum()),
+                 "en": int(weight[is_doc & ~dutch].sum())}
     charter_tokens = analyser.tokens(charter_text)
     charter_lang = guess_language(f for _, f in charter_tokens) or corpus_language
     charter_stems = [stem for stem, _ in analyser.stems(charter_tokens, charter_lang)]
 
     result: dict = {"quarters": [], "trend": None, "charter_has_text": bool(charter_stems),
-                    "languages": {"nl": languages["nl"], "en": languages["en"]}}
+                    "languages": languages}
     if first is None:
         return result
     if end is not None:
@@ -296,43 +170,29 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
         for q in range(n_quarters)
     ]
     result["quarters"] = rows
-    if not doc_weights:
+    n_docs = len(doc_weights)
+    if not n_docs:
         return result
 
-    # The vocabulary in sorted order, as TfidfVectorizer has it.
+    # One TF-IDF space over every copy of every text and the charter (its last row).
     for stem in charter_stems:
         if stem not in term_ids:
             term_ids[stem] = len(term_ids)
-    terms = np.array(sorted(term_ids), dtype=object)
+    terms = np.array(sorted(term_ids), dtype=object)  # the vocabulary in sorted order
     order_of = np.empty(len(term_ids), dtype=np.int64)
     for new, stem in enumerate(terms.tolist()):
         order_of[term_ids[stem]] = new
-    n_docs = len(doc_weights)
-    doc_matrix = _tfidf_rows(
-        np.repeat(np.arange(n_docs), doc_lengths), order_of[np.asarray(flat_terms)],
-        n_docs, len(terms))
-    del flat_terms
-    weight = np.asarray(doc_weights, dtype=np.float64)
-    charter_vec = (_tfidf_rows(np.zeros(len(charter_stems), dtype=np.int64),
-                               order_of[[term_ids[s] for s in charter_stems]], 1, len(terms))
-                   if charter_stems else None)
-    # Smoothed idf over every copy of every text (and the charter): sklearn's formula.
-    df = np.bincount(doc_matrix.indices, weights=np.repeat(weight, np.diff(doc_matrix.indptr)),
-                     minlength=len(terms))
-    n_samples = float(weight.sum())
-    if charter_vec is not None:
-        df[charter_vec.indices] += 1.0
-        n_samples += 1.0
-    df += 1.0
-    idf = np.full_like(df, n_samples + 1.0)
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
-    doc_matrix.data *= idf[doc_matrix.indices]
-    doc_matrix = normalize(doc_matrix, norm="l2", copy=False)
-    if charter_vec is not None:
-        charter_vec.data *= idf[charter_vec.indices]
-        charter_vec = normalize(charter_vec, norm="l2", copy=False)
+    doc_rows, term_cols = doc_of_text[text_of], order_of[term_of]
+    if charter_stems:
+        doc_rows = np.append(doc_rows, np.full(len(charter_stems), n_docs))
+        term_cols = np.append(term_cols, order_of[[term_ids[s] for s in charter_stems]])
+        doc_weights = np.append(doc_weights, 1.0)
+    matrix, _idf = tfidf.tfidf(
+        tfidf.counts(doc_rows, term_cols, len(doc_weights), len(terms)), doc_weights)
+    del doc_rows, term_cols
+    doc_matrix = matrix[:n_docs]
+    charter_vec = matrix[n_docs] if charter_stems else None
+    del matrix
 
     # Centroids: one sparse product with a (quarters x distinct texts) averaging matrix.
     quarter_docs = (counted.select("q", "qn", doc=pl.Series(doc_of_text))
@@ -352,10 +212,14 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
         with np.errstate(invalid="ignore", divide="ignore"):
             sims = dots / (norms * charter_norm)
 
-    pair_counts = np.bincount(np.asarray(flat_pairs),
-                              weights=np.repeat(weight, doc_lengths), minlength=len(pair_ids))
-    surfaces: dict[str, tuple[int, str]] = {}
-    for (stem, surface), n in zip(pair_ids, pair_counts.tolist(), strict=True):
+    # Each stem's most frequent surface form (ties: the first in sorted order).
+    pairs, pair_of = np.unique(term_of.astype(np.int64) * n_tokens + tokens,
+                               return_inverse=True)
+    pair_weights = np.bincount(pair_of, weights=weight[text_of], minlength=len(pairs))
+    stems_by_id = list(term_ids)
+    surfaces: dict[str, tuple[float, str]] = {}
+    for pair, n in zip(pairs.tolist(), pair_weights.tolist(), strict=True):
+        stem, surface = stems_by_id[pair // n_tokens], analyser.surfaces[pair % n_tokens]
         best = surfaces.get(stem)
         if best is None or n > best[0] or (n == best[0] and surface < best[1]):
             surfaces[stem] = (n, surface)
@@ -401,18 +265,6 @@ def _distinct_texts(texts: pl.DataFrame) -> tuple[pl.DataFrame, int | None, int 
                .agg(pl.col("q"), pl.col("qn"), n=pl.col("qn").sum())
                .sort("text"))
     return counted, int(first), int(last)  # type: ignore[arg-type]
-
-
-def _tfidf_rows(rows: np.ndarray, cols: np.ndarray, n_rows: int,
-                n_cols: int) -> sparse.csr_matrix:
-    """Sublinear tf (1 + log count) of (row, term) occurrences, not yet idf-weighted."""
-    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
-                               shape=(n_rows, n_cols))
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    np.log(matrix.data, out=matrix.data)
-    matrix.data += 1.0
-    return matrix
 
 
 _EPSILON = timedelta(microseconds=1)

@@ -19,8 +19,8 @@ weights are :class:`Weights` (our design, defaults in brackets):
 * ``newcomer`` [0.15]: 1 when one is a newcomer or isolated (no tie) and the other a
   connector.
 
-Text (Dutch and English): each offer/need text plus its tags is analysed with the topic-drift
-analyser (the steps of :func:`netweave.core.measure.drift.analyse_text`, with shared caches:
+Text (Dutch and English): each offer/need text plus its tags is analysed with the shared text
+analyser (the steps of :func:`netweave.core.text.words.analyse_text`, with shared caches:
 language guessed unless the
 member's ``language`` is given, stop words dropped, Snowball stems). Its vector is the
 concatenation of a TF-IDF vector over the stems (weight 0.6) and one over character n-grams
@@ -58,11 +58,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from netweave.core.measure.card import Plural, gettext_noop, ngettext, translator
-from netweave.core.measure.drift import Analyser, guess_language
 from netweave.core.measure.ties import TieGraph
+from netweave.core.text.tfidf import vectorise
+from netweave.core.text.words import Analyser, guess_language
 
 __all__ = ["MatchInput", "Suggestion", "Weights", "explain", "messages", "pair_signals",
            "suggest_all", "suggest_for"]
@@ -216,10 +216,6 @@ def messages() -> list[str | Plural]:
 STEM_WEIGHT, CHAR_WEIGHT = 0.6, 0.4
 
 
-def _identity(doc: list[str]) -> list[str]:
-    return doc
-
-
 @dataclass
 class _Texts:
     person: np.ndarray      # member index of each row
@@ -370,9 +366,8 @@ def _prepare(inp: MatchInput) -> _Prepared:
     needs, offers = texts(inp.needs), texts(inp.offers)
     distinct = list(docs)
     if distinct:
-        stems = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(distinct)
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
-                                sublinear_tf=True).fit_transform(distinct)
+        stems = vectorise(doc.split() for doc in distinct)
+        chars = vectorise(distinct, ngrams=(3, 5))
         text_vectors = sp.hstack([stems * math.sqrt(STEM_WEIGHT),
                                   chars * math.sqrt(CHAR_WEIGHT)], format="csr")
     else:
@@ -396,7 +391,7 @@ def _prepare(inp: MatchInput) -> _Prepared:
             tags_of[i] = frozenset(key)
             interest_set[i] = sets.setdefault(key, len(sets))
         if sets:
-            interest_vectors = TfidfVectorizer(analyzer=_identity).fit_transform(list(sets))
+            interest_vectors = vectorise(sets)
     prepared = _Prepared(pid=pid, eligible=eligible, sector=sector, organisation=organisation,
                          cluster=cluster, newcomer=newcomer, pull_from=pull_from,
                          connector=connector, node=node,
