@@ -21,6 +21,7 @@ def test_network_data_from_the_database():
     anna = Person.objects.create(name="Anna", organisation=gemeente)
     bram = Person.objects.create(name="Bram", organisation=tiny)
     guest = Person.objects.create(name="Gast", sector="residents")
+    nobody = Person.objects.create(name="Zonder sector")
     net = services.create_network(
         facilitator=anna, name="Warmte", slug="warmte", purpose="Van het gas af.",
         primary_type="action", focus_tags=["warmte", "isolatie"],
@@ -30,6 +31,7 @@ def test_network_data_from_the_database():
     event = services.create_event(net, title="Avond", starts_at=T0 + timedelta(days=3),
                                   ends_at=T0 + timedelta(days=3, hours=2))
     services.check_in(event, guest, at=T0 + timedelta(days=3))
+    services.check_in(event, nobody, at=T0 + timedelta(days=3))
     q = services.start_discussion(net, bram, title="Isolatie subsidie?", body="Wie weet het?",
                                   is_question=True, at=T0 + timedelta(days=4))
     answer = services.reply(q.posts.get(), anna, "Bij de gemeente.", at=T0 + timedelta(days=5))
@@ -48,6 +50,8 @@ def test_network_data_from_the_database():
     assert people[bram.pk]["organisation"] is None and people[bram.pk]["sector"] == "business"
     assert people[bram.pk]["pseudonymous"]
     assert people[guest.pk]["role"] == "guest" and people[guest.pk]["sector"] == "residents"
+    # No sector anywhere is unknown (METRICS.md 4), not "other".
+    assert people[nobody.pk]["sector"] is None
     posts = data.posts.to_dicts()
     assert [(p["parent"], p["question"], p["accepted"]) for p in posts] == [
         (None, True, False), (posts[0]["post"], True, True)]
@@ -56,7 +60,7 @@ def test_network_data_from_the_database():
         ["Isolatie subsidie?", "Wie weet het?", "Bij de gemeente."])
     assert data.stories["cycle"].to_list() == ["applied"]
     assert data.log["kind"].cast(str).to_list() == [
-        "join", "join", "attend", "ask", "answer", "story"]
+        "join", "join", "attend", "attend", "ask", "answer", "story"]
 
 
 def test_unknown_network():

@@ -234,6 +234,37 @@ def test_report_from_files_needs_no_database(files, tmp_path):
     assert "Anna de Wit" in (tmp_path / "r" / "report.html").read_text()
 
 
+def test_a_message_log_shows_what_it_does_not_record_as_not_recorded(tmp_path):
+    """A log of messages records no events, sectors or give and take: the card says so in
+    grey, in words, instead of "0, Red"; people without a sector are unknown, not "other"."""
+    people = ["ann", "bob", "cas", "dee"]
+    rows = [["actor", "target", "time", "kind"]] + [
+        [people[i % 4], people[(i + 1) % 4], f"2026-05-{1 + i:02d}T10:00", "message"]
+        for i in range(20)]
+    log = write_csv(tmp_path / "messages.csv", rows)
+    report(interactions=log, out=tmp_path / "r", timezone="UTC")
+    figures = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert figures["recorded"] == {
+        "events": False, "attendance": False, "meetings": False, "online": True,
+        "give_take": False, "stories": False, "discussions": False, "sectors": False}
+    card = {e["key"]: e for e in figures["card"]}
+    for key in ("events_held", "cross_sector_tie_share", "reciprocal_members",
+                "offline_attendances", "blau_sector"):
+        assert (card[key]["status"], card[key]["light"]) == ("not_recorded", "grey"), key
+    assert card["reach"]["status"] == "measured"
+    sector = figures["composition"]["attributes"]["sector"]
+    assert (sector["known"], sector["unknown"], sector["shares"]["other"]) == (0, 4, None)
+    page = (tmp_path / "r" / "report.html").read_text()
+    html = page[page.index('id="card"'):page.index('id="trends"')]
+    events = html[html.index('data-key="events_held"'):]
+    events = events[:events.index("</li>")]
+    assert "Not recorded" in events and "Events held: not recorded in this data." in events
+    assert "Red" not in events
+    assert "Sector unknown" in page and ">Other<" not in page
+    graph = nx.read_graphml(tmp_path / "r" / "ties.graphml")
+    assert {d["sector"] for _, d in graph.nodes(data=True)} == {"unknown"}
+
+
 def test_attendance_alone_and_default_directory(files, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     report(attendance=files["attendance"], end="2026-07-01", days=120)

@@ -757,3 +757,30 @@ def test_deduplicated_drift_equals_the_per_text_reference(seed):
             _assert_same_drift(topic_drift(data, end, default_language=language),
                                _reference_topic_drift(data, end, default_language=language))
     _assert_same_drift(topic_drift(data, top_terms=3), _reference_topic_drift(data, top_terms=3))
+
+
+def test_not_recorded_is_grey_and_said_not_a_measured_zero():
+    """A source that does not record events, sectors or give and take (a message log) shows
+    them as not recorded, in words; a measured zero stays red."""
+    values = {"events_held": (0, 0), "cross_sector_tie_share": (0.0, 0.0),
+              "reciprocal_members": (0.0, None), "reach": (12, 10)}
+    what = {"events": False, "sectors": False, "give_take": False}
+    rows = {e["key"]: e for e in card.health_card(values, "action", recorded=what)}
+    for key, label in (("events_held", "Events held"),
+                       ("cross_sector_tie_share", "Cross-sector ties"),
+                       ("reciprocal_members", "Give and take")):
+        e = rows[key]
+        assert (e["status"], e["light"], e["value"], e["previous"], e["trend"]) == (
+            "not_recorded", "grey", None, None, None)
+        assert e["sentence"] == f"{label}: not recorded in this data."
+    assert (rows["reach"]["status"], rows["reach"]["value"]) == ("measured", 12)
+    measured = {e["key"]: e for e in card.health_card(
+        values, "action", recorded={"events": True, "sectors": True, "give_take": True})}
+    assert (measured["events_held"]["status"], measured["events_held"]["light"]) == (
+        "measured", "red")
+    assert measured["cross_sector_tie_share"]["light"] == "red"
+    nl = {e["key"]: e for e in card.health_card(values, "action", "nl", recorded=what)}
+    assert nl["events_held"]["sentence"] == (
+        "Gehouden bijeenkomsten: niet vastgelegd in deze gegevens.")
+    no_data = entry("reach", None, "place")
+    assert no_data["status"] == "no_data"

@@ -184,7 +184,8 @@ def test_dutch_report(file_data):
         assert text not in without_plotly(page), text
     assert '"separators":",."' in page  # decimal comma in the plots
     rows = card_rows(nl.figures["card"], "nl")
-    assert {r["light_text"] for r in rows} <= {"Groen", "Oranje", "Rood", "Geen gegevens"}
+    assert {r["light_text"] for r in rows} <= {"Groen", "Oranje", "Rood", "Geen gegevens",
+                                              "Niet vastgelegd"}
 
 
 def test_an_empty_period_renders(file_data):

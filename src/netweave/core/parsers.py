@@ -330,8 +330,8 @@ def people_frame(people: PersonIndex, attributes: dict[int, tuple[str, str | Non
     ids = list(people.ids.values())
     return pl.DataFrame({
         "person": ids,
-        "sector": [attributes.get(i, ("other", None))[0] for i in ids],
-        "organisation": [attributes.get(i, ("other", None))[1] for i in ids],
+        "sector": [attributes.get(i, (None, None))[0] for i in ids],
+        "organisation": [attributes.get(i, (None, None))[1] for i in ids],
         "role": ["member"] * len(ids),
         "pseudonymous": [False] * len(ids),
     }, schema=PEOPLE_SCHEMA)

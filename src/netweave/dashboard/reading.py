@@ -7,7 +7,8 @@ per row; the core keeps the frames' schemas (:mod:`netweave.core.measure.data`) 
 no table. :func:`network_data` is the one way the app reads a network for the engine (the
 dashboard's snapshot job, the report page and ``netweave report`` all call it).
 
-A member's profile in the network (sector, organisation) comes before the person's own.
+A member's profile in the network (sector, organisation) comes before the person's own; a
+person with none of them has no sector (unknown, METRICS.md 4), never "other".
 
 Privacy: the engine gets no names. For members who take part under a pseudonym the
 organisation is left out as well (a small organisation can give a person away); their
@@ -52,8 +53,8 @@ def _people_sql() -> str:
     pseudonym = Identity.PSEUDONYM.value
     return f"""
 SELECT p.{column(p, 'id')} AS person,
-       COALESCE(NULLIF(m.{column(m, 'sector')}, ''), mo.{column(o, 'sector')},
-                NULLIF(p.{column(p, 'sector')}, ''), o.{column(o, 'sector')}, 'other')
+       COALESCE(NULLIF(m.{column(m, 'sector')}, ''), NULLIF(mo.{column(o, 'sector')}, ''),
+                NULLIF(p.{column(p, 'sector')}, ''), NULLIF(o.{column(o, 'sector')}, ''), '')
            AS sector,
        CASE WHEN m.{column(m, 'identity')} = '{pseudonym}' THEN ''
             ELSE COALESCE(mo.{column(o, 'name')}, o.{column(o, 'name')}, '') END
@@ -147,7 +148,7 @@ def read_network_data(url: str, network: int) -> NetworkData:
     """Everything the engine needs about ``network``, from the database at ``url``."""
     charter = read_charter(url, network)
     people = to_frame(query(url, _people_sql(), [network] * 3), PEOPLE_SCHEMA,
-                      nullable_texts=("organisation",))
+                      nullable_texts=("sector", "organisation"))
     posts = to_frame(query(url, _posts_sql(), [network]), POSTS_SCHEMA,
                      nullable_ids=("parent",), times=("at",))
     texts = to_frame(query(url, _texts_sql(), [network, network]), TEXTS_SCHEMA,

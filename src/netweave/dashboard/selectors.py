@@ -117,6 +117,9 @@ CHANNEL_LABELS = {act.ONLINE: gettext_lazy("online"), act.OFFLINE: gettext_lazy(
 
 
 def sector_label(value: str) -> str:
+    """The label of a sector; ``unknown`` (nobody said, METRICS.md 4) is not "Other"."""
+    if value == "unknown":
+        return _("Sector unknown")
     try:
         return str(Sector(value).label)
     except ValueError:

@@ -108,7 +108,8 @@ def _cards(figures: dict[str, Any], primary_type: str) -> dict[str, Any]:
                   for e in figures["card"]}
     out = {}
     for lang in LANGUAGES:
-        card = card_module.health_card(values, primary_type, lang, thresholds=thresholds)
+        card = card_module.health_card(values, primary_type, lang, thresholds=thresholds,
+                                       recorded=figures.get("recorded"))
         out[lang] = {"rows": card_rows(card, lang),
                      "lifecycle": card_module.lifecycle_sentence(figures["lifecycle"], lang)}
     return out

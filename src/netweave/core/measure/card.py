@@ -24,7 +24,8 @@ change against ``P-1`` (``basis="change"``, for counts whose level depends on th
 size). Higher-is-better: green when ``x >= green``, amber when ``x >= amber``, else red;
 lower-is-better mirrors it (``x <= green`` ...). Boundaries belong to the better colour.
 Change-based lights are grey without a previous value, red when the count is 0, green when
-it rose from 0. No value at all gives grey. Every threshold can be overridden per call.
+it rose from 0. No value at all gives grey, and so does an indicator whose data the source
+does not record (:data:`NEEDS`). Every threshold can be overridden per call.
 The count thresholds assume the default 90-day period.
 """
 
@@ -41,6 +42,7 @@ __all__ = [
     "INDICATORS",
     "LEADING",
     "LOCALEDIR",
+    "NEEDS",
     "Indicator",
     "format_number",
     "health_card",
@@ -129,6 +131,26 @@ MONTHS = ngettext("%(n)s month", "%(n)s months")
 POINTS = ngettext("%(n)s percentage point", "%(n)s percentage points")
 
 NO_DATA = _("%(label)s: no data for this period.")
+NOT_RECORDED = _("%(label)s: not recorded in this data.")
+
+#: What the data must record for an indicator to mean anything (METRICS.md 9, "Not
+#: recorded"): indicator key -> a key of the engine's ``recorded`` figures. Where the whole
+#: history holds none of it (a message log has no events, no sectors, no give and take) the
+#: indicator is "not recorded" (grey, said in words), never a measured zero.
+NEEDS: dict[str, str] = {
+    "events_held": "events",
+    "event_return_rate": "attendance",
+    "offline_attendances": "meetings",
+    "gap_coverage": "meetings",
+    "online_activities": "online",
+    "time_to_first_response_hours": "discussions",
+    "answer_share": "discussions",
+    "reciprocal_members": "give_take",
+    "cross_sector_tie_share": "sectors",
+    "blau_sector": "sectors",
+    "realised_stories": "stories",
+    "applied_share": "stories",
+}
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -684,6 +706,7 @@ def health_card(
     localedir: str | Path | None = None,
     thresholds: Mapping[str, tuple[float, float]] | None = None,
     table: tuple[Indicator, ...] = INDICATORS,
+    recorded: Mapping[str, bool] | None = None,
 ) -> list[dict]:
     """The health card of one network for one period (METRICS.md 9).
 
@@ -692,10 +715,14 @@ def health_card(
     indicators always appear (grey when absent), in :data:`LEADING`'s order; the other
     indicators appear, in table order, when their key is in ``values``. Unknown keys are
     an error (a typo would silently drop a figure). ``thresholds`` overrides
-    ``{key: (green, amber)}``.
+    ``{key: (green, amber)}``. ``recorded`` (the engine's ``recorded`` figures) names what
+    the data records; an indicator that :data:`NEEDS` something it does not record is
+    ``"not_recorded"``: no value, grey, and a sentence that says so.
 
     Returns a list of ``{"key", "label", "value", "previous", "unit", "direction", "trend",
-    "light", "thresholds": {"basis", "green", "amber"}, "sentence", "leading"}``.
+    "light", "status", "thresholds": {"basis", "green", "amber"}, "sentence", "leading"}``;
+    ``status`` is ``"measured"``, ``"no_data"`` (no value in this period) or
+    ``"not_recorded"``.
     """
     if primary_type not in LEADING:
         raise ValueError(f"unknown community type {primary_type!r}; "
@@ -715,8 +742,9 @@ def health_card(
     for key in [*leading, *others]:
         row = by_key[key]
         now, prev = _pair(values.get(key))
-        if now is None:
-            prev = None
+        missing = (recorded or {}).get(NEEDS.get(key, ""), True) is False
+        if now is None or missing:
+            now = prev = None
         green, amber = overrides.get(key, (row.green, row.amber))
         t = trend(now, prev, *row.tolerance())
         card.append({
@@ -728,8 +756,11 @@ def health_card(
             "direction": row.direction,
             "trend": t,
             "light": light(row, now, prev, (green, amber)),
+            "status": ("not_recorded" if missing else "no_data" if now is None
+                       else "measured"),
             "thresholds": {"basis": row.basis, "green": green, "amber": amber},
-            "sentence": _sentence(r, row, now, prev, t),
+            "sentence": (r.gettext(NOT_RECORDED) % {"label": r.gettext(row.label)} if missing
+                         else _sentence(r, row, now, prev, t)),
             "leading": key in leading,
         })
     return card
@@ -787,6 +818,6 @@ def messages(table: tuple[Indicator, ...] = INDICATORS) -> Iterator[str | Plural
         yield from row.templates.values()
         if row.noun:
             yield row.noun
-    yield from (NO_DATA, HOURS, DAYS, MONTHS, POINTS, PEOPLE)
+    yield from (NO_DATA, NOT_RECORDED, HOURS, DAYS, MONTHS, POINTS, PEOPLE)
     yield from STAGE_LABELS.values()
     yield from LIFECYCLE_SENTENCES.values()

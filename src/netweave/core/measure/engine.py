@@ -33,6 +33,7 @@ from .activity import (
     contributions,
     event_figures,
     in_window,
+    is_contribution,
     month_of,
     month_start,
     monthly_activity_series,
@@ -163,7 +164,8 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
     if pseudonymity:
         values["pseudonymity_used"] = (_pseudonymous_share(data, period),
                                        _pseudonymous_share(data, previous))
-    health = card_module.health_card(values, data.charter.primary_type, lang)
+    what = recorded(data)
+    health = card_module.health_card(values, data.charter.primary_type, lang, recorded=what)
 
     figures = {
         "generated_at": datetime.now(UTC).isoformat(),
@@ -175,6 +177,7 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
                    "days": period.length.days},
         "language": lang,
+        "recorded": what,
         "card": health,
         "lifecycle": lifecycle,
         "activity": activity,
@@ -191,6 +194,37 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
         "drift": drift,
     }
     return Measurement(figures=figures, graph=graph)
+
+
+#: Kinds that are give and take (METRICS.md 3).
+_GIVE_TAKE_KINDS = (act.ANSWER, act.REPLY, act.GIVE, act.INTRODUCE, act.HOST)
+
+
+def recorded(data: NetworkData) -> dict[str, bool]:
+    """What the whole history records, whatever the period (METRICS.md 9, "Not recorded"):
+    ``events`` (any row about an event: attendance, RSVP, hosting), ``attendance`` (an
+    attendance of an event), ``meetings`` (an offline attendance), ``online`` (an online
+    contribution), ``discussions`` (a post), ``give_take`` (a row of a give-and-take kind:
+    answer, reply, give, introduce, host), ``sectors`` (someone's sector is known),
+    ``stories`` (a value story)."""
+    log = data.log.lazy()
+    kind, channel = pl.col("kind").cast(pl.String), pl.col("channel").cast(pl.String)
+    about_event = pl.col("object_type").cast(pl.String) == "event"
+    attend = about_event & (kind == act.ATTEND)
+    found = log.select(
+        events=(about_event & kind.is_in([act.ATTEND, act.RSVP, act.HOST])).any(),
+        attendance=attend.any(),
+        meetings=(attend & (channel == act.OFFLINE)).any(),
+        online=(is_contribution() & (channel == act.ONLINE)).any(),
+        give_take=kind.is_in(_GIVE_TAKE_KINDS).any(),
+        stories=(kind == act.STORY).any(),
+    ).collect().row(0, named=True)
+    sector = data.people.get_column("sector")
+    return {k: bool(v) for k, v in found.items()} | {
+        "discussions": data.posts.height > 0,
+        "sectors": bool(((sector != "") & sector.is_not_null()).any()),
+        "stories": bool(found["stories"]) or data.stories.height > 0,
+    }
 
 
 def _share(part: float | None, whole: float | None) -> float | None:

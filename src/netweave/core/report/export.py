@@ -79,7 +79,7 @@ def node_attributes(graph: TieGraph, figures: Mapping[str, Any] | None = None, *
                     labels: Sequence[str] | None = None) -> dict[str, list]:
     """Per-node attributes of ``graph``, lists in the order of ``graph.people``.
 
-    ``sector`` (from ``people``; "other" when unknown), ``active``; from the engine's
+    ``sector`` (from ``people``; "unknown" when not known), ``active``; from the engine's
     ``figures["structure"]["per_person"]``: ``cluster`` (None for isolates), ``coreness``,
     ``betweenness``, ``degree``, and ``articulation`` (a single point of failure). ``label``
     only when ``labels`` is given: person id ``i`` is ``labels[i - 1]`` (file input).
@@ -90,7 +90,7 @@ def node_attributes(graph: TieGraph, figures: Mapping[str, Any] | None = None, *
     if people is not None and people.height:
         sectors = dict(zip(people.get_column("person").to_list(),
                            people.get_column("sector").to_list(), strict=True))
-    out["sector"] = [sectors.get(p) or "other" for p in persons]
+    out["sector"] = [sectors.get(p) or "unknown" for p in persons]
     structure = (figures or {}).get("structure", {})
     per_person = structure.get("per_person")
     if per_person:

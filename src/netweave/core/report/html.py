@@ -55,6 +55,7 @@ SECTORS = {  # same msgids as the web app's Sector choices
     "knowledge": _("Knowledge institution"),
     "residents": _("Residents"),
     "other": _("Other"),
+    "unknown": _("Sector unknown"),
 }
 # Colours of lines, bars and points: each at least 3:1 against the plot's background (white,
 # or the map's #fcfdfd), as WCAG asks of graphics; tests/test_contrast.py checks them.
@@ -62,6 +63,7 @@ SECTORS = {  # same msgids as the web app's Sector choices
 SECTOR_COLOURS = {
     "government": "#3b6fb6", "business": "#c2571a", "civil_society": "#8a4f9e",
     "knowledge": "#b8860b", "residents": "#1f6f5c", "other": "#7f7f7f",
+    "unknown": "#6f8794",
 }
 #: The dashboard map's cluster palette, and two more.
 CLUSTER_COLOURS = ("#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#d1495b",
@@ -91,6 +93,8 @@ DASH = "\u2013"
 #: the site (the same colours as --green, --amber, --red and --grey in networks/netweave.css).
 LIGHT_COLOURS = {"green": "#177232", "amber": "#945800", "red": "#c62828", "grey": "#606773"}
 LIGHTS = {"green": _("Green"), "amber": _("Amber"), "red": _("Red"), "grey": _("No data")}
+#: The light's text of an indicator whose data the source does not record (METRICS.md 9).
+NOT_RECORDED = _("Not recorded")
 TRENDS = {"up": ("↑", _("up")), "down": ("↓", _("down")), "flat": ("→", _("steady")),
           None: (DASH, _("no earlier value"))}
 LEVELS = {"leading": _("Leading"), "contributing": _("Contributing"),
@@ -126,7 +130,7 @@ class _Text:
         return DASH if x is None else self.num(x * 100, decimals) + "%"
 
     def sector(self, key: str | None) -> str:
-        return self.t(SECTORS.get(key or "other", key or "other"))
+        return self.t(SECTORS.get(key or "unknown", key or "unknown"))
 
 
 def _e(value: object) -> str:
@@ -147,8 +151,8 @@ def _tag(name: str, text: str, *, cls: str = "", **attrs: str) -> str:
 def card_rows(card: Sequence[Mapping[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
     """The health card ready to show: per indicator ``key``, ``label``, ``value_text``,
     ``trend`` (up, down, flat or None), ``trend_symbol``, ``trend_text``, ``light``,
-    ``light_text``, ``light_colour`` (``#rrggbb``), ``sentence`` and ``leading`` (all text
-    in ``lang``)."""
+    ``light_text`` ("Not recorded" when the data does not record it), ``light_colour``
+    (``#rrggbb``), ``sentence`` and ``leading`` (all text in ``lang``)."""
     tx = _Text(lang)
     rows = []
     for entry in card:
@@ -161,7 +165,8 @@ def card_rows(card: Sequence[Mapping[str, Any]], lang: str = "en") -> list[dict[
             "trend_symbol": symbol,
             "trend_text": tx.t(trend_text),
             "light": entry["light"],
-            "light_text": tx.t(LIGHTS.get(entry["light"], LIGHTS["grey"])),
+            "light_text": tx.t(NOT_RECORDED if entry.get("status") == "not_recorded"
+                               else LIGHTS.get(entry["light"], LIGHTS["grey"])),
             "light_colour": LIGHT_COLOURS.get(entry["light"], LIGHT_COLOURS["grey"]),
             "sentence": entry["sentence"],
             "leading": bool(entry.get("leading")),
@@ -329,9 +334,12 @@ def _headline(tx: _Text, figures: Mapping[str, Any]) -> str:
     structure = figures.get("structure") or {}
     clusters = structure.get("clusters") or {}
     stage = (structure.get("stage") or {}).get("stage")
+    events = (tx.num(activity.get("events_held"))
+              if (figures.get("recorded") or {}).get("events", True)
+              else tx.t(NOT_RECORDED))
     items = [
         (_("Activities"), tx.num(activity.get("activities"))),
-        (_("Events held"), tx.num(activity.get("events_held"))),
+        (_("Events held"), events),
         (_("Reach"), tx.num(activity.get("reach"))),
         (_("Active participants"), tx.num(activity.get("active"))),
         (_("New"), tx.num(activity.get("new"))),
@@ -585,7 +593,7 @@ def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]
     labels = attrs.get("label")
     ids = [str(p) for p in layout.ids.tolist()]
     names = labels if labels is not None else ids
-    sector = attrs.get("sector") or ["other"] * n
+    sector = attrs.get("sector") or ["unknown"] * n
     cluster = attrs.get("cluster") or [None] * n
     coreness = attrs.get("coreness") or [None] * n
     degree = np.asarray(attrs.get("degree") or np.zeros(n), dtype=float)
@@ -610,7 +618,7 @@ def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]
                 "marker": {"color": colour, "size": sizes[idx].tolist(),
                            "line": {"color": "#ffffff", "width": 0.5}}}
 
-    sectors = np.array([s or "other" for s in sector], dtype=object)
+    sectors = np.array([s or "unknown" for s in sector], dtype=object)
     for key in [*SECTOR_COLOURS, *sorted(set(sectors) - set(SECTOR_COLOURS))]:
         mask = sectors == key
         if mask.any():

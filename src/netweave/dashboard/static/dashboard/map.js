@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var SECTOR_COLOURS = {government: "#3b6fb6", business: "#c2571a", civil_society: "#8a4f9e",
-                        knowledge: "#b8860b", residents: "#1f6f5c", other: "#7f7f7f"};
+                        knowledge: "#b8860b", residents: "#1f6f5c", other: "#7f7f7f",
+                        unknown: "#6f8794"};
   var PALETTE = ["#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#d1495b", "#2e86ab",
                  "#6a994e", "#7f5539", "#56636b"];
   var box, data, text, selected = -1, cutoff = 0;
