@@ -25,6 +25,7 @@ from netweave.core.measure.reciprocity import give_take, reciprocity_figures
 from netweave.core.measure.structure import (
     StageThresholds,
     betweenness,
+    betweenness_samples,
     development_stage,
     leiden_clusters,
     monthly_graph_series,
@@ -270,6 +271,19 @@ def test_sampled_betweenness_is_the_brandes_pich_estimate_within_its_bound():
                             exact_betweenness_limit=100, betweenness_samples=k, seed=3)
     assert fig["brokers"]["top"][0]["betweenness"] == pytest.approx(scores.max())
     assert fig["brokers"]["top"][0]["standard_error"] > 0
+
+
+def test_sampled_betweenness_draws_256_sources_unless_the_graph_is_huge():
+    """METRICS.md 5: 256 sources (the bench's 1M network: 12,278 people, 127,922 ties), fewer
+    once 256·2m arc visits pass the budget, never fewer than 16, never more than n."""
+    assert betweenness_samples(12_278, 127_922) == 256
+    assert betweenness_samples(200_000, 1_500_000) == 50
+    assert betweenness_samples(10**6, 10**8) == 16
+    assert betweenness_samples(100, 300) == 100
+    ug = nx.gnm_random_graph(400, 800, seed=5)
+    g = tie_graph(NetworkData(log=graph_log(ug)), PERIOD)
+    _, _, info = betweenness(g, exact_limit=100)
+    assert info["method"] == "sampled" and info["samples"] == 256
 
 
 def test_two_step_reach_in_small_chunks_and_on_demand():

@@ -18,7 +18,8 @@ Algorithms and their costs (``n`` nodes, ``m`` ties):
 * betweenness: Brandes 2001, exact (NetworKit ``Betweenness``), ``O(n·m)``, up to 5,000
   people; above, estimated from ``k`` random sources drawn without replacement (Brandes &
   Pich 2007; the estimator of ``networkx.betweenness_centrality(G, k=k)``), ``O(k·m)``, with
-  ``k`` fitted to a work budget. Each person's estimate is unbiased; it comes with its
+  ``k`` = :func:`betweenness_samples` (256, fewer when ``2m`` is so large that 256 sources
+  would pass the work budget). Each person's estimate is unbiased; it comes with its
   empirical standard error and, by Hoeffding's inequality, is within
   ``ε = (n/(n-1))·sqrt(ln(2/δ)/(2k))`` of the exact value with probability ≥ ``1-δ``
   (δ = 0.1): a worst-case bound, typical errors are far smaller. Not used: NetworKit's
@@ -57,8 +58,12 @@ from .ties import SEED, TieGraph, rows_in, tie_graph
 
 #: Exact betweenness up to this many people (METRICS.md 5).
 EXACT_BETWEENNESS_LIMIT = 5000
-#: Arc visits (``k·2m``) the sampled betweenness may spend by default (~85 ns each).
+#: Sources of the sampled betweenness by default (METRICS.md 5) …
+BETWEENNESS_SAMPLES = 256
+#: … unless that many would visit more arcs (``k·2m``) than this; never fewer than
+#: :data:`MIN_BETWEENNESS_SAMPLES`.
 BETWEENNESS_BUDGET = 150_000_000
+MIN_BETWEENNESS_SAMPLES = 16
 #: Confidence of the reported betweenness error bound (``1 - δ``).
 BETWEENNESS_CONFIDENCE = 0.9
 #: Largest component size counted as a fragment (METRICS.md 5).
@@ -134,6 +139,15 @@ def coreness(graph: TieGraph) -> np.ndarray:
     return np.rint(np.asarray(scores)).astype(np.int64)
 
 
+def betweenness_samples(n: int, m: int, *, samples: int = BETWEENNESS_SAMPLES,
+                        work_budget: float = BETWEENNESS_BUDGET) -> int:
+    """Sources the sampled betweenness draws on a graph of ``n`` people and ``m`` ties:
+    ``samples``, fewer when ``samples·2m`` arc visits pass ``work_budget``, at least
+    :data:`MIN_BETWEENNESS_SAMPLES`, at most ``n``."""
+    fit = int(work_budget // max(2 * m, 1))
+    return int(min(n, max(MIN_BETWEENNESS_SAMPLES, min(samples, fit))))
+
+
 def betweenness(graph: TieGraph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
                 samples: int | None = None, work_budget: float = BETWEENNESS_BUDGET,
                 confidence: float = BETWEENNESS_CONFIDENCE,
@@ -145,8 +159,8 @@ def betweenness(graph: TieGraph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
     undirected graph). Exact (NetworKit ``Betweenness``) for ``n ≤ exact_limit``. Above, the
     Brandes & Pich (2007) estimate from ``k`` sources drawn without replacement,
     ``(n/k)·Σ_{s in S} δ_s(v)/((n-1)(n-2))`` with ``δ_s`` Brandes' dependency: the estimator of
-    ``networkx.betweenness_centrality(G, k=k)``. ``k = samples``, or by default as many as fit
-    ``work_budget`` arc visits (``k·2m``), at least 16 and at most 1,000.
+    ``networkx.betweenness_centrality(G, k=k)``. ``k = samples``, by default
+    :func:`betweenness_samples` (256 unless ``256·2m`` passes ``work_budget``, at least 16).
 
     Returns ``(scores, standard_error, info)``; ``standard_error`` (``None`` when exact) is
     each estimate's empirical standard error over the sampled sources. ``info``: ``method``
@@ -161,7 +175,7 @@ def betweenness(graph: TieGraph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
     if n < 3 or graph.ties == 0:
         return np.zeros(n), None, info
     if samples is None:
-        samples = int(np.clip(work_budget // max(graph.undirected.nnz, 1), 16, 1000))
+        samples = betweenness_samples(n, graph.ties, work_budget=work_budget)
     if n <= exact_limit or samples >= n:
         g = graph.to_networkit(weighted=False)
         # One thread: parallel sums add up in varying order, and the same network must give
@@ -615,7 +629,8 @@ def monthly_graph_series(data: NetworkData, start: datetime, end: datetime, *,
     return out
 
 
-__all__ = ["BETWEENNESS_BUDGET", "EXACT_BETWEENNESS_LIMIT", "FRAGMENT_SIZE", "StageThresholds",
-           "betweenness", "components", "coreness", "cut_points", "degree_centralisation",
-           "density", "development_stage", "leiden_clusters", "monthly_graph_series",
-           "structure_figures", "structure_headline", "two_step_reach"]
+__all__ = ["BETWEENNESS_BUDGET", "BETWEENNESS_SAMPLES", "EXACT_BETWEENNESS_LIMIT",
+           "FRAGMENT_SIZE", "MIN_BETWEENNESS_SAMPLES", "StageThresholds", "betweenness",
+           "betweenness_samples", "components", "coreness", "cut_points",
+           "degree_centralisation", "density", "development_stage", "leiden_clusters",
+           "monthly_graph_series", "structure_figures", "structure_headline", "two_step_reach"]
