@@ -23,6 +23,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from netweave.core import activity as act
@@ -179,10 +180,41 @@ def posts_frame(d: DemoNetwork) -> pl.DataFrame:
     }).cast(POSTS_SCHEMA)
 
 
+#: Words appended to each post body (uniform between the two bounds), drawn Zipf-like from
+#: the demo's own vocabulary, so that texts are distinct as in real discussions.
+TAIL_WORDS = (4, 16)
+
+
+def distinct_bodies(bodies: list[str], seed: int = SEED) -> list[str]:
+    """``bodies`` each followed by a seeded tail of words from their own vocabulary.
+
+    The demo fills a few hundred templates, so each post body occurs 7-10 times; real posts
+    rarely repeat, and the cost of text analysis (topic drift) grows with distinct texts. The
+    tail draws from the words of all bodies, most frequent first, with Zipf weights (rank
+    ``r`` has weight ``1/r``), so word frequencies stay those of natural text.
+    """
+    rng = np.random.default_rng(seed)
+    counts: dict[str, int] = {}
+    for body in dict.fromkeys(bodies):
+        for word in body.split():
+            word = word.strip(".,;:!?\"“”„()").lower()
+            if word.isalpha():
+                counts[word] = counts.get(word, 0) + 1
+    vocabulary = np.array(sorted(counts, key=lambda w: (-counts[w], w)))
+    weights = 1.0 / np.arange(1, vocabulary.size + 1)
+    lengths = rng.integers(TAIL_WORDS[0], TAIL_WORDS[1] + 1, len(bodies))
+    words = vocabulary[rng.choice(vocabulary.size, int(lengths.sum()), p=weights / weights.sum())]
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]]
+    return [f"{body} {' '.join(words[a:b])}" for body, a, b in zip(bodies, starts, ends,
+                                                                   strict=True)]
+
+
 def texts_frame(d: DemoNetwork) -> pl.DataFrame:
-    """``database._TEXTS``: discussion titles and post bodies, sorted by time."""
+    """``database._TEXTS``: discussion titles and post bodies, sorted by time; post bodies
+    made distinct (:func:`distinct_bodies`)."""
     at = [x.created_at for x in d.discussions] + [p.created_at for p in d.posts]
-    text = [x.title for x in d.discussions] + [p.body for p in d.posts]
+    text = [x.title for x in d.discussions] + distinct_bodies([p.body for p in d.posts])
     return (pl.DataFrame({"at": pl.Series(at, dtype=pl.Datetime("us", "UTC")),
                           "text": pl.Series(text, dtype=pl.String)})
             .cast(TEXTS_SCHEMA).sort("at"))
