@@ -77,7 +77,7 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, new_page,
     fac.select_option("#id_repeat", "monthly_weekday")
     fac.get_by_role("button", name="Save").click()
     expect(fac.get_by_role("heading", level=1)).to_have_text("Warmte-café")
-    expect(fac.locator(".meta")).to_contain_text("Recurring")
+    expect(fac.locator("#series-rule")).to_contain_text("Every month on the")
     event = Event.objects.get(pk=int(fac.url.rstrip("/").rsplit("/", 1)[-1]))
     assert event.series is not None and event.series.occurrences.count() > 6
     assert event.starts_at.astimezone(AMS).date() == day  # the start is the first one

@@ -108,3 +108,28 @@ def test_a_facilitator_records_attendance_afterwards_as_an_audited_correction(wo
     stranger = Person.objects.create(name="Niet Aangemeld")
     with pytest.raises(ValidationError):
         services.record_attendance(event, stranger, by=world["fac"].user)
+
+
+def test_a_network_sets_its_own_window_which_overrides_the_default(world, settings):
+    event, member, fac = world["event"], world["member"], world["fac_client"]
+    # The site's default is 2 hours before; this network opens check-in a day before.
+    assert fac.get("/n/open-warmte/events/check-in/").status_code == 200
+    assert world["member_client"].get("/n/open-warmte/events/check-in/").status_code == 403
+    fac.post("/n/open-warmte/events/check-in/", {"opens_before": "1440",
+                                                 "closes_after": "30"})
+    assert services.window_lengths(world["network"]) == (timedelta(days=1),
+                                                         timedelta(minutes=30))
+    with time_machine.travel(event.starts_at - timedelta(hours=20), tick=False):
+        assert services.self_check_in(event, member, event.checkin_code)
+    with time_machine.travel(event.ends_at + timedelta(minutes=31), tick=False):
+        with pytest.raises(ValidationError, match="closed on"):
+            services.walk_in(event, name="Wim Binnen")
+    # Another network keeps the site's default, and so does this one once both are empty.
+    settings.NETWEAVE_CHECKIN_OPENS_BEFORE = timedelta(hours=3)
+    other = net.create_network(facilitator=world["fac"], name="Ander", slug="ander",
+                               purpose="Anders.", primary_type="place")
+    assert services.window_lengths(other)[0] == timedelta(hours=3)
+    page = fac.get("/n/open-warmte/events/check-in/").content.decode()
+    assert 'value="1440"' in page
+    fac.post("/n/open-warmte/events/check-in/", {"opens_before": "", "closes_after": ""})
+    assert services.window_lengths(world["network"])[0] == timedelta(hours=3)

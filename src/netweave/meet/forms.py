@@ -22,8 +22,10 @@ REPEAT_CHOICES = [
     ("fortnightly", _("Every two weeks")),
     ("monthly_weekday", _("Monthly, on the same weekday of the month (e.g. first Thursday)")),
     ("monthly_last", _("Monthly, on the last of its weekday")),
-    ("custom", _("Custom rule (RFC 5545 RRULE)")),
+    ("custom", _("Custom rule (under Advanced)")),
 ]
+#: Fields of the event form shown only under "Advanced".
+ADVANCED_FIELDS = ("rrule",)
 
 
 def _local(value: str, tz: str, label: str) -> datetime:
@@ -54,8 +56,16 @@ class EventForm(forms.Form):
     hosts = forms.MultipleChoiceField(label=_("Hosts"), required=False,
                                       widget=forms.CheckboxSelectMultiple)
     repeat = forms.ChoiceField(label=_("Repeats"), choices=REPEAT_CHOICES, required=False)
-    rrule = forms.CharField(label=_("Custom rule"), max_length=300, required=False,
-                            help_text=_("For example FREQ=MONTHLY;BYDAY=1TH"))
+    until = forms.DateField(label=_("Repeats until"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text=_("The last date it may fall on. Or give a number of "
+                                        "times; neither: it goes on."))
+    count = forms.IntegerField(label=_("Number of times"), min_value=1, max_value=500,
+                               required=False)
+    rrule = forms.CharField(label=_("Custom rule (RFC 5545 RRULE)"), max_length=300,
+                            required=False,
+                            help_text=_("For example FREQ=MONTHLY;BYDAY=1TH. Choose "
+                                        "\"Custom rule\" under Repeats to use it."))
 
     def __init__(self, *args, network: Network, series: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -71,8 +81,8 @@ class EventForm(forms.Form):
             key=lambda c: c[1].casefold())
         self.fields["timezone"].initial = network.timezone
         if not series:
-            del self.fields["repeat"]
-            del self.fields["rrule"]
+            for name in ("repeat", "until", "count", "rrule"):
+                del self.fields[name]
 
     def clean_timezone(self) -> str:
         name = self.cleaned_data["timezone"].strip()
@@ -105,10 +115,46 @@ class EventForm(forms.Form):
                 else:
                     rule = recurrence.preset_rule(repeat, data["starts_at"])
                 recurrence.expand(rule, data["starts_at"], tz, limit=1)
-                data["rule"] = rule
             except recurrence.RuleError as exc:
                 self.add_error("rrule" if repeat == "custom" else "repeat", str(exc))
+            else:
+                try:
+                    data["rule"] = self._with_end(rule)
+                    recurrence.expand(data["rule"], data["starts_at"], tz, limit=1)
+                except recurrence.RuleError as exc:
+                    data.pop("rule", None)
+                    self.add_error("until", str(exc))
+        elif not repeat and (data.get("until") or data.get("count")):
+            self.add_error("repeat", _("Choose how the event repeats, or leave the last date "
+                                       "and the number of times empty."))
         return data
+
+    def _with_end(self, rule: str) -> str:
+        """``rule`` ending on the form's last date or after its number of times."""
+        until, count = self.cleaned_data.get("until"), self.cleaned_data.get("count")
+        if until is None and count is None:
+            return rule
+        if until is not None and count is not None:
+            raise recurrence.RuleError(str(_("Give a last date or a number of times, not "
+                                             "both.")))
+        if any(part.split("=")[0] in ("UNTIL", "COUNT") for part in rule.split(";")):
+            raise recurrence.RuleError(str(_("The custom rule already says when it ends: "
+                                             "leave the last date and the number of times "
+                                             "empty.")))
+        if until is not None:
+            if until < self.cleaned_data["starts_at"].date():
+                raise recurrence.RuleError(str(_("The last date must not be before the "
+                                                 "start.")))
+            return f"{rule};UNTIL={until:%Y%m%d}T235959"
+        return f"{rule};COUNT={count}"
+
+    def basic_fields(self) -> list:
+        """The form's fields shown without opening "Advanced"."""
+        return [self[name] for name in self.fields if name not in ADVANCED_FIELDS]
+
+    def advanced_fields(self) -> list:
+        """The fields under "Advanced" (the raw RRULE)."""
+        return [self[name] for name in ADVANCED_FIELDS if name in self.fields]
 
     def host_people(self) -> list[Person]:
         ids = [self.host_refs[r] for r in self.cleaned_data.get("hosts") or []]
@@ -146,3 +192,15 @@ class CodeForm(forms.Form):
 class SelfCheckInForm(forms.Form):
     code = forms.CharField(label=_("Check-in code"), max_length=20)
     email = forms.EmailField(label=_("E-mail you registered with"), required=False)
+
+
+class CheckInWindowForm(forms.Form):
+    """A network's check-in window in minutes; both empty: the site's defaults."""
+
+    opens_before = forms.IntegerField(
+        label=_("Check-in opens this many minutes before the start"), min_value=0,
+        max_value=7 * 24 * 60, required=False)
+    closes_after = forms.IntegerField(
+        label=_("Check-in closes this many minutes after the end"), min_value=0,
+        max_value=7 * 24 * 60, required=False,
+        help_text=_("Leave both empty to use the site's defaults."))

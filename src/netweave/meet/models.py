@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from netweave.networks.models import Event, Person
+from netweave.networks.models import Event, Network, Person
 
 
 def new_feed_token() -> str:
@@ -68,3 +68,23 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sent_at:%Y-%m-%d}"
+
+
+class CheckInWindow(models.Model):
+    """A network's own check-in window, set by its facilitators; without one the site's
+    defaults (``NETWEAVE_CHECKIN_OPENS_BEFORE`` / ``_CLOSES_AFTER``) apply."""
+
+    network = models.OneToOneField(
+        Network, on_delete=models.CASCADE, related_name="checkin_window",
+        verbose_name=_("network"))
+    opens_minutes_before = models.PositiveIntegerField(
+        _("check-in opens (minutes before the start)"))
+    closes_minutes_after = models.PositiveIntegerField(
+        _("check-in closes (minutes after the end)"))
+
+    class Meta:
+        verbose_name = _("check-in window")
+        verbose_name_plural = _("check-in windows")
+
+    def __str__(self) -> str:
+        return f"-{self.opens_minutes_before} min / +{self.closes_minutes_after} min"

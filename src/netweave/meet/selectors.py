@@ -10,6 +10,7 @@ Names come from :func:`netweave.networks.selectors.member_name` only. Who sees w
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,9 @@ from netweave.networks.models import (
 from netweave.networks.permissions import Access, Capability, access
 from netweave.networks.selectors import member_name, person_ref
 
+from .recurrence import zone
+from .rule_words import describe
+
 #: How far back feeds reach.
 FEED_PAST = timedelta(days=90)
 
@@ -41,6 +45,44 @@ def network_events(network: Network, *, upcoming: bool = True) -> QuerySet[Event
     if upcoming:
         return events.filter(ends_at__gte=timezone.now()).order_by("starts_at")
     return events.filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One line of the events list: a one-off event, or a series by its next occurrence."""
+
+    event: Event
+    #: The series' rule in words ("" for a one-off event).
+    rule_words: str
+    #: How many other upcoming occurrences of the series this line stands for.
+    later: int
+
+
+def upcoming_rows(network: Network) -> list[EventRow]:
+    """The upcoming events of ``network``, one line per series (its next occurrence not
+    cancelled, or the next one when all are), soonest first, so a weekly series does not
+    bury the one-off events."""
+    rows: list[EventRow] = []
+    series: dict[int, list[Event]] = {}
+    for event in network_events(network).select_related("series"):
+        if event.series_id is None:
+            rows.append(EventRow(event, "", 0))
+        else:
+            series.setdefault(event.series_id, []).append(event)
+    for occurrences in series.values():
+        shown = next((e for e in occurrences if not e.cancelled), occurrences[0])
+        first = occurrences[0].series
+        words = describe(first.rrule, first.first_start.astimezone(zone(first.timezone)))
+        rows.append(EventRow(shown, words, len(occurrences) - 1))
+    return sorted(rows, key=lambda row: (row.event.starts_at, row.event.pk))
+
+
+def rule_words(event: Event) -> str:
+    """The rule of ``event``'s series in words, or "" for a one-off event."""
+    if event.series is None:
+        return ""
+    series = event.series
+    return describe(series.rrule, series.first_start.astimezone(zone(series.timezone)))
 
 
 def event_of(grant: Access, pk: int) -> Event:
@@ -121,6 +163,28 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
     order = {RsvpStatus.GOING: 0, RsvpStatus.MAYBE: 1, "": 2, RsvpStatus.NOT_GOING: 3}
     rows.sort(key=lambda row: (row.waitlisted, order.get(row.rsvp, 2), row.name.casefold()))
     return rows
+
+
+def door_name(event: Event, person: Person) -> str:
+    """``person`` as the door list of ``event`` names them: a member by their shown name in
+    the network (a pseudonym for a pseudonymous member), a guest by the name they gave."""
+    membership = Membership.objects.filter(network=event.network, person=person).first()
+    return member_name(membership) if membership is not None else person.name
+
+
+def matching_rows(rows: list[AttendeeRow], query: str) -> list[AttendeeRow]:
+    """The rows whose name or organisation contains every word of ``query`` (case and
+    accents ignored), as the door's search box filters them (``meet/door.js`` alike)."""
+    words = _folded(query).split()
+    if not words:
+        return rows
+    return [row for row in rows
+            if all(word in _folded(f"{row.name} {row.organisation}") for word in words)]
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ from netweave.networks.selectors import mail_language, member_name
 from netweave.trust import audit
 
 from . import ical, recurrence
-from .models import CalendarToken, Notice, NoticeKind
+from .models import CalendarToken, CheckInWindow, Notice, NoticeKind
 
 log = logging.getLogger(__name__)
 
@@ -229,16 +230,44 @@ class CheckInError(ValidationError):
     """A code that does not check anyone in."""
 
 
-#: Check-in opens this long before an event starts (setting ``NETWEAVE_CHECKIN_OPENS_BEFORE``).
+#: Check-in opens this long before an event starts, unless the network set its own window
+#: (:class:`~netweave.meet.models.CheckInWindow`; site setting
+#: ``NETWEAVE_CHECKIN_OPENS_BEFORE``).
 OPENS_BEFORE = timedelta(hours=2)
-#: Check-in closes this long after an event ends (setting ``NETWEAVE_CHECKIN_CLOSES_AFTER``).
+#: Check-in closes this long after an event ends, unless the network set its own window
+#: (site setting ``NETWEAVE_CHECKIN_CLOSES_AFTER``).
 CLOSES_AFTER = timedelta(hours=6)
+
+
+def window_lengths(network: Network) -> tuple[timedelta, timedelta]:
+    """How long before an event's start check-in opens and how long after its end it
+    closes in ``network``: the network's own window, else the site's defaults."""
+    own = CheckInWindow.objects.filter(network=network).first()
+    if own is not None:
+        return (timedelta(minutes=own.opens_minutes_before),
+                timedelta(minutes=own.closes_minutes_after))
+    return (getattr(settings, "NETWEAVE_CHECKIN_OPENS_BEFORE", OPENS_BEFORE),
+            getattr(settings, "NETWEAVE_CHECKIN_CLOSES_AFTER", CLOSES_AFTER))
+
+
+def set_window(network: Network, *, opens_before: timedelta | None,
+               closes_after: timedelta | None) -> None:
+    """Give ``network`` its own check-in window (a ``None`` side takes the site's default),
+    or with both ``None`` return it to the site's defaults."""
+    if opens_before is None and closes_after is None:
+        CheckInWindow.objects.filter(network=network).delete()
+        return
+    default_before, default_after = (
+        getattr(settings, "NETWEAVE_CHECKIN_OPENS_BEFORE", OPENS_BEFORE),
+        getattr(settings, "NETWEAVE_CHECKIN_CLOSES_AFTER", CLOSES_AFTER))
+    CheckInWindow.objects.update_or_create(network=network, defaults={
+        "opens_minutes_before": int((opens_before or default_before).total_seconds() // 60),
+        "closes_minutes_after": int((closes_after or default_after).total_seconds() // 60)})
 
 
 def checkin_window(event: Event) -> tuple[datetime, datetime]:
     """When check-in for ``event`` opens and closes."""
-    before = getattr(settings, "NETWEAVE_CHECKIN_OPENS_BEFORE", OPENS_BEFORE)
-    after = getattr(settings, "NETWEAVE_CHECKIN_CLOSES_AFTER", CLOSES_AFTER)
+    before, after = window_lengths(event.network)
     return event.starts_at - before, event.ends_at + after
 
 
@@ -357,9 +386,20 @@ def _greeting_name(event: Event, person: Person) -> str:
     return member_name(membership) if membership is not None else person.name
 
 
+def event_links(event: Event) -> tuple[str, str]:
+    """The addresses of ``event``'s page and of its "Are you coming?" answer, for e-mails
+    (``NETWEAVE_BASE_URL``)."""
+    base = getattr(settings, "NETWEAVE_BASE_URL", "http://localhost:8000").rstrip("/")
+    page = base + reverse("meet-event-detail", args=[event.network.slug, event.pk])
+    return page, page + "#rsvp-heading"
+
+
 def _compose(event: Event, person: Person, kind: str,
              registration: Registration | None) -> Mail:
+    event_url, rsvp_url = event_links(event)
     context = {
+        "event_url": event_url,
+        "rsvp_url": rsvp_url,
         "event": event,
         "network": event.network,
         "name": _greeting_name(event, person),
@@ -414,14 +454,29 @@ def notify_moved_up(registration: Registration) -> bool:
                        once=False)
 
 
-def invite_members(event: Event) -> int:
-    """Invite every active member of the event's network with an e-mail address who has not
-    answered yet; returns how many were invited (each member once per event)."""
+def invitation_recipients(event: Event) -> list[Membership]:
+    """The active members of the event's network with an e-mail address who have not
+    answered and were not invited to it before: whom :func:`invite_members` mails."""
     answered = Registration.objects.filter(event=event).values_list("person_id", flat=True)
-    members = (Membership.objects.filter(network=event.network, left_at__isnull=True)
-               .exclude(person_id__in=answered).exclude(person__email="")
-               .select_related("person"))
-    return sum(send_notice(event, m.person, NoticeKind.INVITATION) for m in members)
+    invited = Notice.objects.filter(event=event, kind=NoticeKind.INVITATION).values_list(
+        "person_id", flat=True)
+    return list(Membership.objects.filter(network=event.network, left_at__isnull=True)
+                .exclude(person_id__in=answered).exclude(person_id__in=invited)
+                .exclude(person__email="").select_related("person").order_by("pk"))
+
+
+def invitation_preview(event: Event, membership: Membership) -> Mail:
+    """The invitation to ``event`` exactly as ``membership``'s member would receive it (in
+    their language)."""
+    with translation.override(mail_language(membership.person, event.network)):
+        return _compose(event, membership.person, NoticeKind.INVITATION, None)
+
+
+def invite_members(event: Event) -> int:
+    """Invite every member :func:`invitation_recipients` names; returns how many were
+    invited (each member once per event)."""
+    return sum(send_notice(event, m.person, NoticeKind.INVITATION)
+               for m in invitation_recipients(event))
 
 
 @dataclass(frozen=True)

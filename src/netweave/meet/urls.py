@@ -9,6 +9,8 @@ E = "n/<slug:slug>/events/<int:pk>/"
 urlpatterns = [
     path("n/<slug:slug>/events/", views.event_list, name="meet-event-list"),
     path("n/<slug:slug>/events/new/", views.event_create, name="meet-event-create"),
+    path("n/<slug:slug>/events/check-in/", views.checkin_settings,
+         name="meet-checkin-settings"),
     path("n/<slug:slug>/events.ics", views.network_feed, name="meet-network-feed"),
     path(E, views.event_detail, name="meet-event-detail"),
     path(E + "edit/", views.event_edit, name="meet-event-edit"),

@@ -4,11 +4,15 @@ calendar feeds. Thin views: rights from :mod:`netweave.networks.permissions`, re
 
 from __future__ import annotations
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +30,15 @@ from netweave.networks.selectors import author_names, person_id_for_ref, person_
 from netweave.trust.once import once_per_form
 
 from . import exports, ical, selectors, services
-from .forms import CodeForm, EventForm, GuestForm, RsvpForm, SelfCheckInForm, WalkInForm
+from .forms import (
+    CheckInWindowForm,
+    CodeForm,
+    EventForm,
+    GuestForm,
+    RsvpForm,
+    SelfCheckInForm,
+    WalkInForm,
+)
 from .models import CalendarToken
 from .recurrence import zone
 
@@ -47,10 +59,33 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     grant = network_for(request.user, slug, Capability.SEE_CONTENTS)
     return render(request, "meet/event_list.html", {
         "network": grant.network, "grant": grant,
-        "upcoming": selectors.network_events(grant.network),
+        "upcoming": selectors.upcoming_rows(grant.network),
         "past": selectors.network_events(grant.network, upcoming=False)[:20],
         "tz": zone(grant.network.timezone),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def checkin_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's check-in window (facilitators): how long before an event check-in
+    opens and how long after it closes."""
+    grant = network_for(request.user, slug, Capability.FACILITATE)
+    before, after = services.window_lengths(grant.network)
+    initial = {"opens_before": int(before.total_seconds() // 60),
+               "closes_after": int(after.total_seconds() // 60)}
+    form = CheckInWindowForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.set_window(
+            grant.network,
+            opens_before=None if d["opens_before"] is None else timedelta(
+                minutes=d["opens_before"]),
+            closes_after=None if d["closes_after"] is None else timedelta(
+                minutes=d["closes_after"]))
+        messages.success(request, _("The check-in window has been saved."))
+        return redirect("meet-checkin-settings", slug=slug)
+    return render(request, "meet/checkin_settings.html", {
+        "network": grant.network, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,6 +132,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {
         "network": grant.network, "grant": grant, "event": event,
         "tz": zone(event.timezone), "summary": selectors.event_summary(event),
+        "rule_words": selectors.rule_words(event),
         "can_take_part": grant.can(Capability.TAKE_PART),
         "guests_allowed": services.guests_allowed(event) and not grant.can(Capability.TAKE_PART),
         "rsvp_form": RsvpForm(), "guest_form": GuestForm(),
@@ -202,30 +238,51 @@ def event_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("meet-event-detail", slug=slug, pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def event_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Invitations by e-mail: first a preview (who gets it, and the mail itself), sent only
+    when the facilitator confirms it."""
     grant = network_for(request.user, slug, Capability.FACILITATE)
     event = selectors.event_of(grant, pk)
-    count = services.invite_members(event)
-    messages.success(request, _("Invitations sent: %(count)d.") % {"count": count})
-    return redirect("meet-event-detail", slug=slug, pk=pk)
+    if request.method == "POST" and request.POST.get("confirm") == "send":
+        count = services.invite_members(event)
+        messages.success(request, _("Invitations sent: %(count)d.") % {"count": count})
+        return redirect("meet-event-detail", slug=slug, pk=pk)
+    if request.method == "POST":
+        return redirect("meet-event-invite", slug=slug, pk=pk)
+    recipients = services.invitation_recipients(event)
+    names = sorted(author_names(grant.network, [m.person for m in recipients]).values(),
+                   key=str.casefold)
+    return _private(render(request, "meet/invite.html", {
+        "network": grant.network, "event": event, "tz": zone(event.timezone),
+        "names": names, "count": len(recipients),
+        "mail": services.invitation_preview(event, recipients[0]) if recipients else None,
+    }))
 
 
-def _checked_in(event: Event, attendance: Attendance) -> str:
-    """The door's message after a check-in; it says so when the person had no place."""
+def _checked_in(event: Event, attendance: Attendance, already: set[int]) -> tuple[str, bool]:
+    """The door's message after a check-in, naming the person, and whether it is a warning:
+    a ticket used a second time, or someone checked in without a place."""
+    name = selectors.door_name(event, attendance.person)
+    when = attendance.checked_in_at.astimezone(zone(event.timezone))
+    if attendance.person_id in already:
+        return _("%(name)s was already checked in at %(time)s: this is the second time this "
+                 "ticket or name was used.") % {
+                     "name": name, "time": formats.time_format(when, "TIME_FORMAT")}, True
     registration = Registration.objects.filter(event=event,
                                                person_id=attendance.person_id).first()
     if registration is not None and registration.is_waitlisted:
-        name = author_names(event.network, [attendance.person])[attendance.person_id]
         return _("Checked in, but %(name)s is on the waiting list: they have no place "
-                 "yet.") % {"name": name}
-    return _("Checked in.")
+                 "yet.") % {"name": name}, True
+    return _("Checked in: %(name)s.") % {"name": name}, False
 
 
 def _door_action(request: HttpRequest, event: Event, action: str | None, code_form: CodeForm,
-                 walk_in_form: WalkInForm) -> str:
-    """Carry out one door action; the message to show, or "" when a form has errors."""
+                 walk_in_form: WalkInForm) -> tuple[str, bool]:
+    """Carry out one door action; the message to show ("" when a form has errors) and
+    whether it is a warning."""
     data = request.POST
+    already = set(Attendance.objects.filter(event=event).values_list("person_id", flat=True))
     if action in ("tick", "untick", "record"):
         person_id = person_id_for_ref(event.network, data.get("person")) or 0
         registration = Registration.objects.filter(event=event, person_id=person_id).first()
@@ -233,26 +290,30 @@ def _door_action(request: HttpRequest, event: Event, action: str | None, code_fo
         if action == "tick":
             if registration is None:
                 raise ValidationError(_("That person is not on this list."))
-            return _checked_in(event, services.door_check_in(event, registration.person))
+            return _checked_in(event, services.door_check_in(event, registration.person),
+                               already)
         if action == "record":
             if registration is None:
                 raise ValidationError(_("That person is not on this list."))
             services.record_attendance(event, registration.person, by=request.user,
                                        reason=data.get("reason", ""))
-            return _("The attendance has been recorded as a correction.")
+            return _("The attendance has been recorded as a correction."), False
         if attendance is None:
             raise ValidationError(_("That person is not checked in."))
         net.undo_check_in(attendance)
-        return _("The check-in has been undone.")
+        return _("The check-in of %(name)s has been undone.") % {
+            "name": selectors.door_name(event, attendance.person)}, False
     if action == "code" and code_form.is_valid():
         return _checked_in(event, services.check_in_ticket(event,
-                                                           code_form.cleaned_data["code"]))
+                                                           code_form.cleaned_data["code"]),
+                           already)
     if action == "walkin" and walk_in_form.is_valid():
-        services.walk_in(event, **walk_in_form.cleaned_data)
-        return _("The walk-in has been checked in.")
+        attendance = services.walk_in(event, **walk_in_form.cleaned_data)
+        return _("The walk-in %(name)s has been checked in.") % {
+            "name": selectors.door_name(event, attendance.person)}, False
     if action not in ("code", "walkin"):
         raise ValidationError(_("Unknown action."))
-    return ""
+    return "", False
 
 
 @require_http_methods(["GET", "POST"])
@@ -268,18 +329,23 @@ def event_door(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         elif action == "walkin":
             walk_in_form = WalkInForm(request.POST, prefix="walkin")
         try:
-            done = _door_action(request, event, action, code_form, walk_in_form)
+            done, warning = _door_action(request, event, action, code_form, walk_in_form)
         except ValidationError as exc:
             _errors(request, exc)
         else:
             if done:
-                messages.success(request, done)
-                return redirect("meet-event-door", slug=slug, pk=pk)
+                (messages.warning if warning else messages.success)(request, done)
+                url = reverse("meet-event-door", args=[slug, pk])
+                query = request.POST.get("q", "").strip()
+                return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+    query = request.GET.get("q", "").strip()
+    rows = selectors.attendee_rows(event)
     checkin_url = request.build_absolute_uri(
         reverse("meet-event-checkin", args=[slug, pk]) + f"?code={event.checkin_code}")
     return _private(render(request, "meet/door.html", {
         "network": grant.network, "event": event, "tz": zone(event.timezone),
-        "rows": selectors.attendee_rows(event), "summary": selectors.event_summary(event),
+        "rows": selectors.matching_rows(rows, query), "total": len(rows), "query": query,
+        "summary": selectors.event_summary(event),
         "code_form": code_form, "walk_in_form": walk_in_form, "checkin_url": checkin_url,
         "qr": exports.qr_svg(checkin_url), "checkin_open": services.checkin_open(event),
         "window": [moment.astimezone(zone(event.timezone))
