@@ -356,3 +356,25 @@ def test_reuse_rebuilds_once_when_expired_and_serves_the_old_value_meanwhile():
     cache.delete("old:rebuilding")
     assert reuse("old", lambda: "second", seconds=0) == "second"  # expired: rebuilt
     assert cache.get("old:rebuilding") is None
+
+
+def test_the_month_not_over_yet_is_marked_on_the_charts(demo):
+    """The 90 days up to now end inside June: June's point is marked (pale, dotted, "so far"
+    in the table, "not over yet" in the summary), not shown as a cliff; a period that ends at
+    a month's end marks nothing."""
+    from netweave.dashboard.selectors import charts
+
+    body = text(login("facilitator").get(f"/n/{PUBLIC}/dashboard/"))
+    scripts = json.loads(re.search(r'id="dashboard-charts"[^>]*>(.*?)</script>', body,
+                                   re.S).group(1))
+    monthly = {c["key"]: c for c in scripts if c["key"] not in ("mix", "retention")}
+    assert monthly and all(c["partial"] and c["x"][-1] == "2026-06" for c in monthly.values())
+    assert "<th scope=\"row\">2026-06 (so far)</th>" in body
+    assert "Latest month (2026-06, not over yet)" in body
+    network = demo[PUBLIC]
+    network.timezone = "UTC"  # the engine's months are UTC months (METRICS.md conventions)
+    network.save(update_fields=["timezone"])
+    snapshot = services.compute_snapshot(network, "2026-03-01..2026-05-31")
+    closed = [c for c in charts(demo[PUBLIC], snapshot.figures) if c.key in monthly]
+    assert closed and not any(c.partial for c in closed)
+    assert not any("(so far)" in row[0] for c in closed for row in c.rows)

@@ -395,3 +395,31 @@ def test_the_period_is_shown_in_the_given_time_zone(report):
     amsterdam = render_html(report.figures, report.layout, timezone="Europe/Amsterdam")
     assert "Period: 2026-01-31 to 2026-04-30 (90 days)" in utc
     assert "Period: 2026-01-31 to 2026-05-01 (90 days)" in amsterdam
+
+
+def test_a_month_not_over_yet_is_marked_not_a_cliff(file_data):
+    """A period ending inside a month: that month is marked partial in the series, drawn pale
+    and dotted, and called "so far" in the tables; a period ending at a month's start marks
+    nothing."""
+    mid = build_report(file_data.data, Period.ending(END + timedelta(days=9), days=90))
+    for name in ("activity", "graph"):
+        flags = [m["partial"] for m in mid.figures["series"][name]]
+        assert flags[-1] and not any(flags[:-1]), name
+    page = mid.html()
+    assert "The last month, 2026-05, is not over yet" in page
+    assert '<th scope="row">2026-05 (so far)</th>' in page
+    plots = json.loads(re.search(r"var plots = (.*?);\nvar config", page, re.S).group(1))
+    reach = next(p for p in plots if p["id"] == "plot-reach")["data"]
+    assert [t["x"] for t in reach] == [reach[0]["x"], [*reach[0]["x"][-1:], "2026-05"],
+                                       ["2026-05"]]
+    assert reach[1]["line"]["dash"] == "dot" and reach[2]["opacity"] < 1
+    bars = next(p for p in plots if p["id"] == "plot-activity")["data"]
+    for bar in bars:
+        opacity = bar["marker"]["opacity"]
+        assert opacity[-1] < 1 and set(opacity[:-1]) == {1.0}
+    whole = build_report(file_data.data, Period.ending(END, days=90))
+    assert not any(m["partial"] for m in whole.figures["series"]["activity"])
+    assert "(so far)" not in whole.html() and "is not over yet" not in whole.html()
+    nl = build_report(file_data.data, Period.ending(END + timedelta(days=9), days=90),
+                      lang="nl").html()
+    assert "2026-05 (tot nu toe)" in nl and "De laatste maand, 2026-05, is nog niet voorbij" in nl

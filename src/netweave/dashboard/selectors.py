@@ -204,10 +204,12 @@ class Chart:
     rows: list[list[str]] = field(default_factory=list)
     drill: str = ""
     percent: bool = False
+    #: The last month is not over yet: drawn pale and dotted, "so far" in the table.
+    partial: bool = False
 
     def script(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "kind": self.kind, "x": self.x,
-                "series": self.series, "percent": self.percent}
+                "series": self.series, "percent": self.percent, "partial": self.partial}
 
 
 def _pct(x: float | None) -> str:
@@ -231,19 +233,27 @@ def drill_url(network: Network, set_name: str, start: str, end: str, *,
 
 
 def _table_chart(key: str, title: str, kind: str, months: list[str], series: list[dict],
-                 drill: str, *, percent: bool = False) -> Chart:
+                 drill: str, *, percent: bool = False, partial: bool = False) -> Chart:
+    """A monthly chart; ``partial``: the last month is not over yet (METRICS.md 7), which
+    its table row and the summary say."""
     fmt = _pct if percent else _num
-    rows = [[m, *[fmt(s["values"][i]) for s in series]] for i, m in enumerate(months)]
+    partial = partial and bool(months)
+    labels = [*months[:-1], _("%(month)s (so far)") % {"month": months[-1]}] if partial \
+        else months
+    rows = [[m, *[fmt(s["values"][i]) for s in series]] for i, m in enumerate(labels)]
     last = [s for s in series if s["values"] and s["values"][-1] is not None]
     if months and last:
-        summary = _("%(title)s, %(first)s to %(last)s. Latest month (%(month)s): %(values)s.") % {
+        text = (_("%(title)s, %(first)s to %(last)s. Latest month (%(month)s, not over yet): "
+                  "%(values)s.") if partial else
+                _("%(title)s, %(first)s to %(last)s. Latest month (%(month)s): %(values)s."))
+        summary = text % {
             "title": title, "first": months[0], "last": months[-1], "month": months[-1],
             "values": "; ".join(f"{s['name']} {fmt(s['values'][-1])}" for s in last)}
     else:
         summary = _("%(title)s: no data in this period.") % {"title": title}
     return Chart(key=key, title=title, summary=summary, kind=kind, x=months, series=series,
                  head=[_("Month"), *[s["name"] for s in series]], rows=rows, drill=drill,
-                 percent=percent)
+                 percent=percent, partial=partial)
 
 
 def charts(network: Network, figures: dict[str, Any]) -> list[Chart]:
@@ -252,6 +262,8 @@ def charts(network: Network, figures: dict[str, Any]) -> list[Chart]:
     monthly = figures["series"]["activity"]
     graph = figures["series"]["graph"]
     months = [m["month"] for m in monthly]
+    partial = bool(monthly and monthly[-1].get("partial"))
+    gpartial = bool(graph and graph[-1].get("partial"))
 
     def drill(name: str) -> str:
         return drill_url(network, name, start, end)
@@ -260,15 +272,15 @@ def charts(network: Network, figures: dict[str, Any]) -> list[Chart]:
         _table_chart("channels", _("Activity by channel"), "stack", months, [
             {"name": str(CHANNEL_LABELS[c]).capitalize(),
              "values": [m["activities_by_channel"].get(c, 0) for m in monthly]}
-            for c in act.CHANNELS], drill("contributions")),
+            for c in act.CHANNELS], drill("contributions"), partial=partial),
         _table_chart("people", _("Active, new, returning and lapsed people"), "line", months, [
             {"name": label, "values": [m.get(k) for m in monthly]}
             for k, label in (("active", _("Active")), ("new", _("New")),
                              ("returning", _("Returning")), ("lapsed", _("Lapsed")))],
-            drill("contributions")),
+            drill("contributions"), partial=partial),
         _table_chart("reach", _("Reach"), "line", months,
                      [{"name": _("People reached"), "values": [m.get("reach") for m in monthly]}],
-                     drill("all")),
+                     drill("all"), partial=partial),
     ]
     gmonths = [g["month"] for g in graph]
     out.append(_table_chart("reciprocity", _("Reciprocity"), "line", gmonths, [
@@ -276,12 +288,12 @@ def charts(network: Network, figures: dict[str, Any]) -> list[Chart]:
          "values": [(g.get("reciprocity") or {}).get("edge_reciprocity") for g in graph]},
         {"name": _("Members in a two-way tie"),
          "values": [(g.get("reciprocity") or {}).get("reciprocal_member_share") for g in graph]},
-    ], drill("interactions"), percent=True))
+    ], drill("interactions"), percent=True, partial=gpartial))
     out.append(_table_chart("cross_sector", _("Cross-sector share of ties"), "line", gmonths, [
         {"name": _("Ties across sectors"),
          "values": [((g.get("composition") or {}).get("sector") or {})
                     .get("cross_group_tie_share") for g in graph]},
-    ], drill("interactions"), percent=True))
+    ], drill("interactions"), percent=True, partial=gpartial))
     out.append(_retention_chart(figures, drill("contributions")))
     out.append(_mix_chart(figures, drill("contributions")))
     return out

@@ -111,6 +111,10 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
         "activity": monthly_activity_series(data, history_start, period.end),
         "graph": monthly_graph_series(data, history_start, period.end),
     }
+    partial = _last_month_partial(period)
+    for months in series.values():
+        for i, month in enumerate(months):
+            month["partial"] = partial and i == len(months) - 1
     step("retention")
     retention = retention_cohorts(data, period.end)
     retention_prev = retention_cohorts(data, previous.end)
@@ -225,6 +229,13 @@ def recorded(data: NetworkData) -> dict[str, bool]:
         "sectors": bool(((sector != "") & sector.is_not_null()).any()),
         "stories": bool(found["stories"]) or data.stories.height > 0,
     }
+
+
+def _last_month_partial(period: Period) -> bool:
+    """Whether the period ends inside a calendar month (METRICS.md 7, "partial month"): that
+    month's figures are not complete yet."""
+    last = month_of(period.end - timedelta(microseconds=1))
+    return month_start(last + 1) != period.end.astimezone(UTC)
 
 
 def _share(part: float | None, whole: float | None) -> float | None:

@@ -401,6 +401,29 @@ def _line(x: list, y: list, name: str, colour: str, dash: str = "solid") -> dict
             "line": {"color": colour, "width": 2, "dash": dash}, "marker": {"size": 5}}
 
 
+#: Opacity of the points and bars of a month that is not over yet (METRICS.md 7).
+PARTIAL_OPACITY = 0.45
+
+
+def _month_lines(x: list, y: list, name: str, colour: str, dash: str = "solid",
+                 partial: bool = False) -> list[dict]:
+    """A monthly line; when the last month is not over (``partial``) its segment is dotted
+    and its point pale, so the line does not seem to fall off a cliff."""
+    if not partial or not x:
+        return [_line(x, y, name, colour, dash)]
+    whole = {**_line(x[:-1], y[:-1], name, colour, dash), "legendgroup": name}
+    link = {**_line(x[-2:], y[-2:], name, colour, "dot"), "mode": "lines",
+            "legendgroup": name, "showlegend": False, "hoverinfo": "skip"}
+    last = {**_line(x[-1:], y[-1:], name, colour), "mode": "markers", "legendgroup": name,
+            "showlegend": False, "opacity": PARTIAL_OPACITY}
+    return [whole, link, last]
+
+
+def _bar_opacity(n: int, partial: bool) -> list[float] | float:
+    """Per bar opacity: the last bar pale when its month is not over."""
+    return [1.0] * (n - 1) + [PARTIAL_OPACITY] if partial and n else 1.0
+
+
 def _no_data(tx: _Text) -> str:
     return _tag("p", tx.t(_("No data for this period.")), cls="empty")
 
@@ -414,40 +437,56 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
     months = [m["month"] for m in monthly]
     month = tx.t(_("Month"))
     intro = tx.t(_("Monthly figures over the whole history."))
-    if (figures.get("retention") or {}).get("last_month_partial"):
-        intro += " " + tx.t(_("The last month is not over yet."))
+    partial = bool(monthly[-1].get("partial"))
+    gpartial = bool(graph and graph[-1].get("partial"))
+    if partial:
+        intro += " " + tx.t(_("The last month, %(month)s, is not over yet: its figures are "
+                              "drawn pale with a dotted line and marked “so far” in the "
+                              "tables.")) % {"month": months[-1]}
     parts = [_tag("p", intro, cls="muted")]
+
+    def row_label(labels: list[str], i: int, last_partial: bool) -> str:
+        if last_partial and i == len(labels) - 1:
+            return tx.t(_("%(month)s (so far)")) % {"month": labels[i]}
+        return labels[i]
 
     offline = [m["activities_by_channel"].get("offline", 0) for m in monthly]
     online = [m["activities_by_channel"].get("online", 0) for m in monthly]
     names = (tx.t(_("Offline")), tx.t(_("Online")))
+    opacity = _bar_opacity(len(months), partial)
     data = [{"type": "bar", "x": months, "y": offline, "name": names[0],
-             "marker": {"color": CHART_COLOURS["teal"], "line": BAR_EDGE}},
+             "marker": {"color": CHART_COLOURS["teal"], "line": BAR_EDGE,
+                        "opacity": opacity}},
             {"type": "bar", "x": months, "y": online, "name": names[1],
-             "marker": {"color": CHART_COLOURS["orange"], "line": BAR_EDGE}}]
+             "marker": {"color": CHART_COLOURS["orange"], "line": BAR_EDGE,
+                        "opacity": opacity}}]
     parts.append(_chart(
         tx, plots, "activity", tx.t(_("Activities by channel")), data,
         _base_layout(tx, barmode="stack", legend={"orientation": "h", "x": 0, "y": 1.02,
                                                   "yanchor": "bottom", "traceorder": "normal"}),
         (month, *names),
-        [(m, tx.num(a), tx.num(b)) for m, a, b in zip(months, offline, online, strict=True)]))
+        [(row_label(months, i, partial), tx.num(a), tx.num(b))
+         for i, (a, b) in enumerate(zip(offline, online, strict=True))]))
 
     keys = (("active", _("Active participants"), CHART_COLOURS["teal"], "solid"),
             ("new", _("New"), CHART_COLOURS["blue"], "solid"),
             ("returning", _("Returning"), CHART_COLOURS["purple"], "solid"),
             ("lapsed", _("Lapsed"), CHART_COLOURS["red"], "dot"))
-    data = [_line(months, [m.get(k) for m in monthly], tx.t(label), colour, dash)
-            for k, label, colour, dash in keys]
+    data = [t for k, label, colour, dash in keys
+            for t in _month_lines(months, [m.get(k) for m in monthly], tx.t(label), colour,
+                                  dash, partial)]
     parts.append(_chart(
         tx, plots, "participants", tx.t(_("Active, new, returning and lapsed participants")),
         data, _base_layout(tx), (month, *(tx.t(label) for _k, label, _c, _d in keys)),
-        [(m["month"], *(tx.num(m.get(k)) for k, *_rest in keys)) for m in monthly]))
+        [(row_label(months, i, partial), *(tx.num(m.get(k)) for k, *_rest in keys))
+         for i, m in enumerate(monthly)]))
 
     reach = [m.get("reach") for m in monthly]
     parts.append(_chart(
         tx, plots, "reach", tx.t(_("Reach")),
-        [_line(months, reach, tx.t(_("Reach")), CHART_COLOURS["blue"])], _base_layout(tx),
-        (month, tx.t(_("Reach"))), [(m, tx.num(r)) for m, r in zip(months, reach, strict=True)],
+        _month_lines(months, reach, tx.t(_("Reach")), CHART_COLOURS["blue"], partial=partial),
+        _base_layout(tx), (month, tx.t(_("Reach"))),
+        [(row_label(months, i, partial), tx.num(r)) for i, r in enumerate(reach)],
         note=tx.t(_("Distinct people who took part or were addressed, guests included."))))
 
     if graph:
@@ -457,15 +496,16 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
                 ("weighted_reciprocity", _("Weighted reciprocity"), CHART_COLOURS["blue"]),
                 ("reciprocal_member_share", _("Members who give and take"),
                  CHART_COLOURS["purple"]))
-        data = [_line(gmonths, [r.get(k) for r in rec], tx.t(label), colour)
-                for k, label, colour in keys]
+        data = [t for k, label, colour in keys
+                for t in _month_lines(gmonths, [r.get(k) for r in rec], tx.t(label), colour,
+                                      partial=gpartial)]
         parts.append(_chart(
             tx, plots, "reciprocity", tx.t(_("Reciprocity")), data,
             _base_layout(tx, yaxis={"rangemode": "tozero", "tickformat": ".0%",
                                     "automargin": True}),
             (month, *(tx.t(label) for _k, label, _c in keys)),
-            [(m, *(tx.pct(r.get(k)) for k, *_rest in keys))
-             for m, r in zip(gmonths, rec, strict=True)]))
+            [(row_label(gmonths, i, gpartial), *(tx.pct(r.get(k)) for k, *_rest in keys))
+             for i, r in enumerate(rec)]))
 
         sector = [((g.get("composition") or {}).get("sector") or {}) for g in graph]
         share = [s.get("cross_group_tie_share") for s in sector]
@@ -473,15 +513,17 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
                     for s in sector]
         names = (tx.t(_("Cross-sector share of ties")),
                  tx.t(_("Expected with random mixing")))
-        data = [_line(gmonths, share, names[0], CHART_COLOURS["teal"]),
-                _line(gmonths, expected, names[1], CHART_COLOURS["grey"], "dot")]
+        data = [*_month_lines(gmonths, share, names[0], CHART_COLOURS["teal"],
+                              partial=gpartial),
+                *_month_lines(gmonths, expected, names[1], CHART_COLOURS["grey"], "dot",
+                              partial=gpartial)]
         parts.append(_chart(
             tx, plots, "cross-sector", tx.t(_("Cross-sector ties")), data,
             _base_layout(tx, yaxis={"range": [0, 1], "tickformat": ".0%",
                                     "automargin": True}),
             (month, *names),
-            [(m, tx.pct(a), tx.pct(b))
-             for m, a, b in zip(gmonths, share, expected, strict=True)],
+            [(row_label(gmonths, i, gpartial), tx.pct(a), tx.pct(b))
+             for i, (a, b) in enumerate(zip(share, expected, strict=True))],
             note=tx.t(_("Share of tie weight between people of different sectors, beside "
                         "what random mixing of the same groups would give."))))
     return "\n".join(parts)

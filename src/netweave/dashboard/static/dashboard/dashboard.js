@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var COLOURS = ["#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#56636b"];
+  // Opacity of a month that is not over yet (the report uses the same).
+  var PARTIAL = 0.45;
 
   function layout(chart) {
     var l = {
@@ -29,17 +31,38 @@
                colorscale: [[0, "#f3f5f4"], [1, "#1f6f5c"]],
                hovertemplate: "%{y} +%{x}: %{z:.0%}<extra></extra>"}];
     }
-    return chart.series.map(function (s, i) {
-      var t = {name: s.name, x: chart.x, y: s.values, marker: {color: COLOURS[i % COLOURS.length]}};
+    var out = [];
+    chart.series.forEach(function (s, i) {
+      var colour = COLOURS[i % COLOURS.length];
+      var t = {name: s.name, x: chart.x, y: s.values, marker: {color: colour}};
       if (chart.kind === "line") {
         t.type = "scatter"; t.mode = "lines+markers";
-        t.line = {color: COLOURS[i % COLOURS.length], width: 2};
+        t.line = {color: colour, width: 2};
+        if (chart.partial && chart.x.length) {
+          // The last month is not over yet: a dotted, pale last step, not a cliff.
+          var n = chart.x.length;
+          t.x = chart.x.slice(0, n - 1); t.y = s.values.slice(0, n - 1); t.legendgroup = s.name;
+          out.push(t);
+          out.push({type: "scatter", mode: "lines", x: chart.x.slice(n - 2),
+                    y: s.values.slice(n - 2), line: {color: colour, width: 2, dash: "dot"},
+                    legendgroup: s.name, showlegend: false, hoverinfo: "skip"});
+          out.push({type: "scatter", mode: "markers", name: s.name, x: chart.x.slice(n - 1),
+                    y: s.values.slice(n - 1), marker: {color: colour}, opacity: PARTIAL,
+                    legendgroup: s.name, showlegend: false});
+          return;
+        }
       } else {
         // a white edge between stacked bars: neighbouring colours need no contrast of their own
         t.type = "bar"; t.marker.line = {color: "#ffffff", width: 1};
+        if (chart.partial && chart.x.length) {
+          t.marker.opacity = chart.x.map(function (x, k) {
+            return k === chart.x.length - 1 ? PARTIAL : 1;
+          });
+        }
       }
-      return t;
+      out.push(t);
     });
+    return out;
   }
 
   function draw() {
