@@ -6,7 +6,9 @@
   (no score: members never see one);
 * ``GET /{slug}/network-suggestions``: suggested introductions network-wide (facilitators);
 * ``POST /{slug}/introductions``: make an introduction (e-mail to both);
-* ``POST /{slug}/introductions/{id}/answer``: the follow-up ("did you meet?", "valuable?").
+* ``POST /{slug}/introductions/{id}/answer``: the follow-up ("did you meet?", "valuable?");
+* ``GET/POST /{slug}/stories``: the network's value stories (anyone who sees its contents),
+  and telling one with the meetings, introductions and offers that led to it (members).
 
 Names are those the network shows (pseudonyms where used); people are given and taken by
 their reference in the network (``person``, ``person_a``, ...), never by a global id. A
@@ -264,3 +266,54 @@ def answer(request: HttpRequest, slug: str, introduction_id: int, body: AnswerIn
         return _bad(e)
     return Answer(201, AnswerOut(introduction=intro.pk, met=a.met, valuable=a.valuable,
                                  exchange=a.exchange_id))
+
+
+class StoryIn(Schema):
+    title: str
+    text: str
+    cycle: Literal["immediate", "potential", "applied", "realised", "reframing"]
+    events: list[int] = Field(default=[], description="ids of the network's meetings")
+    introductions: list[int] = Field(default=[], description="ids of my introductions")
+    offers: list[int] = Field(default=[], description="ids of offers in the network")
+
+
+class StoryOut(Schema):
+    id: int
+    author: str = Field(description="a person's reference in this network")
+    name: str
+    title: str
+    text: str
+    cycle: str
+    created_at: datetime
+    events: list[int]
+    introductions: list[int]
+    offers: list[int]
+
+
+def _story(row: selectors.StoryRow) -> StoryOut:
+    return StoryOut(id=row.id, author=row.author, name=row.name, title=row.title,
+                    text=row.text, cycle=row.cycle, created_at=row.created_at,
+                    events=row.events, introductions=row.introductions, offers=row.offers)
+
+
+@router.get("/{slug}/stories", response={200: list[StoryOut], 403: ErrorOut, 404: ErrorOut},
+            summary="The network's value stories, newest first")
+def list_stories(request: HttpRequest, slug: str):
+    access = network_access(request, slug, Capability.SEE_CONTENTS)
+    return Answer(200, [_story(r) for r in selectors.network_stories(access.network)])
+
+
+@router.post("/{slug}/stories",
+             response={201: StoryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Tell a value story, with the meetings, introductions and offers that "
+                     "led to it")
+def tell_story(request: HttpRequest, slug: str, body: StoryIn):
+    access = network_access(request, slug, Capability.TAKE_PART)
+    try:
+        story = services.tell_story(access.network, access.person, title=body.title,
+                                    text=body.text, cycle=body.cycle, events=body.events,
+                                    introductions=body.introductions, offers=body.offers,
+                                    source="api")
+    except ValidationError as e:
+        return _bad(e)
+    return Answer(201, _story(selectors.network_stories(access.network, ids=[story.pk])[0]))

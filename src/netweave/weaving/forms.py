@@ -59,3 +59,40 @@ class FollowUpForm(forms.Form):
         valuable = self.cleaned_data.get("valuable")
         return (self.cleaned_data["met"] == "yes",
                 None if not valuable else valuable == "yes")
+
+
+#: The cycles of value (Wenger, Trayner & de Laat 2011) with what each means, for the form.
+CYCLE_CHOICES = [
+    ("immediate", _("Immediate value: the activity itself was worth it (a good conversation, "
+                    "a useful tip)")),
+    ("potential", _("Potential value: something I can use later (knowledge, a contact, "
+                    "confidence)")),
+    ("applied", _("Applied value: I changed how I work or what I do")),
+    ("realised", _("Realised value: a result that matters (a roof insulated, a cost saved)")),
+    ("reframing", _("Transformative (reframing) value: it changed how we define success")),
+]
+
+
+class StoryForm(forms.Form):
+    """A value story and what led to it (the choices come from the network)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("What happened?"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    cycle = forms.ChoiceField(label=_("What kind of value was it?"), choices=CYCLE_CHOICES,
+                              widget=forms.RadioSelect)
+    events = forms.TypedMultipleChoiceField(label=_("Meetings that led to it"), coerce=int,
+                                            required=False)
+    introductions = forms.TypedMultipleChoiceField(
+        label=_("Introductions that led to it"), coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple)
+    offers = forms.TypedMultipleChoiceField(label=_("Offers that led to it"), coerce=int,
+                                            required=False)
+
+    def __init__(self, *args, events: list[tuple[int, str]],
+                 introductions: list[tuple[int, str]], offers: list[tuple[int, str]],
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = events
+        self.fields["introductions"].choices = introductions
+        self.fields["offers"].choices = offers

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 import polars as pl
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from netweave.core.logreader import SCHEMA as LOG_SCHEMA
@@ -40,6 +40,7 @@ from netweave.core.weave import MatchInput, Suggestion, explain, suggest_all, su
 from netweave.core.weave.matcher import SIGNALS
 from netweave.networks.models import (
     Activity,
+    Event,
     Exchange,
     Identity,
     IdentityMode,
@@ -51,10 +52,11 @@ from netweave.networks.models import (
     Person,
     Role,
     Status,
+    ValueStory,
 )
-from netweave.networks.selectors import member_name, person_ref
+from netweave.networks.selectors import member_name, person_ref, shown_names
 
-from .models import IntroductionAnswer
+from .models import IntroductionAnswer, StoryLink
 
 #: A member who joined within this many days counts as a newcomer (our design).
 NEWCOMER_DAYS = 90
@@ -428,3 +430,107 @@ def introduction_outcomes(network: Network, *, limit: int = 50) -> OutcomeSummar
             i.created_at, a.met if a else None, b.met if b else None,
             a.valuable if a else None, b.valuable if b else None))
     return OutcomeSummary(len(intros), answered, met, valuable, rows[:limit])
+
+
+# --- value stories ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryChoices:
+    """What a person may name as having led to a value story: (id, label), newest first."""
+
+    events: list[tuple[int, str]]
+    introductions: list[tuple[int, str]]
+    offers: list[tuple[int, str]]
+
+
+def _day(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment).date())
+
+
+def story_choices(network: Network, person: Person, *,
+                  now: datetime | None = None) -> StoryChoices:
+    """The network's meetings that have begun (not cancelled), the introductions ``person``
+    was introduced in or made, and the offers of the network's active members."""
+    events = (Event.objects.filter(network=network, cancelled=False,
+                                   starts_at__lte=now or timezone.now())
+              .order_by("-starts_at", "-pk").values_list("pk", "title", "starts_at"))
+    intros = (Introduction.objects.filter(network=network)
+              .filter(Q(person_a=person) | Q(person_b=person) | Q(introducer=person))
+              .order_by("-created_at", "-pk"))
+    names = member_names(network)
+    offers = (Offer.objects.filter(person_id__in=list(names))
+              .filter(Q(network=network) | Q(network__isnull=True))
+              .order_by("-created_at", "-pk").values_list("pk", "person_id", "text"))
+    shown = shown_names(network, {p for i in intros for p in (i.person_a_id, i.person_b_id)})
+
+    def intro_label(i: Introduction) -> str:
+        if person.pk in (i.person_a_id, i.person_b_id):
+            return _("Introduction to %(name)s, %(date)s") % {
+                "name": shown.get(other_side(i, person), ""), "date": _day(i.created_at)}
+        return _("Introduction of %(a)s and %(b)s, %(date)s") % {
+            "a": shown.get(i.person_a_id, ""), "b": shown.get(i.person_b_id, ""),
+            "date": _day(i.created_at)}
+
+    return StoryChoices(
+        events=[(pk, f"{title} ({_day(at)})") for pk, title, at in events],
+        introductions=[(i.pk, intro_label(i)) for i in intros],
+        offers=[(pk, f"{text} ({names[pid]})") for pk, pid, text in offers],
+    )
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A value story as the network's story list shows it to anyone who sees its contents."""
+
+    id: int
+    author: str
+    name: str
+    title: str
+    text: str
+    cycle: str
+    cycle_label: str
+    created_at: datetime
+    events: list[int]
+    introductions: list[int]
+    offers: list[int]
+    #: What led to it, in words: meetings by title, offers by text, introductions by date
+    #: only (who was introduced to whom is theirs to tell).
+    led_to_by: list[str]
+
+
+def network_stories(network: Network, *, limit: int = 200,
+                    ids: list[int] | None = None) -> list[StoryRow]:
+    """The network's value stories (those of ``ids`` when given), newest first; authors by
+    the name the network shows."""
+    qs = ValueStory.objects.filter(network=network)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    stories = list(qs.order_by("-created_at", "-pk")[:limit])
+    links = (StoryLink.objects.filter(story__in=stories)
+             .select_related("event", "introduction", "offer").order_by("pk"))
+    by_story: dict[int, list[StoryLink]] = {}
+    for link in links:
+        by_story.setdefault(link.story_id, []).append(link)
+    names = shown_names(network, {s.author_id for s in stories})
+    rows = []
+    for s in stories:
+        mine = by_story.get(s.pk, [])
+        words = []
+        for link in mine:
+            if link.event is not None:
+                words.append(_("the meeting “%(title)s” of %(date)s") % {
+                    "title": link.event.title, "date": _day(link.event.starts_at)})
+            elif link.introduction is not None:
+                words.append(_("an introduction of %(date)s")
+                             % {"date": _day(link.introduction.created_at)})
+            elif link.offer is not None:
+                words.append(_("the offer “%(text)s”") % {"text": link.offer.text})
+        rows.append(StoryRow(
+            id=s.pk, author=person_ref(network, s.author_id), name=names.get(s.author_id, ""),
+            title=s.title, text=s.text, cycle=s.cycle, cycle_label=str(s.get_cycle_display()),
+            created_at=s.created_at,
+            events=[x.event_id for x in mine if x.event_id],
+            introductions=[x.introduction_id for x in mine if x.introduction_id],
+            offers=[x.offer_id for x in mine if x.offer_id], led_to_by=words))
+    return rows

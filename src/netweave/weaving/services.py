@@ -38,11 +38,13 @@ from netweave.networks.models import (
     Person,
     Role,
     Status,
+    ValueCycle,
+    ValueStory,
 )
 from netweave.networks.selectors import mail_language, member_name
 
-from .models import FollowUpReminder, IntroductionAnswer
-from .selectors import RECENT_DAYS, follow_up_days, follow_up_from
+from .models import FollowUpReminder, IntroductionAnswer, StoryLink
+from .selectors import RECENT_DAYS, follow_up_days, follow_up_from, story_choices
 
 log = logging.getLogger(__name__)
 
@@ -357,3 +359,59 @@ def _follow_up(intro: Introduction, person_id: int, other_id: int, link_base: st
         subject = one_line(_("Did you meet %(other)s?") % {"other": member_name(other)})
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [me.person.email])
     return True
+
+
+# --- value stories ---------------------------------------------------------------------------
+
+MAX_STORY_TITLE = 200
+MAX_STORY = 5000
+
+
+def _chosen(ids: Iterable[int], allowed: list[tuple[int, str]], what: str) -> list[int]:
+    known = {pk for pk, _label in allowed}
+    chosen = list(dict.fromkeys(int(i) for i in ids))
+    unknown = [str(i) for i in chosen if i not in known]
+    if unknown:
+        raise ValidationError(_("%(what)s %(ids)s: not one you can name in this network.")
+                              % {"what": what, "ids": ", ".join(unknown)})
+    return chosen
+
+
+@transaction.atomic
+def tell_story(network: Network, author: Person, *, title: str, text: str, cycle: str,
+               events: Iterable[int] = (), introductions: Iterable[int] = (),
+               offers: Iterable[int] = (), source: str = "web") -> ValueStory:
+    """Record ``author``'s value story (a ``story`` row) and what led to it.
+
+    ``author`` takes part in ``network`` (member or facilitator). ``cycle`` is one of
+    :class:`~netweave.networks.models.ValueCycle`; ``events``, ``introductions`` and
+    ``offers`` are ids from :func:`~.selectors.story_choices`. Anything else is a
+    ValidationError that says what was expected, and nothing is saved.
+    """
+    m = active_membership(network, author)
+    if m.role == Role.OBSERVER:
+        raise ValidationError(_("Observers follow the network; only members tell stories."))
+    title = one_line(_no_nul(title or "")).strip()
+    if not title:
+        raise ValidationError(_("Give the story a title."))
+    if len(title) > MAX_STORY_TITLE:
+        raise ValidationError(_("A title has at most %(n)s characters.")
+                              % {"n": MAX_STORY_TITLE})
+    text = _no_nul(text or "").strip()
+    if not text:
+        raise ValidationError(_("Tell what happened in a few sentences."))
+    if len(text) > MAX_STORY:
+        raise ValidationError(_("At most %(n)s characters, please.") % {"n": MAX_STORY})
+    if cycle not in ValueCycle.values:
+        raise ValidationError(_("The cycle of value is one of: %(cycles)s.")
+                              % {"cycles": ", ".join(ValueCycle.values)})
+    choices = story_choices(network, author)
+    links = ([StoryLink(event_id=pk) for pk in _chosen(events, choices.events, _("Meeting"))]
+             + [StoryLink(introduction_id=pk) for pk in
+                _chosen(introductions, choices.introductions, _("Introduction"))]
+             + [StoryLink(offer_id=pk) for pk in _chosen(offers, choices.offers, _("Offer"))])
+    story = ns.tell_story(network, author, title=title, text=text, cycle=cycle, source=source)
+    for link in links:
+        link.story = story
+    StoryLink.objects.bulk_create(links)
+    return story

@@ -16,4 +16,5 @@ urlpatterns = [
     path("n/<slug:slug>/weave/introductions/<int:pk>/answer/", views.answer,
          name="weaving-answer"),
     path("n/<slug:slug>/weave/facilitate/", views.facilitate, name="weaving-facilitate"),
+    path("n/<slug:slug>/weave/stories/", views.stories, name="weaving-stories"),
 ]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from netweave.networks.models import Exchange, Introduction, Need, Offer, Person
 from netweave.networks.permissions import Access, Capability, network_for
@@ -23,7 +23,14 @@ from netweave.networks.selectors import person_id_for_ref, person_ref, person_re
 from netweave.trust.once import once_per_form
 
 from . import selectors, services
-from .forms import FollowUpForm, FulfilForm, InterestsForm, IntroduceForm, ItemForm
+from .forms import (
+    FollowUpForm,
+    FulfilForm,
+    InterestsForm,
+    IntroduceForm,
+    ItemForm,
+    StoryForm,
+)
 
 
 def _lang() -> str:
@@ -184,8 +191,12 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         services.answer_follow_up(intro, access.person, met=met, valuable=valuable)
     except ValidationError as e:
         _errors(request, e)
-    else:
-        messages.success(request, _("Thank you for your answer."))
+        return _home(slug)
+    messages.success(request, _("Thank you for your answer."))
+    if met and valuable:
+        messages.info(request, _("Glad it was worth it. What did it lead to? Tell it as a "
+                                 "value story: others learn from it, and it counts."))
+        return redirect(reverse("weaving-stories", args=[slug]) + f"?introduction={pk}#tell")
     return _home(slug)
 
 
@@ -245,3 +256,42 @@ def facilitate(request: HttpRequest, slug: str) -> HttpResponse:
         "outcomes": selectors.introduction_outcomes(network),
     }
     return render(request, "weaving/facilitate.html", context)
+
+
+def _story_form(access: Access, data: dict | None = None, initial: dict | None = None
+                ) -> StoryForm:
+    choices = selectors.story_choices(access.network, access.person)
+    return StoryForm(data, initial=initial, events=choices.events,
+                     introductions=choices.introductions, offers=choices.offers)
+
+
+@require_http_methods(["GET", "POST"])
+@once_per_form
+def stories(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's value stories, and (for those who take part) the form to tell one."""
+    access = network_for(request.user, slug, Capability.SEE_CONTENTS)
+    may_tell = access.can(Capability.TAKE_PART)
+    form = None
+    if request.method == "POST":
+        if not may_tell:
+            raise PermissionDenied
+        form = _story_form(access, request.POST)
+        if form.is_valid():
+            try:
+                services.tell_story(access.network, access.person, **form.cleaned_data)
+            except ValidationError as e:
+                _errors(request, e)
+            else:
+                messages.success(request, _("Thank you. Your story is told."))
+                return redirect("weaving-stories", slug=slug)
+        else:
+            _errors(request, form.errors)
+    elif may_tell:
+        initial = {}
+        intro = request.GET.get("introduction", "")
+        if intro.isdigit():
+            initial["introductions"] = [int(intro)]
+        form = _story_form(access, initial=initial)
+    return render(request, "weaving/stories.html", {
+        "network": access.network, "access": access, "form": form,
+        "stories": selectors.network_stories(access.network)})
