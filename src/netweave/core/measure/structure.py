@@ -45,7 +45,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import networkit as nk
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
@@ -54,7 +53,7 @@ from scipy.sparse.csgraph import connected_components
 from .composition import attribute_figures, attribute_index
 from .data import NetworkData, Period
 from .reciprocity import reciprocity_figures
-from .ties import SEED, TieGraph, rows_in, tie_graph
+from .ties import SEED, TieGraph, networkit, rows_in, tie_graph
 
 #: Exact betweenness up to this many people (METRICS.md 5).
 EXACT_BETWEENNESS_LIMIT = 5000
@@ -133,6 +132,7 @@ def coreness(graph: TieGraph) -> np.ndarray:
     METRICS.md 5: the largest ``k`` such that the person belongs to a subgraph in which
     everyone has ≥ ``k`` ties. Isolates have 0.
     """
+    nk = networkit()
     if graph.ties == 0:
         return np.zeros(graph.n, dtype=np.int64)
     scores = nk.centrality.CoreDecomposition(graph.to_networkit(weighted=False)).run().scores()
@@ -169,6 +169,7 @@ def betweenness(graph: TieGraph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
     probability ≥ ``confidence = 1-δ``; a worst-case bound, typical errors are far smaller)
     and ``confidence``.
     """
+    nk = networkit()
     n = graph.n
     info: dict[str, Any] = {"method": "exact", "samples": None, "error_bound": None,
                             "confidence": None}
@@ -256,6 +257,7 @@ def cut_points(graph: TieGraph) -> tuple[np.ndarray, np.ndarray]:
     (= ``networkx.articulation_points``), and a ``(b, 2)`` array of ties ``(u, v)``, ``u < v``,
     whose removal does (= ``networkx.bridges``).
     """
+    nk = networkit()
     if graph.ties == 0:
         return np.empty(0, dtype=np.int64), np.empty((0, 2), dtype=np.int64)
     bc = nk.components.BiconnectedComponents(graph.to_networkit(weighted=False)).run()
@@ -279,6 +281,7 @@ def leiden_clusters(graph: TieGraph, *, seed: int = SEED,
     partition (= ``networkx.community.modularity(G, clusters, weight="weight")``), ``None``
     without ties. NetworKit ``ParallelLeiden`` on one thread with ``seed``: reproducible.
     """
+    nk = networkit()
     n = graph.n
     if graph.ties == 0:
         return np.arange(n, dtype=np.int64), None

@@ -40,9 +40,12 @@ Example::
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import networkit as nk
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
@@ -50,6 +53,32 @@ import scipy.sparse as sp
 from netweave.core import activity as act
 
 from .data import NetworkData, Period
+
+if TYPE_CHECKING:
+    import networkit as nk
+
+#: Packages NetworKit imports at start-up when they are installed, for parts the engine never
+#: uses (link-prediction features, plots, NetworkX conversion). scikit-learn alone pulls in
+#: scipy.stats and pandas: about 1 s before the first figure. :func:`networkit` keeps out
+#: those not loaded yet.
+NETWORKIT_SKIPPED = ("sklearn", "networkx", "matplotlib", "tabulate")
+
+
+@cache
+def networkit() -> ModuleType:
+    """NetworKit, imported on first use without the packages of :data:`NETWORKIT_SKIPPED`
+    that are not loaded yet (NetworKit then goes without those extras; they import normally
+    afterwards)."""
+    skipped = [name for name in NETWORKIT_SKIPPED if name not in sys.modules]
+    for name in skipped:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import networkit as nk
+    finally:
+        for name in skipped:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+    return nk
 
 #: Events with more attendees than this get a sampled circulant instead of a clique.
 CLIQUE_LIMIT = 100
@@ -131,6 +160,7 @@ class TieGraph:
         """
         key = (directed, weighted)
         if key not in self._nk:
+            nk = networkit()
             # an undirected NetworKit graph takes each stored entry as a tie: give it one
             # triangle; GraphFromCsr is ~3x faster than GraphFromCoo on millions of ties
             m = self.directed if directed else sp.triu(self.undirected, k=1, format="csr")

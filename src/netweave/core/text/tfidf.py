@@ -17,8 +17,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize
 
 __all__ = ["counts", "idf", "tfidf", "vectorise"]
 
@@ -62,6 +60,8 @@ def tfidf(matrix: sparse.csr_matrix,
     matrix.data *= weight[matrix.indices]
     if not matrix.nnz:  # nothing to normalise (scikit-learn refuses an empty matrix)
         return matrix, weight
+    from sklearn.preprocessing import normalize  # scikit-learn costs ~1 s to import: on use
+
     return normalize(matrix, norm="l2", copy=False), weight
 
 
@@ -78,6 +78,8 @@ def vectorise(documents: Iterable[Any], *,
     a space either side (scikit-learn's ``char_wb``). Terms are counted by scikit-learn's
     ``CountVectorizer``.
     """
+    from sklearn.feature_extraction.text import CountVectorizer
+
     if ngrams is None:
         counter = CountVectorizer(analyzer=_terms, dtype=np.float64)
     else:
