@@ -30,6 +30,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone as dj_timezone
 
+from netweave.core import activity as act
 from netweave.core import importers
 from netweave.core.importers.common import normalise_name
 from netweave.core.importers.engine import preview
@@ -187,8 +188,8 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     return result
 
 
-_ADDED = ("people", "merged", "review", "events", "rsvps", "attendance", "discussions",
-          "posts", "reactions", "interactions", "activity_rows")
+_ADDED = ("people", "merged", "review", "joins_dated", "events", "rsvps", "attendance",
+          "discussions", "posts", "reactions", "interactions", "activity_rows")
 
 
 class _Writer:
@@ -212,6 +213,7 @@ class _Writer:
 
     def run(self) -> dict[str, int]:
         self.people = self.resolve_people()
+        self.date_joins()
         self._advance(len(self.batch.people), "people")
         self.events = self.write_events()
         self.write_rsvps()
@@ -312,6 +314,32 @@ class _Writer:
         self.added["review"] = ReviewItem.objects.filter(network=net).count() - before
         return resolved
 
+    def date_joins(self) -> None:
+        """A member the network already knew, whom the file says joined earlier (a Meetup
+        member list), is dated from then: the membership moves, and a ``join`` row
+        corrects the earlier one (the log is never changed)."""
+        joined = {self.people[k]: at for k, at in self.batch.joined.items()
+                  if k in self.people}
+        if not joined:
+            return
+        moved = []
+        for m in Membership.objects.filter(network=self.network, person_id__in=joined,
+                                           left_at__isnull=True):
+            if joined[m.person_id] < m.joined_at:
+                m.joined_at = joined[m.person_id]
+                moved.append(m)
+        Membership.objects.bulk_update(moved, ["joined_at"], batch_size=BATCH)
+        previous = {}
+        for row in Activity.objects.filter(
+                network=self.network, kind=act.JOIN, object_type="membership",
+                object_id__in=[m.pk for m in moved]).order_by("id"):
+            previous[row.object_id] = row
+        for m in moved:
+            row = rows.join(m, source=self.source)
+            row.corrects = previous.get(m.pk)
+            self.activity.add([row])
+        self.added["joins_dated"] = len(moved)
+
     def _first_seen(self) -> dict[str, datetime]:
         b = self.batch
         seen: dict[str, datetime] = {}
@@ -320,6 +348,8 @@ class _Writer:
             if key is not None and (key not in seen or at < seen[key]):
                 seen[key] = at
 
+        for key, at in b.joined.items():
+            see(key, at)
         for rec in (*b.attendance, *b.rsvps):
             see(rec.person, rec.at)
         for rec in (*b.threads, *b.posts):
@@ -415,10 +445,19 @@ class _Writer:
                   timezone=net.timezone, created_at=e.starts_at) for e in new],
             batch_size=BATCH)
         hosts = Event.hosts.through
-        host_rows = []
         for rec, obj in zip(new, objs, strict=True):
             out[rec.source_id] = obj
+        # Hosts of new events, and hosts another file names for an event already imported
+        # (a Meetup attendance report after an RSVP export of the same event).
+        had = set(hosts.objects.filter(event_id__in=set(existing.values())).values_list(
+            "event_id", "person_id"))
+        host_rows = []
+        for rec in b.events:
+            obj = out[rec.source_id]
             for h in dict.fromkeys(rec.hosts):
+                if (obj.pk, self.people[h]) in had:
+                    continue
+                had.add((obj.pk, self.people[h]))
                 host_rows.append(hosts(event_id=obj.pk, person_id=self.people[h]))
                 self.activity.add([rows.host(obj, self.people[h], source=self.source)])
         hosts.objects.bulk_create(host_rows, batch_size=BATCH)

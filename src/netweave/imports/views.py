@@ -75,7 +75,8 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 def _labels() -> dict[str, str]:
     return {
         "people": _("people"), "merged": _("merged with someone known"),
-        "review": _("merges to review"), "events": _("events"), "rsvps": _("RSVPs"),
+        "review": _("merges to review"),
+        "joins_dated": _("join dates moved earlier"), "events": _("events"), "rsvps": _("RSVPs"),
         "attendance": _("attendance"), "discussions": _("discussions"), "posts": _("posts"),
         "reactions": _("reactions"), "interactions": _("interactions"),
         "duplicates": _("duplicates (counted once)"), "activity_rows": _("activity rows"),

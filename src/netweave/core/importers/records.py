@@ -115,6 +115,9 @@ class Batch:
     posts: list[PostRec] = field(default_factory=list)
     reactions: list[ReactionRec] = field(default_factory=list)
     interactions: Interactions = field(default_factory=Interactions)
+    #: Person key -> when they joined the group (a Meetup member list): their membership
+    #: (and its ``join`` row) is dated then, not at their first activity.
+    joined: dict[str, datetime] = field(default_factory=dict)
     duplicates: int = 0  # records the file held twice, counted once
     notes: list[str] = field(default_factory=list)
 

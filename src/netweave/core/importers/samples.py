@@ -157,7 +157,7 @@ def discourse_topic(topic_id: int = 7, replies: int = 2) -> dict:
 
 def meetup_rows() -> tuple[list[str], list[list[str]]]:
     """A Meetup attendance export of one event: RSVPs and who came."""
-    header = ["Name", "User ID", "Title", "Event date", "RSVP", "RSVPed on", "Attendance"]
+    header = ["Name", "User ID", "Event title", "Event date", "RSVP", "RSVPed on", "Attendance"]
     when, title = "2026-01-10T14:00", "Repair café"
     answers = [("Yes", "Attended"), ("Yes", "Noshow"), ("Maybe", ""), ("No", "")]
     rows = [[PEOPLE[i][0], str(101 + i), title, when, rsvp, f"2026-01-0{i + 2}", came]
