@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from netweave.core import activity as act
 from netweave.core.importers import samples
-from netweave.core.parsers import ParseError
+from netweave.core.importers.errors import ParseError
 from netweave.imports.models import ImportRun, PersonKey, PseudonymKey, ReviewItem, SourceKey
 from netweave.imports.services import import_file
 from netweave.networks import services as net_services

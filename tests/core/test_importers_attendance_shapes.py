@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from netweave.core import importers
-from netweave.core.parsers import ParseError
+from netweave.core.importers.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 

@@ -11,7 +11,7 @@ import pytest
 
 from netweave.core import importers
 from netweave.core.importers import discourse, samples
-from netweave.core.parsers import ParseError
+from netweave.core.importers.errors import ParseError
 
 
 def write(tmp_path, name: str, content: bytes | str):

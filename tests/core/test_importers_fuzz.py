@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from netweave.core import importers
 from netweave.core.importers import samples
+from netweave.core.importers.errors import ParseError
 from netweave.core.importers.records import Batch
-from netweave.core.parsers import ParseError
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from netweave.core import activity as act
 from netweave.core import importers
 from netweave.core.importers import log
+from netweave.core.importers.errors import ParseError
 from netweave.core.importers.records import Interactions
-from netweave.core.parsers import ParseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 ORIGIN = datetime(2026, 1, 5, 9, tzinfo=UTC)

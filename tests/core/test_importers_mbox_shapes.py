@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from netweave.core import importers
 from netweave.core.importers import mbox
-from netweave.core.parsers import ParseError
+from netweave.core.importers.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 

@@ -1,6 +1,7 @@
 """Reports (netweave.core.report): the HTML page, the JSON and graph exports, the map layout.
 
-Pure tests: the input comes from small files read with the file parsers, no database.
+Pure tests: the input comes from small files read by the importers as ``netweave report``
+reads them, no database.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import polars as pl
 import pytest
 import scipy.sparse as sp
 
+from netweave.core import importers
+from netweave.core.importers.engine import to_file_data
 from netweave.core.measure.data import Period
 from netweave.core.measure.engine import STEPS
 from netweave.core.measure.ties import tie_graph
-from netweave.core.parsers import read_files
 from netweave.core.report import BUILD_STEPS, REPORT_FILES, build_report, write_report
 from netweave.core.report.export import (
     node_attributes,
@@ -81,7 +83,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def file_data(files):
-    return read_files(**files)
+    return to_file_data([importers.parse("log", files["interactions"]),
+                         importers.parse("attendance", files["attendance"])],
+                        attributes=files["attributes"])
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from netweave.core.importers.errors import ParseError
 from netweave.core.importers.limits import LimitExceeded
-from netweave.core.parsers import ParseError
 from netweave.jobs import JobError
 from netweave.jobs.registry import Progress, abandoned, job
 

@@ -136,7 +136,7 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     ``limits`` (default :func:`import_limits`; the time limit covers reading and writing),
     read with the parser's ``options`` (:data:`netweave.core.importers.OPTIONS`).
 
-    Raises :class:`~netweave.core.parsers.ParseError` on bad input, and its subclass
+    Raises :class:`~netweave.core.importers.errors.ParseError` on bad input, and its subclass
     :class:`~netweave.core.importers.limits.LimitExceeded` past a limit; nothing is changed
     then.
     """
@@ -789,7 +789,7 @@ def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from netweave.core.parsers import ParseError
+    from netweave.core.importers.errors import ParseError
     from netweave.jobs.services import enqueue
     from netweave.trust.uploads import check_upload
 

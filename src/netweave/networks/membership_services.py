@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from netweave.core import activity as act
 from netweave.core.importers.common import read_table
-from netweave.core.parsers import ParseError
+from netweave.core.importers.errors import ParseError
 
 from . import services
 from .models import (

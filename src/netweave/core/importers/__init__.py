@@ -1,7 +1,7 @@
 """Importers: one parser per source format, each producing a :class:`~.records.Batch`.
 
 Pure Python, no web framework. ``parse(kind, path)`` reads a whole file and returns every
-record it holds, or raises :class:`netweave.core.parsers.ParseError` naming the file, the
+record it holds, or raises :class:`netweave.core.importers.errors.ParseError` naming the file, the
 line or record and what was expected; it never returns half a file.
 """
 
@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from netweave.core.parsers import ParseError
-
 from . import attendance, discourse, ical, log, mbox, meetup, slack
 from .common import parse_mapping
+from .errors import ParseError
 from .limits import LimitExceeded, Limits
 from .records import Batch
 

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from zoneinfo import ZoneInfo
 
-from netweave.core.parsers import SECTORS, ParseError
-
 from .common import (
     clean_email,
     find_columns,
@@ -31,8 +29,10 @@ from .common import (
     normalise_name,
     parse_time,
     read_bytes,
+    read_sector,
     read_table,
 )
+from .errors import ParseError
 from .limits import Limits
 from .records import AttendRec, Batch, EventRec
 
@@ -91,11 +91,7 @@ def person_from(batch: Batch, fields: list[str], pos: Mapping[str, int], name: s
     if not label and not email:
         raise ParseError(name, line, "no name and no e-mail", "a person on every row")
     sector_text = get(fields, pos, "sector")
-    sector = SECTORS.get(sector_text.lower(), "") if sector_text else ""
-    if sector_text and not sector:
-        raise ParseError(name, line, f"unknown sector {sector_text!r}",
-                         "government, business, civil_society, knowledge, residents or other "
-                         "(or the Dutch names)")
+    sector = read_sector(sector_text, name, line) if sector_text else ""
     key = email or "name:" + normalise_name(label)
     return batch.person(key, label or email.split("@")[0], email,
                         organisation=get(fields, pos, "organisation"), sector=sector)

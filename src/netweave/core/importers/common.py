@@ -1,5 +1,6 @@
-"""What the importers share: reading bytes, times, names, and tables (CSV or XLSX) whose
-columns are found by English or Dutch header names or an explicit mapping."""
+"""What the importers share: reading bytes and text, times, names, sectors, delimited lines,
+and tables (CSV or XLSX) whose columns are found by English or Dutch header names or an
+explicit mapping."""
 
 from __future__ import annotations
 
@@ -7,24 +8,82 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from netweave.core.parsers import ParseError, decode
 from netweave.core.text.words import fold_accents
 
+from .errors import ParseError
 from .limits import ArchiveReader, Limits
 
 #: Longest field of a table, and longest message body, before the file is refused.
 MAX_FIELD = 10_000
 MAX_BODY = 1_000_000
 
-_UNIX = re.compile(r"^-?\d{1,12}(\.\d+)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+#: Sector names in English and Dutch, as people write them, to the sectors of the log.
+SECTORS = {
+    "government": "government", "overheid": "government", "gemeente": "government",
+    "business": "business", "bedrijf": "business", "bedrijfsleven": "business",
+    "civil_society": "civil_society", "civil society": "civil_society", "ngo": "civil_society",
+    "civil society/ngo": "civil_society", "maatschappelijk": "civil_society",
+    "maatschappelijke organisatie": "civil_society",
+    "knowledge": "knowledge", "knowledge institution": "knowledge",
+    "kennisinstelling": "knowledge", "onderwijs": "knowledge",
+    "residents": "residents", "resident": "residents", "bewoners": "residents",
+    "bewoner": "residents", "inwoners": "residents",
+    "other": "other", "overig": "other", "anders": "other",
+}
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding of ``raw``: a BOM decides, else UTF-8, else Windows-1252."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                     (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ParseError(name, None, f"not valid {enc} text: {exc.reason}") from exc
+    if b"\x00" in raw[:4096]:
+        raise ParseError(name, None, "looks binary or UTF-16 without a byte-order mark",
+                         "UTF-8, UTF-16 with a BOM, or Windows-1252 text")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:
+            raise ParseError(name, None, "neither UTF-8 nor Windows-1252 text") from exc
+
+
+def delimited_lines(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each data line of delimited text: comma, tab or semicolon
+    (the first data line's), else runs of blanks; ``#`` comments and blank lines skipped."""
+    first = next((ln for ln in text.splitlines()
+                  if ln.strip() and not ln.lstrip().startswith("#")), "")
+    delimiter = next((d for d in ("\t", ",", ";") if d in first), None)
+    if delimiter is None:
+        for number, line in enumerate(text.splitlines(), start=1):
+            fields = line.split()
+            if fields and not fields[0].startswith("#"):
+                yield number, fields
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 1
+    try:
+        for fields in reader:
+            if fields and not fields[0].lstrip().startswith("#") and any(fields):
+                yield number, [f.strip() for f in fields]
+            number = reader.line_num + 1
+    except csv.Error as exc:
+        raise ParseError(name, reader.line_num, f"unreadable line: {exc}",
+                         "delimited text with balanced quotes") from exc
 
 
 def read_bytes(path: Path | str, name: str | None = None,
@@ -44,34 +103,71 @@ def read_bytes(path: Path | str, name: str | None = None,
     return name, raw
 
 
-def parse_time(value: str | datetime | date, tz: ZoneInfo, *, dayfirst: bool = True
-               ) -> datetime:
-    """Unix seconds, ISO 8601, or ``dd-mm-yyyy[ hh:mm]`` as an aware UTC datetime.
+def epoch_seconds(value: float) -> float:
+    """Unix time in seconds from seconds, milliseconds or microseconds (told apart by size:
+    10^11 seconds is the year 5138)."""
+    size = abs(value)
+    if size >= 1e17:
+        return value / 1e9
+    if size >= 1e14:
+        return value / 1e6
+    if size >= 1e11:
+        return value / 1e3
+    return value
 
-    A time without a zone is read in ``tz``; a date alone is midnight in ``tz``. Raises
-    :class:`ValueError` when the text is none of these.
+
+def parse_time(value: str | datetime | date, tz: ZoneInfo, *, dayfirst: bool = True,
+               origin: datetime | None = None) -> datetime:
+    """The one time parser of every importer: an aware UTC datetime from
+
+    - a number: Unix seconds, milliseconds or microseconds (:func:`epoch_seconds`), or
+      seconds after ``origin`` when given (a relative clock);
+    - ISO 8601, with or without a zone (``Z`` is UTC), or a date alone;
+    - ``dd-mm-yyyy[ hh:mm[:ss]]`` (``mm-dd-yyyy`` unless ``dayfirst``; ``-``, ``/`` or ``.``);
+    - a datetime, or a date (midnight).
+
+    A time without a zone is read in ``tz``. Raises :class:`ValueError` when the value is
+    none of these or out of range.
     """
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime.combine(value, time())
-    else:
+    if isinstance(value, str):
         text = value.strip()
         if not text:
             raise ValueError("empty time")
-        if _UNIX.match(text):
-            return datetime.fromtimestamp(float(text), UTC)
-        m = _DMY.match(text)
-        if m:
+        if text.lstrip("-").replace(".", "", 1).isdigit():
+            try:
+                if origin is not None:
+                    return origin + timedelta(seconds=float(text))
+                return datetime.fromtimestamp(epoch_seconds(float(text)), UTC)
+            except (OverflowError, OSError) as exc:
+                raise ValueError(f"time {text!r} is out of range") from exc
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            m = _DMY.match(text)
+            if not m:
+                raise
             d, mo, y, hh, mm, ss = m.groups()
             if not dayfirst:
                 d, mo = mo, d
             parsed = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
-        else:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    elif isinstance(value, datetime):
+        parsed = value
+    else:
+        parsed = datetime.combine(value, time())
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
+
+
+def read_sector(text: str, file: str, line: int) -> str:
+    """The sector named by ``text`` (:data:`SECTORS`, any case); :class:`ParseError` at
+    ``file``'s ``line`` when it names none."""
+    found = SECTORS.get(text.lower())
+    if found is None:
+        raise ParseError(file, line, f"unknown sector {text!r}",
+                         "government, business, civil_society, knowledge, residents or other "
+                         "(or the Dutch names)")
+    return found
 
 
 def normalise_name(name: str) -> str:
@@ -110,7 +206,7 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _check_fields(name: str, line: int, fields: Sequence[str]) -> None:
+def check_fields(name: str, line: int, fields: Sequence[str]) -> None:
     for f in fields:
         if len(f) > MAX_FIELD:
             raise ParseError(name, line, f"a field of {len(f):,} characters",
@@ -139,7 +235,7 @@ def read_table(raw: bytes, name: str, limits: Limits | None = None) -> Table:
         for fields in reader:
             limits.check_columns(name, line, len(fields))
             fields = [f.strip() for f in fields]
-            _check_fields(name, line, fields)
+            check_fields(name, line, fields)
             if any(fields):
                 if header is None:
                     header, header_line = fields, line
@@ -192,7 +288,7 @@ def _read_xlsx(raw: bytes, name: str, limits: Limits) -> Table:
             if len(values) > width and values[width] not in (None, ""):
                 limits.check_columns(name, number, width + 1)
             fields = [_cell(v) for v in values[:width]]
-            _check_fields(name, number, fields)
+            check_fields(name, number, fields)
             if not any(fields):
                 continue
             if header is None:

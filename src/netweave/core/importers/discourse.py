@@ -19,9 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from netweave.core.parsers import ParseError
-
 from .common import MAX_BODY, parse_time, read_bytes
+from .errors import ParseError
 from .fetch import Fetcher
 from .limits import ArchiveReader, Limits
 from .records import Batch, PostRec, ThreadRec

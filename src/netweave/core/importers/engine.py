@@ -5,21 +5,17 @@ database, so a report on a file and on the same file imported agree figure for f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
 from netweave.core import activity as act
-from netweave.core.measure.data import POSTS_SCHEMA, TEXTS_SCHEMA, NetworkData
-from netweave.core.parsers import (
-    FileData,
-    PersonIndex,
-    _log_frame,
-    people_frame,
-    read_attributes,
-)
+from netweave.core.logreader import SCHEMA as LOG_SCHEMA
+from netweave.core.measure.data import PEOPLE_SCHEMA, POSTS_SCHEMA, TEXTS_SCHEMA, NetworkData
 
+from . import attributes as attribute_file
 from .common import clean_email, normalise_name
 from .records import Batch
 
@@ -43,12 +39,22 @@ def _first_seen(batch: Batch) -> dict[str, datetime]:
     return seen
 
 
-class _Known(PersonIndex):
-    """People numbered once across files: a key, address or name seen before is the same
-    person (as an import merges them); ``id`` also finds a label of an attributes file."""
+@dataclass
+class FileData:
+    """A network read from files: the engine's input plus each person's label."""
+
+    data: NetworkData
+    labels: list[str] = field(default_factory=list)  # person id i+1 -> label
+    encoding: str = "utf-8"
+
+
+class _Known:
+    """People numbered 1, 2, … once across files: a key, address or name seen before is the
+    same person (as an import merges them); ``id`` also finds a label of an attributes
+    file."""
 
     def __init__(self, labels: dict[int, str]) -> None:
-        super().__init__()
+        self.ids: dict[str, int] = {}
         self.names = labels
         self.aliases: dict[str, int] = {}
         self.emails: dict[str, int] = {}
@@ -59,7 +65,7 @@ class _Known(PersonIndex):
         found = self.ids.get(key) or self.aliases.get(key) or (
             self.emails.get(email) if email else None) or self.by_name.get(normalise_name(name))
         if found is None:
-            found = super().id(key)
+            found = self.ids[key] = len(self.ids) + 1
             self.names[found] = name or key
         else:
             self.aliases[key] = found
@@ -92,14 +98,39 @@ def to_file_data(batches: Sequence[Batch], network: int = 1,
         texts.append(batch_texts)
     log = pl.concat(frames).sort("at", maintain_order=True)
     log = log.with_columns(pl.int_range(1, log.height + 1, dtype=pl.Int64).alias("id"))
-    table = (read_attributes(attributes, people) if attributes is not None
-             else people_frame(people))
+    table = _people_frame(people, {} if attributes is None else {
+        people.id(label): found for label, found in attribute_file.parse(attributes).items()})
     names = [labels.get(i, label) for label, i in people.ids.items()]
     data = NetworkData(log=log, people=table,
                        posts=pl.concat(posts) if posts else pl.DataFrame(schema=POSTS_SCHEMA),
                        texts=(pl.concat(texts) if texts else pl.DataFrame(schema=TEXTS_SCHEMA)
                               ).sort("at", maintain_order=True))
     return FileData(data, names, batches[0].encoding if batches else "utf-8")
+
+
+def _people_frame(people: _Known, attributes: dict[int, tuple[str, str | None]]
+                  ) -> pl.DataFrame:
+    ids = list(people.ids.values())
+    return pl.DataFrame({
+        "person": ids,
+        "sector": [attributes.get(i, (None, None))[0] for i in ids],
+        "organisation": [attributes.get(i, (None, None))[1] for i in ids],
+        "role": ["member"] * len(ids),
+        "pseudonymous": [False] * len(ids),
+    }, schema=PEOPLE_SCHEMA)
+
+
+def _log_frame(out: dict[str, list], network: int, *, source: str,
+               object_type: str = "") -> pl.DataFrame:
+    n = len(out["actor"])
+    frame = pl.DataFrame({
+        "id": range(1, n + 1), "network": [network] * n, "actor": out["actor"],
+        "kind": out["kind"], "target": out["target"], "object_type": [object_type] * n,
+        "object_id": out.get("object_id", [None] * n), "channel": out["channel"],
+        "at": out["at"], "weight": out["weight"], "source": [source] * n, "corrects": [None] * n,
+    }, schema={**LOG_SCHEMA, "kind": pl.String, "object_type": pl.String,
+               "channel": pl.String, "source": pl.String})
+    return frame.cast(LOG_SCHEMA)
 
 
 def _discussions(batch: Batch, offset: int, people: _Known

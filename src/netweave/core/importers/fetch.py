@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from netweave.core.parsers import ParseError
+from .errors import ParseError
 
 MB = 1024 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}

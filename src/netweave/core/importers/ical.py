@@ -13,9 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from netweave.core.parsers import ParseError, decode
-
-from .common import MAX_FIELD, clean_email, normalise_name, parse_time, read_bytes
+from .common import MAX_FIELD, clean_email, decode, normalise_name, parse_time, read_bytes
+from .errors import ParseError
 from .limits import Limits
 from .records import Batch, EventRec, RsvpRec
 

@@ -4,7 +4,7 @@ Every importer reads its file under a :class:`Limits`: the file's size before it
 zip archive's (or XLSX workbook's) central directory before anything is unpacked (members,
 declared sizes, compression ratio), the bytes actually unpacked while reading, the rows or
 records, the columns of a table, and a deadline checked while parsing and writing. Going
-past one raises :class:`LimitExceeded` (a :class:`~netweave.core.parsers.ParseError`) that
+past one raises :class:`LimitExceeded` (a :class:`~netweave.core.importers.errors.ParseError`) that
 names the file and the limit, before anything is written.
 """
 
@@ -14,7 +14,7 @@ import time
 import zipfile
 from dataclasses import dataclass, replace
 
-from netweave.core.parsers import ParseError
+from .errors import ParseError
 
 MB = 1024 * 1024
 #: Only members that unpack to more than this are held to :attr:`Limits.max_ratio`.

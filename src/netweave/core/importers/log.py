@@ -1,10 +1,10 @@
 """Generic interaction logs: ``actor, target, time[, kind[, channel[, weight]]]``.
 
-The format of :mod:`netweave.core.parsers` (comma, tab, semicolon or runs of spaces; an
-optional header, in English or Dutch; ``#`` comments; Unix seconds, milliseconds or
-microseconds, or ISO 8601 times), read in one pass into columns so that a million lines take
-seconds. An actor or target that looks like an e-mail address is matched by e-mail; any other
-label by name. A line repeated exactly is counted once.
+Comma, tab, semicolon or runs of spaces (:func:`.common.delimited_lines`); an optional
+header, in English or Dutch; ``#`` comments; times as :func:`.common.parse_time` reads them
+(Unix seconds, milliseconds or microseconds, or ISO 8601), read in one pass into columns so
+that a million lines take seconds. An actor or target that looks like an e-mail address is
+matched by e-mail; any other label by name. A line repeated exactly is counted once.
 
 A file without a header is read as ``actor, target, time`` unless ``columns`` says otherwise
 (``"time,actor,target"``; ``-`` skips a column). When another column looks like the time (its
@@ -22,8 +22,6 @@ Implausible data (times before 1980, about as many people as lines) is imported 
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -31,9 +29,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from netweave.core import activity as act
-from netweave.core.parsers import ParseError, decode
 
-from .common import MAX_FIELD, clean_email, parse_time, read_bytes
+from .common import (
+    MAX_FIELD,
+    clean_email,
+    decode,
+    delimited_lines,
+    epoch_seconds,
+    parse_time,
+    read_bytes,
+)
+from .errors import ParseError
 from .limits import Limits
 from .records import Batch, Interactions
 
@@ -52,19 +58,6 @@ _EXPECTED_TIME = "Unix seconds or ISO 8601, e.g. 1767225600 or 2026-01-01T10:00"
 #: Headerless lines looked at to tell which column is the time.
 _SNIFF = 200
 _COLUMNS_HINT = "say which column is which, e.g. --columns time,actor,target"
-
-
-def epoch_seconds(value: float) -> float:
-    """Unix time in seconds from seconds, milliseconds or microseconds (told apart by size:
-    10^11 seconds is the year 5138)."""
-    size = abs(value)
-    if size >= 1e17:
-        return value / 1e9
-    if size >= 1e14:
-        return value / 1e6
-    if size >= 1e11:
-        return value / 1e3
-    return value
 
 
 def _number(text: str) -> float | None:
@@ -105,29 +98,6 @@ def parse_columns(text: str, name: str) -> dict[str, int]:
         raise ParseError(name, None, "--columns lacks actor or target",
                          "at least actor and target, e.g. time,actor,target")
     return positions
-
-
-def _lines(text: str, name: str):
-    """(line number, fields) of each data line: comments and blank lines skipped."""
-    first = next((ln for ln in text.splitlines()
-                  if ln.strip() and not ln.lstrip().startswith("#")), "")
-    delimiter = next((d for d in ("\t", ",", ";") if d in first), None)
-    if delimiter is None:
-        for number, line in enumerate(text.splitlines(), start=1):
-            fields = line.split()
-            if fields and not fields[0].startswith("#"):
-                yield number, fields
-        return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    number = 1
-    try:
-        for fields in reader:
-            if fields and not fields[0].lstrip().startswith("#") and any(fields):
-                yield number, [f.strip() for f in fields]
-            number = reader.line_num + 1
-    except csv.Error as exc:
-        raise ParseError(name, reader.line_num, f"unreadable line: {exc}",
-                         "delimited text with balanced quotes") from exc
 
 
 def _positions(fields: list[str], mapping: Mapping[str, str] | None, name: str, line: int,
@@ -178,7 +148,7 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
     batch = Batch("log", name, encoding)
     out = batch.interactions
     people = batch.people
-    lines = _lines(text, name)
+    lines = delimited_lines(text, name)
     first = next(lines, None)
     if first is None:
         raise ParseError(name, None, "holds no interactions", "lines of actor, target, time")
@@ -197,7 +167,6 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
     need = max(pa, pt, ptime) + 1
     seen: set[tuple] = set()
     times: dict[str, datetime] = {}
-    fromts, fromiso = datetime.fromtimestamp, datetime.fromisoformat
     undated = origin or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     add_actor, add_target, add_kind = out.actor.append, out.target.append, out.kind.append
     add_channel, add_at, add_weight = out.channel.append, out.at.append, out.weight.append
@@ -229,7 +198,7 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
             stamp = fields[ptime]
             at = times.get(stamp)
             if at is None:
-                at = _time(stamp, origin, tz, name, number, fromts, fromiso)
+                at = _time(stamp, origin, tz, name, number)
                 if len(times) < 100_000:
                     times[stamp] = at
         kind = fields[pk].lower() if 0 <= pk < width and fields[pk] else act.MESSAGE
@@ -296,16 +265,11 @@ def _window(value: str | float | None, name: str) -> float:
     return number
 
 
-def _time(stamp: str, origin: datetime | None, tz: ZoneInfo, name: str, number: int,
-          fromts, fromiso) -> datetime:
+def _time(stamp: str, origin: datetime | None, tz: ZoneInfo, name: str, number: int
+          ) -> datetime:
     try:
-        if stamp.lstrip("-").replace(".", "", 1).isdigit():
-            if origin is not None:
-                return origin + timedelta(seconds=float(stamp))
-            return fromts(epoch_seconds(float(stamp)), UTC)
-        at = fromiso(stamp.replace("Z", "+00:00"))
-        return (at.replace(tzinfo=tz) if at.tzinfo is None else at).astimezone(UTC)
-    except (ValueError, OverflowError, OSError) as exc:
+        return parse_time(stamp, tz, origin=origin)
+    except ValueError as exc:
         raise ParseError(name, number, f"time {stamp!r} is unreadable", _EXPECTED_TIME) from exc
 
 

@@ -28,9 +28,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from netweave.core.parsers import ParseError
-
 from .common import MAX_BODY, clean_email, normalise_name, parse_time, read_bytes
+from .errors import ParseError
 from .limits import Limits
 from .records import Batch, PostRec, ThreadRec
 

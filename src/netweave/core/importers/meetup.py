@@ -28,8 +28,6 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from zoneinfo import ZoneInfo
 
-from netweave.core.parsers import ParseError
-
 from .common import (
     clean_email,
     find_columns,
@@ -39,6 +37,7 @@ from .common import (
     read_bytes,
     read_table,
 )
+from .errors import ParseError
 from .limits import Limits
 from .log import epoch_seconds
 from .records import AttendRec, Batch, EventRec, RsvpRec

@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from netweave.core import activity as act
-from netweave.core.parsers import ParseError
 
-from .common import MAX_BODY, clean_email, read_bytes
+from .common import MAX_BODY, clean_email, parse_time, read_bytes
+from .errors import ParseError
 from .limits import ArchiveReader, Limits
 from .records import Batch, PostRec, ReactionRec, ThreadRec
 
@@ -57,8 +57,8 @@ def _load(reader: ArchiveReader, member: str, name: str) -> object:
 
 def _ts(value: object, where: str, name: str) -> datetime:
     try:
-        return datetime.fromtimestamp(float(str(value)), UTC)
-    except (ValueError, OverflowError, OSError) as exc:
+        return parse_time(str(value), UTC)
+    except ValueError as exc:
         raise ParseError(name, None, f"{where}: timestamp {str(value)[:40]!r} is unreadable",
                          "Slack's ts, seconds since 1970 like '1767225600.000100'") from exc
 

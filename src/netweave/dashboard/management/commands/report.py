@@ -171,7 +171,7 @@ class Command(BaseCommand):
                     options: dict | None = None
                     ) -> tuple[NetworkData, list[str], str, str, ZoneInfo]:
         from netweave.core.importers.engine import to_file_data
-        from netweave.core.parsers import ParseError
+        from netweave.core.importers.errors import ParseError
 
         try:
             tz = ZoneInfo(timezone)

@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from netweave.core import importers
 from netweave.core.importers import discourse
+from netweave.core.importers.errors import ParseError
 from netweave.core.importers.limits import MB, LimitExceeded
-from netweave.core.parsers import ParseError
 from netweave.core.progress import ProgressBar
 from netweave.imports.services import import_file, import_limits, limit_message
 from netweave.networks.models import Network
