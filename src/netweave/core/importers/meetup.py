@@ -39,7 +39,6 @@ from .common import (
 )
 from .errors import ParseError
 from .limits import Limits
-from .log import epoch_seconds
 from .records import AttendRec, Batch, EventRec, RsvpRec
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -74,7 +73,6 @@ ATTENDED = {"attended": True, "yes": True, "ja": True, "present": True, "aanwezi
 HOST = {"yes", "ja", "true", "1", "host", "x"}
 _PROFILE_ID = re.compile(r"/members?/(\d+)")
 _STEM_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T _](\d{2})[:.h]?(\d{2}))?")
-_DIGITS = re.compile(r"^\d{11,19}$")
 _US_FORMATS = ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%y %I:%M %p",
                "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y", "%b %d, %Y %I:%M %p", "%b %d, %Y",
                "%B %d, %Y %I:%M %p", "%B %d, %Y", "%a %b %d %H:%M:%S %Z %Y")
@@ -85,8 +83,6 @@ def meetup_time(value: str, tz: ZoneInfo) -> datetime:
     """A time as Meetup writes it: Unix milliseconds (or seconds), month-first
     ``3/5/2026 7:00 PM``, ``Mar 5, 2026``, or ISO; :class:`ValueError` otherwise."""
     text = value.strip()
-    if _DIGITS.match(text):
-        return datetime.fromtimestamp(epoch_seconds(float(text)), UTC)
     if "/" in text or text[:3].isalpha():
         for fmt in _US_FORMATS:
             try:
@@ -107,8 +103,7 @@ def _file_event(name: str, tz: ZoneInfo) -> tuple[str, datetime | None]:
     day, hour, minute = found.groups()
     title = (stem[:found.start()] + stem[found.end():]).replace("_", " ")
     title = " ".join(title.strip(" -\u2013\u00b7").split()) or stem
-    when = datetime.fromisoformat(f"{day}T{hour or '00'}:{minute or '00'}")
-    return title, when.replace(tzinfo=tz).astimezone(UTC)
+    return title, parse_time(f"{day}T{hour or '00'}:{minute or '00'}", tz)
 
 
 def _time(raw: str, tz: ZoneInfo, name: str, line: int, what: str) -> datetime:
