@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from netweave.core import importers
-from netweave.core.parsers import ParseError
+from netweave.core.importers.errors import ParseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 REPORT = "Repair Café Tiel 2026-03-05 19.30.csv"
