@@ -108,14 +108,14 @@ def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, new
     log_in(fenna, base, "fenna", PASSWORD)
     fenna.goto(f"{base}/n/{slug}/")
     fenna.get_by_role("link", name="Weven").first.click()
-    expect(fenna.get_by_role("heading", name="Voorgestelde introducties")).to_be_visible()
+    expect(fenna.get_by_role("heading", name="Voorgestelde kennismakingen")).to_be_visible()
     pair = fenna.locator(f"li[data-pair='{anna_id}-{bram_id}'], "
                          f"li[data-pair='{bram_id}-{anna_id}']").first
     expect(pair.locator(".reasons")).to_contain_text("zoekt")
     pair.get_by_role("link", name="Stel ze aan elkaar voor").click()
     expect(fenna.locator("#introduce textarea[name=reasons]")).to_contain_text(NEED)
     fenna.click("#introduce button[type=submit]")
-    expect(fenna.locator(".messages")).to_contain_text("De introductie is gemaakt")
+    expect(fenna.locator(".messages")).to_contain_text("De kennismaking is gemaakt")
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "bram@example.org"]
 
     before = reciprocity(world["net"])
@@ -133,5 +133,5 @@ def test_need_suggestion_introduction_follow_up_and_reciprocity(live_server, new
 
     fenna.reload()
     expect(fenna.locator("#outcomes")).to_contain_text(
-        "Introducties gemaakt: 1; beantwoord: 1; ontmoet: 1; waardevol: 1.")
+        "Kennismakingen gemaakt: 1; beantwoord: 1; ontmoet: 1; waardevol: 1.")
     fenna.screenshot(path=str(ARTIFACTS / "weave-facilitator.png"), full_page=True)

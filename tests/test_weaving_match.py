@@ -45,7 +45,7 @@ TEXTS = {
            "other": "Fietsen repareren in de buurtwerkplaats",
            "seeks": "zoekt", "you_seek": "Je zoekt", "bridge": "een brug tussen sectoren",
            "new_tie": "Anna en Bram kennen elkaar nog niet; ze hebben geen gemeenschappelijke "
-                      "contacten: een nieuwe verbinding."},
+                      "contacten: een nieuwe band."},
 }
 
 

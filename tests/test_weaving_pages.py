@@ -23,6 +23,7 @@ from netweave.networks.models import (
     Exchange,
     IdentityMode,
     Introduction,
+    Membership,
     Need,
     Organisation,
     Person,
@@ -109,7 +110,7 @@ def test_facilitator_introduces_both_answer_and_exchanges_count(
     ns.add_need(anna, "Advice on heat pump subsidies", network=net)
     fenna = client_for(world["fenna"], "nl")
     page = fenna.get("/n/warmte/weave/facilitate/").content.decode()
-    assert "Voorgestelde introducties" in page
+    assert "Voorgestelde kennismakingen" in page
     assert world["bram_name"] in page and "Advice on heat pump subsidies" in page
     hidden(world, page)
     form = fenna.get(f"/n/warmte/weave/introduce/?a={ref(world, 'anna')}&b={ref(world, 'bram')}"
@@ -140,7 +141,7 @@ def test_facilitator_introduces_both_answer_and_exchanges_count(
     assert {(e.giver_id, e.receiver_id) for e in gives} == {(anna.pk, bram.pk),
                                                             (bram.pk, anna.pk)}
     page = fenna.get("/n/warmte/weave/facilitate/").content.decode()
-    assert "Introducties gemaakt: 1; beantwoord: 1; ontmoet: 1; waardevol: 1." in page
+    assert "Kennismakingen gemaakt: 1; beantwoord: 1; ontmoet: 1; waardevol: 1." in page
 
 
 def test_offer_fulfilled_waits_for_the_receiver(world):
@@ -225,6 +226,8 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
                              client_for(world["fenna"]).get(
                                  "/api/weave/warmte/network-suggestions").json()])
     hidden(world, everything)
+    # Anna chose Dutch e-mails; Bram chose nothing and gets the network's English.
+    Membership.objects.filter(person=world["anna"]).update(email_language="nl")
     with django_capture_on_commit_callbacks(execute=True):
         made = anna.post("/api/weave/warmte/introductions", {
             "person_a": ref(world, "anna"), "person_b": ref(world, "bram"),
@@ -233,7 +236,7 @@ def test_api_offers_needs_suggestions_introduction_and_answer(
     to_anna = next(m for m in mail.outbox if m.to == [world["anna"].email])
     assert to_anna.subject == f"Je hebt jezelf voorgesteld aan {world['bram_name']}"
     to_bram = next(m for m in mail.outbox if m.to == [world["bram"].email])
-    assert "Jij zoekt wat hij biedt." in to_bram.body
+    assert "Jij zoekt wat hij biedt." in to_bram.body and to_bram.body.startswith("Hello")
     hidden(world, to_anna.subject + to_anna.body)
     intro = made.json()["id"]
     again = anna.post("/api/weave/warmte/introductions", {

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from netweave.core import activity as act
 from netweave.jobs.models import Job
@@ -103,11 +103,13 @@ CARD_DRILL = {
     "pseudonymity_used": "joins",
 }
 KIND_LABELS = {
-    act.JOIN: gettext_lazy("joined"), act.LEAVE: gettext_lazy("left"),
-    act.RSVP: gettext_lazy("answered an invitation"), act.ATTEND: gettext_lazy("attended"),
+    act.JOIN: pgettext_lazy("activity", "joined"),
+    act.LEAVE: pgettext_lazy("activity", "left"),
+    act.RSVP: gettext_lazy("answered an invitation"),
+    act.ATTEND: pgettext_lazy("activity", "attended"),
     act.HOST: gettext_lazy("hosted"), act.POST: gettext_lazy("posted"),
     act.REPLY: gettext_lazy("replied"), act.REACT: gettext_lazy("reacted"),
-    act.ASK: gettext_lazy("asked a question"), act.ANSWER: gettext_lazy("answered"),
+    act.ASK: gettext_lazy("asked a question"), act.ANSWER: pgettext_lazy("activity", "answered"),
     act.OFFER: gettext_lazy("offered"), act.NEED: gettext_lazy("asked for help"),
     act.GIVE: gettext_lazy("gave"), act.INTRODUCE: gettext_lazy("introduced"),
     act.STORY: gettext_lazy("told a value story"), act.MESSAGE: gettext_lazy("sent a message"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -11,7 +12,8 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 class ItemForm(forms.Form):
     """A new offer or need."""
 
-    kind = forms.ChoiceField(label=_("I"), choices=[("need", _("seek")), ("offer", _("offer"))])
+    kind = forms.ChoiceField(label=_("I"), choices=[("need", _("seek")),
+                                                    ("offer", pgettext_lazy("verb", "offer"))])
     text = forms.CharField(label=_("What"), max_length=500)
     tags = forms.CharField(label=_("Tags (comma-separated)"), max_length=1000, required=False)
     everywhere = forms.BooleanField(label=_("In all my networks"), required=False)
