@@ -470,3 +470,35 @@ def test_report_reads_files_as_import_does_with_its_options(tmp_path):
     report(attendance=fixtures / "women_events.csv", events=str(fixtures / "events.csv"),
            out=tmp_path / "w", timezone="UTC", days=365)
     assert check_files(tmp_path / "w")["structure"]["people"] == 3
+
+
+@db
+def test_an_rsvp_only_history_reports_its_events_and_who_was_coming(tmp_path):
+    """Events held come from the events themselves: a meeting whose attendance nobody
+    recorded is held all the same, and the report says who said they would come."""
+    fien = Person.objects.create(name="Fien Facilitator")
+    net = services.create_network(facilitator=fien, name="Buurt", slug="buurt",
+                                  purpose="Elkaar helpen.", primary_type="action",
+                                  timezone="UTC")
+    start = timezone.now() - timedelta(days=20)
+    event = services.create_event(net, title="Buurtavond", starts_at=start,
+                                  ends_at=start + timedelta(hours=2))
+    for name, answer in (("Bob", "going"), ("Cas", "not_going"), ("Dee", "going")):
+        person = Person.objects.create(name=name)
+        services.join_network(net, person, at=start - timedelta(days=40))
+        services.rsvp(event, person, answer, at=start - timedelta(days=10))
+    report(network="buurt", out=tmp_path / "r")
+    figures = json.loads((tmp_path / "r" / "report.json").read_text())
+    card = {e["key"]: e for e in figures["card"]}
+    assert figures["activity"]["events_held"] == 1
+    assert (card["events_held"]["value"], card["events_held"]["light"]) == (1, "green")
+    assert {k: figures["events"][k] for k in ("events_without_attendance", "rsvp_going",
+                                             "rsvp_answers")} == {
+        "events_without_attendance": 1, "rsvp_going": 2, "rsvp_answers": 3}
+    page = (tmp_path / "r" / "report.html").read_text()
+    assert ("Attendance was not recorded for 1 event of this period: by their RSVPs, "
+            "2 people said they would come.") in page
+    report(network="buurt", out=tmp_path / "nl", lang="nl")
+    assert ("Voor 1 bijeenkomst van deze periode is de aanwezigheid niet vastgelegd: volgens "
+            "hun aanmeldingen zeiden 2 mensen te komen.") in (
+        tmp_path / "nl" / "report.html").read_text()

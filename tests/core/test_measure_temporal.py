@@ -28,8 +28,10 @@ from netweave.core.measure.activity import (
     event_figures,
     monthly_activity_series,
     retention_cohorts,
+    rsvp_figures,
 )
 from netweave.core.measure.data import (
+    EVENTS_SCHEMA,
     PEOPLE_SCHEMA,
     POSTS_SCHEMA,
     STORIES_SCHEMA,
@@ -856,3 +858,90 @@ def test_story_links_window_and_story_rows():
     fig = story_figures(network(rows, stories=stories), Period(t(100), t(130)))
     assert fig["items"][0]["linked_by_kind"] == {"give": 1, "reply": 1}
     assert fig["by_cycle"]["realised"] == 1 and fig["applied_or_beyond"] == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Events held from the events themselves (issue 17)
+# ---------------------------------------------------------------------------------------------
+
+@st.composite
+def listed_histories(draw) -> dict:
+    """Listed events (some with attendance, some with RSVPs only), unlisted events known from
+    attendance alone, and RSVP rows whose answers change."""
+    span = 400 * 1440
+    minute = st.integers(0, span)
+    listed = {e: BASE + timedelta(minutes=draw(minute)) for e in range(1, draw(
+        st.integers(0, 6)) + 1)}
+    rows, i = [], 0
+    for _ in range(draw(st.integers(0, 40))):
+        i += 1
+        event = draw(st.integers(1, 10))  # 7-10 are never listed
+        at = BASE + timedelta(minutes=draw(minute))
+        kind = draw(st.sampled_from([act.ATTEND, act.RSVP, act.RSVP]))
+        r = row(i, draw(st.integers(1, 8)), kind, at, object_type="event", object_id=event,
+                channel=draw(st.sampled_from(act.CHANNELS)))
+        r["weight"] = draw(st.sampled_from([0.0, 0.5, 1.0])) if kind == act.RSVP else 1.0
+        rows.append(r)
+    return {"rows": rows, "listed": listed}
+
+
+def listed_data(h: dict) -> NetworkData:
+    data = network(h["rows"])
+    data.events = pl.DataFrame(
+        [{"event": e, "at": at, "mode": "offline"} for e, at in h["listed"].items()],
+        schema=EVENTS_SCHEMA)
+    return data
+
+
+def oracle_events_held(h: dict, period: Period) -> dict:
+    """Written from METRICS.md 1: listed events by their start, unlisted ones by attendance;
+    the last RSVP (by time, then id) of each person to each listed event held in P without
+    any attendance."""
+    inside = lambda at: period.start <= at < period.end  # noqa: E731
+    listed = {e for e, at in h["listed"].items() if inside(at)}
+    unlisted = {r["object_id"] for r in h["rows"] if r["kind"] == act.ATTEND
+                and r["object_id"] not in h["listed"] and inside(r["at"])}
+    attended = {r["object_id"] for r in h["rows"] if r["kind"] == act.ATTEND}
+    bare = listed - attended
+    last: dict[tuple[int, int], dict] = {}
+    for r in sorted(h["rows"], key=lambda r: (r["at"], r["id"])):
+        if r["kind"] == act.RSVP and r["object_id"] in bare:
+            last[(r["object_id"], r["actor"])] = r
+    return {"events_held": len(listed) + len(unlisted), "events_without_attendance": len(bare),
+            "rsvp_going": len({a for (_, a), r in last.items() if r["weight"] >= 1}),
+            "rsvp_answers": len({a for _, a in last})}
+
+
+@PROPERTY
+@given(st.data())
+def test_events_held_come_from_the_events_themselves(d):
+    """An event listed with its start is held when it starts, recorded attendance or not
+    (an RSVP-only history still holds events); the monthly series agrees month by month."""
+    h = d.draw(listed_histories())
+    data = listed_data(h)
+    period = d.draw(periods(400 * 1440))
+    want = oracle_events_held(h, period)
+    assert activity_figures(data, period)["events_held"] == want.pop("events_held")
+    assert rsvp_figures(data, period) == want
+    end = BASE + timedelta(days=420)
+    for month in monthly_activity_series(data, BASE, end):
+        whole = Period(datetime.fromisoformat(month["start"]), datetime.fromisoformat(
+            month["end"]))
+        assert month["events_held"] == oracle_events_held(h, whole)["events_held"]
+
+
+def test_an_rsvp_only_history_holds_its_events_and_says_who_was_coming():
+    at = BASE + timedelta(days=10)
+    h = {"listed": {1: at, 2: at + WEEK},
+         "rows": [row(1, 5, act.RSVP, at - WEEK, object_type="event", object_id=1),
+                  row(2, 6, act.RSVP, at - WEEK, object_type="event", object_id=1),
+                  row(3, 6, act.RSVP, at - timedelta(days=1), object_type="event",
+                      object_id=1),
+                  row(4, 7, act.RSVP, at, object_type="event", object_id=2)]}
+    h["rows"][2]["weight"] = 0.0  # person 6 said no in the end
+    period = Period(BASE, BASE + timedelta(days=90))
+    data = listed_data(h)
+    assert activity_figures(data, period)["events_held"] == 2
+    assert activity_figures(network(h["rows"]), period)["events_held"] == 0  # as before
+    assert rsvp_figures(data, period) == {"events_without_attendance": 2, "rsvp_going": 2,
+                                          "rsvp_answers": 3}

@@ -21,6 +21,7 @@ import json
 
 from netweave.core.logreader import query, to_frame
 from netweave.core.measure.data import (
+    EVENTS_SCHEMA,
     PEOPLE_SCHEMA,
     POSTS_SCHEMA,
     STORIES_SCHEMA,
@@ -32,6 +33,7 @@ from netweave.networks.activity_log import column, database_url, read_activity, 
 from netweave.networks.models import (
     Activity,
     Discussion,
+    Event,
     Identity,
     Membership,
     Network,
@@ -103,6 +105,17 @@ WHERE d.{column(d, 'network')} = ?
 """
 
 
+def _events_sql() -> str:
+    """The network's events themselves, cancelled ones left out (METRICS.md 0, "Event")."""
+    e = Event
+    return f"""
+SELECT {column(e, 'id')} AS event, {{{column(e, 'starts_at')}}} AS at,
+       {column(e, 'mode')} AS mode
+FROM {table(e)} WHERE {column(e, 'network')} = ? AND NOT {column(e, 'cancelled')}
+ORDER BY {column(e, 'starts_at')}, {column(e, 'id')}
+"""
+
+
 def _stories_sql() -> str:
     s = ValueStory
     return f"""
@@ -154,9 +167,10 @@ def read_network_data(url: str, network: int) -> NetworkData:
     texts = to_frame(query(url, _texts_sql(), [network, network]), TEXTS_SCHEMA,
                      times=("at",))
     stories = to_frame(query(url, _stories_sql(), [network]), STORIES_SCHEMA, times=("at",))
+    events = to_frame(query(url, _events_sql(), [network]), EVENTS_SCHEMA, times=("at",))
     return NetworkData(
         log=read_activity(url, network), people=people, charter=charter, posts=posts,
-        texts=texts.sort("at"), stories=stories,
+        texts=texts.sort("at"), stories=stories, events=events,
     )
 
 

@@ -13,7 +13,13 @@ import polars as pl
 
 from netweave.core import activity as act
 from netweave.core.logreader import SCHEMA as LOG_SCHEMA
-from netweave.core.measure.data import PEOPLE_SCHEMA, POSTS_SCHEMA, TEXTS_SCHEMA, NetworkData
+from netweave.core.measure.data import (
+    EVENTS_SCHEMA,
+    PEOPLE_SCHEMA,
+    POSTS_SCHEMA,
+    TEXTS_SCHEMA,
+    NetworkData,
+)
 
 from . import attributes as attribute_file
 from .common import clean_email, normalise_name
@@ -87,8 +93,11 @@ def to_file_data(batches: Sequence[Batch], network: int = 1,
     name) the people's sectors."""
     labels: dict[int, str] = {}
     people = _Known(labels)
-    frames, posts, texts = [], [], []
+    frames, posts, texts, events = [], [], [], []
     for n, batch in enumerate(batches):
+        events += [{"event": 10_000_000 * n + i + 1, "at": e.starts_at,
+                    "mode": "online" if e.online else "offline"}
+                   for i, e in enumerate(batch.events)]
         out = _batch_rows(batch, 10_000_000 * n, people)
         frame = _log_frame(out, network, source=f"file:{batch.source}")
         frames.append(frame.with_columns(pl.Series("object_type", out["object_type"],
@@ -104,7 +113,8 @@ def to_file_data(batches: Sequence[Batch], network: int = 1,
     data = NetworkData(log=log, people=table,
                        posts=pl.concat(posts) if posts else pl.DataFrame(schema=POSTS_SCHEMA),
                        texts=(pl.concat(texts) if texts else pl.DataFrame(schema=TEXTS_SCHEMA)
-                              ).sort("at", maintain_order=True))
+                              ).sort("at", maintain_order=True),
+                       events=pl.DataFrame(events, schema=EVENTS_SCHEMA))
     return FileData(data, names, batches[0].encoding if batches else "utf-8")
 
 

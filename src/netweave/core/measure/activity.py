@@ -10,7 +10,10 @@ Conventions used by every function of the measurement engine's temporal part:
 - A *contribution* is any row whose kind is not ``join``, ``leave`` or ``rsvp`` (METRICS.md 0,
   :func:`netweave.core.activity.is_contribution`); ``void`` rows never count.
 - An *event* is a distinct ``object_id`` of ``attend`` rows with ``object_type == "event"``.
-  Its *time* is its earliest ``attend`` row. It is an *offline event* (a meeting) when at least
+  Its *time* is its earliest ``attend`` row. *Events held* in a period also come from the
+  events themselves (``NetworkData.events``): an event listed there is held in P when it
+  starts in P, recorded attendance or not; an event missing there is held in P when it has an
+  attendance in P. It is an *offline event* (a meeting) when at least
   one of its attendances is offline (so a hybrid meeting is a meeting); its *offline attendees*
   are the people with an offline ``attend`` row for it.
 - An *online contribution between meetings* is an online contribution that is not an
@@ -178,8 +181,9 @@ def activity_figures(data: NetworkData, period: Period, *, previous: Period | No
 
     - ``activities``: contributions with ``at`` in P; ``activities_by_kind`` (every
       contribution kind, 0 when absent) and ``activities_by_channel`` (offline, online).
-    - ``events_held``: distinct events (``attend`` rows on ``object_type == "event"``) with ≥1
-      attendance in P; ``offline_attendances``: ``attend`` rows with channel offline in P.
+    - ``events_held``: the listed events (``data.events``) that start in P, plus the distinct
+      unlisted events (``attend`` rows on ``object_type == "event"``) with ≥1 attendance in
+      P; ``offline_attendances``: ``attend`` rows with channel offline in P.
     - ``reach``: distinct people appearing as actor or target of any row in P, guests included.
     - ``active``: distinct actors with ≥1 contribution in P (CHAOSS "Contributors").
     - ``new``: active in P whose first contribution ever is in P (CHAOSS "New Contributors").
@@ -198,9 +202,11 @@ def activity_figures(data: NetworkData, period: Period, *, previous: Period | No
     in_p = log.filter(in_window(period.start, period.end))
     start, prev_start = utc(period.start), utc(prev.start)
     horizon = max(utc(period.end), utc(prev.end))
+    listed = data.events.get_column("event").implode()
     counts, held, reach, sums = pl.collect_all([
         in_p.filter(is_contribution()).group_by("kind", "channel").len(),
-        in_p.filter(is_event_attendance()).select(pl.col("object_id").n_unique()),
+        in_p.filter(is_event_attendance() & ~pl.col("object_id").is_in(listed))
+        .select(pl.col("object_id").n_unique()),
         pl.concat([in_p.select(person="actor"), in_p.select(person="target")])
         .drop_nulls().select(pl.col("person").n_unique()),
         log.filter(is_contribution() & (pl.col("at") < horizon) & pl.col("actor").is_not_null())
@@ -228,7 +234,8 @@ def activity_figures(data: NetworkData, period: Period, *, previous: Period | No
         "activities": sum(by_kind.values()),
         "activities_by_kind": by_kind,
         "activities_by_channel": by_channel,
-        "events_held": int(held.item()),
+        "events_held": int(held.item())
+        + data.events.filter(in_window(period.start, period.end)).height,
         "offline_attendances": offline_attendances,
         "reach": int(reach.item()),
         **{k: int(v) for k, v in sums.row(0, named=True).items()},
@@ -266,11 +273,15 @@ def monthly_activity_series(data: NetworkData, start: datetime, end: datetime) -
     # Distinct (actor, month) pairs as one integer key: actor * 2^20 + (month - lo).
     key = (pl.col("actor") * _KEY_SPAN + (pl.col("m") - lo)).alias("k")
     month_of_key = (pl.col("k") & (_KEY_SPAN - 1)) + lo
-    counts, reach_f, held_f, pairs, earlier = pl.collect_all([
+    listed = data.events.get_column("event").implode()
+    counts, reach_f, held_f, listed_f, pairs, earlier = pl.collect_all([
         shown_rows.filter(is_contribution()).group_by("m", "kind", "channel").len(),
         pl.concat([shown_rows.select("m", person="actor"), shown_rows.select("m", person="target")])
         .drop_nulls().group_by("m").agg(pl.col("person").n_unique()),
-        shown_rows.filter(is_event_attendance()).group_by("m").agg(pl.col("object_id").n_unique()),
+        shown_rows.filter(is_event_attendance() & ~pl.col("object_id").is_in(listed))
+        .group_by("m").agg(pl.col("object_id").n_unique()),
+        data.events.lazy().filter(in_window(month_start(first_m), month_start(last_m + 1)))
+        .group_by(m=month_index()).len(),
         window.filter(is_contribution()).select(key).drop_nulls().unique(),
         log.lazy().filter((pl.col("at") < month_start(lo)) & is_contribution())
         .select(pl.col("actor").drop_nulls().unique()),
@@ -287,6 +298,8 @@ def monthly_activity_series(data: NetworkData, start: datetime, end: datetime) -
                        .agg(pl.col("len").sum()).iter_rows())
     reach = dict(reach_f.iter_rows())
     held = dict(held_f.iter_rows())
+    for m, n in listed_f.iter_rows():
+        held[m] = held.get(m, 0) + n
 
     def per_month(frame: pl.DataFrame) -> dict[int, int]:
         return dict(frame.group_by(m=month_of_key).len().iter_rows())
@@ -365,6 +378,33 @@ def retention_cohorts(data: NetworkData, end: datetime) -> dict:
         out["matrix"].append(row)
         out["counts"].append(row_counts)
     return out
+
+
+def rsvp_figures(data: NetworkData, period: Period) -> dict:
+    """What RSVPs say of the listed events held in P whose attendance was not recorded
+    (METRICS.md 1, "Events without recorded attendance"): an RSVP-only history (an export
+    without attendance) still shows its meetings and who said they would come.
+
+    Keys: ``events_without_attendance`` (listed events starting in P with no attendance row
+    at all), ``rsvp_going`` (distinct people whose last RSVP to one of them said going:
+    weight 1), ``rsvp_answers`` (distinct people who answered one of them at all).
+    """
+    held = data.events.filter(in_window(period.start, period.end)).get_column("event")
+    attended = (data.log.lazy().filter(is_event_attendance()
+                                       & pl.col("object_id").is_in(held.implode()))
+                .select(pl.col("object_id").unique()).collect().get_column("object_id"))
+    bare = held.filter(~held.is_in(attended.implode()))
+    last = (data.log.lazy()
+            .filter((pl.col("kind") == act.RSVP) & (pl.col("object_type") == "event")
+                    & pl.col("object_id").is_in(bare.implode()) & pl.col("actor").is_not_null())
+            .sort("at", "id").group_by("object_id", "actor")
+            .agg(pl.col("weight").last()).collect())
+    going = last.filter(pl.col("weight") >= 1)
+    return {
+        "events_without_attendance": bare.len(),
+        "rsvp_going": going.get_column("actor").n_unique(),
+        "rsvp_answers": last.get_column("actor").n_unique(),
+    }
 
 
 def event_figures(data: NetworkData, period: Period) -> dict:
@@ -454,4 +494,5 @@ __all__ = [
     "monthly_activity_series",
     "online_between_meetings",
     "retention_cohorts",
+    "rsvp_figures",
 ]

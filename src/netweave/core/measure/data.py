@@ -56,6 +56,16 @@ STORIES_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+#: The events themselves (METRICS.md 0, "Event"): ``at`` is the start, ``mode`` offline,
+#: online or hybrid. Cancelled events are left out by the readers. An event of the log that
+#: is missing here (data without an events table) is known from its attendances only.
+EVENTS_SCHEMA: dict[str, pl.DataType] = {
+    "event": pl.Int64(),
+    "at": pl.Datetime("us", "UTC"),
+    "mode": pl.String(),
+}
+
+
 def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
@@ -85,11 +95,12 @@ class NetworkData:
     posts: pl.DataFrame = field(default_factory=lambda: empty(POSTS_SCHEMA))
     texts: pl.DataFrame = field(default_factory=lambda: empty(TEXTS_SCHEMA))
     stories: pl.DataFrame = field(default_factory=lambda: empty(STORIES_SCHEMA))
+    events: pl.DataFrame = field(default_factory=lambda: empty(EVENTS_SCHEMA))
 
     def __post_init__(self) -> None:
         for name, schema in (("log", LOG_SCHEMA), ("people", PEOPLE_SCHEMA),
                              ("posts", POSTS_SCHEMA), ("texts", TEXTS_SCHEMA),
-                             ("stories", STORIES_SCHEMA)):
+                             ("stories", STORIES_SCHEMA), ("events", EVENTS_SCHEMA)):
             frame: pl.DataFrame = getattr(self, name)
             if name == "people" and "pseudonymous" not in frame.columns:
                 frame = frame.with_columns(pseudonymous=pl.lit(False))
@@ -177,4 +188,5 @@ def renumbered(data: NetworkData, key: Callable[[int], str]) -> tuple[NetworkDat
 
     return NetworkData(log=swap(data.log, "actor", "target"), people=swap(data.people, "person"),
                        charter=data.charter, posts=swap(data.posts, "author"),
-                       texts=data.texts, stories=swap(data.stories, "author")), originals
+                       texts=data.texts, stories=swap(data.stories, "author"),
+                       events=data.events), originals

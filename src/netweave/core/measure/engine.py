@@ -38,6 +38,7 @@ from .activity import (
     month_start,
     monthly_activity_series,
     retention_cohorts,
+    rsvp_figures,
 )
 from .composition import composition_figures
 from .data import NetworkData, Period
@@ -84,7 +85,7 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
     step("activity")
     activity = activity_figures(data, period)
     activity_prev = activity_figures(data, previous)
-    events = event_figures(data, period)
+    events = event_figures(data, period) | rsvp_figures(data, period)
     events_prev = event_figures(data, previous)
     step("warmth")
     warmth = warmth_figures(data, period)
@@ -206,16 +207,17 @@ _GIVE_TAKE_KINDS = (act.ANSWER, act.REPLY, act.GIVE, act.INTRODUCE, act.HOST)
 
 def recorded(data: NetworkData) -> dict[str, bool]:
     """What the whole history records, whatever the period (METRICS.md 9, "Not recorded"):
-    ``events`` (any row about an event: attendance, RSVP, hosting), ``attendance`` (an
-    attendance of an event), ``meetings`` (an offline attendance), ``online`` (an online
-    contribution), ``discussions`` (a post), ``give_take`` (a row of a give-and-take kind:
-    answer, reply, give, introduce, host), ``sectors`` (someone's sector is known),
-    ``stories`` (a value story)."""
+    ``events`` (a listed event, or any row about an event: attendance, RSVP, hosting),
+    ``attendance`` (an attendance of an event), ``meetings`` (an offline attendance),
+    ``online`` (an online contribution), ``discussions`` (a post), ``give_take`` (a row of a
+    give-and-take kind: answer, reply, give, introduce, host), ``sectors`` (someone's sector
+    is known), ``stories`` (a value story)."""
     log = data.log.lazy()
     kind, channel = pl.col("kind").cast(pl.String), pl.col("channel").cast(pl.String)
     about_event = pl.col("object_type").cast(pl.String) == "event"
     attend = about_event & (kind == act.ATTEND)
     found = log.select(
+        listed=pl.lit(data.events.height > 0),
         events=(about_event & kind.is_in([act.ATTEND, act.RSVP, act.HOST])).any(),
         attendance=attend.any(),
         meetings=(attend & (channel == act.OFFLINE)).any(),
@@ -224,7 +226,9 @@ def recorded(data: NetworkData) -> dict[str, bool]:
         stories=(kind == act.STORY).any(),
     ).collect().row(0, named=True)
     sector = data.people.get_column("sector")
+    listed = found.pop("listed")
     return {k: bool(v) for k, v in found.items()} | {
+        "events": bool(found["events"] or listed),
         "discussions": data.posts.height > 0,
         "sectors": bool(((sector != "") & sector.is_not_null()).any()),
         "stories": bool(found["stories"]) or data.stories.height > 0,

@@ -102,6 +102,7 @@ LEVELS = {"leading": _("Leading"), "contributing": _("Contributing"),
 HOURS = ngettext("%(n)s hour", "%(n)s hours")
 DAYS = ngettext("%(n)s day", "%(n)s days")
 PEOPLE = ngettext("%(n)s person", "%(n)s people")
+EVENTS = ngettext("%(n)s event", "%(n)s events")
 TIES = ngettext("%(n)s tie", "%(n)s ties")
 
 _BY_KEY = {row.key: row for row in INDICATORS}
@@ -352,7 +353,15 @@ def _headline(tx: _Text, figures: Mapping[str, Any]) -> str:
     cells = "".join(f"<div><dt>{_e(tx.t(label))}</dt><dd>{_e(value)}</dd></div>"
                     for label, value in items)
     heading = tx.t(_("This period in numbers"))
-    return f'<h3>{_e(heading)}</h3><dl class="numbers">{cells}</dl>'
+    out = f'<h3>{_e(heading)}</h3><dl class="numbers">{cells}</dl>'
+    rsvp = figures.get("events") or {}
+    if rsvp.get("events_without_attendance"):
+        note = tx.t(_("Attendance was not recorded for %(events)s of this period: by their "
+                      "RSVPs, %(going)s said they would come.")) % {
+            "events": tx.plural(EVENTS, rsvp["events_without_attendance"]),
+            "going": tx.plural(PEOPLE, rsvp.get("rsvp_going") or 0)}
+        out += f'<p class="rsvp-note">{_e(note)}</p>'
+    return out
 
 
 # --- charts ----------------------------------------------------------------------------------
