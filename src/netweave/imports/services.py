@@ -23,7 +23,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from netweave.core.importers.engine import preview
 from netweave.core.importers.limits import LimitExceeded, Limits, check_archive
 from netweave.core.importers.records import Batch
 from netweave.networks import activity_rows as rows
-from netweave.networks.demo_loader import bulk_insert, sqlite_cache
+from netweave.networks.bulk import ActivityWriter, bulk_insert, sqlite_cache, stored_time
 from netweave.networks.models import (
     Activity,
     Attendance,
@@ -200,7 +200,7 @@ class _Writer:
         self.limits = limits
         self.source = f"import:{batch.source}"
         self.added = dict.fromkeys(_ADDED, 0)
-        self.activity = _ActivityWriter(self._advance)
+        self.activity = ActivityWriter(self._advance, batch=ROW_BATCH)
         b = batch
         self.total = (len(b.people) + len(b.events) + len(b.rsvps) + len(b.attendance)
                       + len(b.threads) + len(b.posts) + len(b.reactions) + len(b.interactions))
@@ -633,7 +633,7 @@ def prepare_interactions(batch: Batch) -> tuple[list[int], list[object]]:
     that the import holds the write lock for less time."""
     ix = batch.interactions
     order = sorted(range(len(ix)), key=ix.at.__getitem__)
-    at_value = (_ActivityWriter._sqlite_at if connection.vendor == "sqlite" else _same)
+    at_value = stored_time()
     return order, [at_value(ix.at[i]) for i in order]
 
 
@@ -644,78 +644,6 @@ def _has_email(secret: bytes, person_id: int) -> str:
 def _bulk(objects: list) -> list:
     """Insert new objects of one plain model and set their keys."""
     return bulk_insert(objects, batch_size=BATCH)
-
-
-def _same(value: object) -> object:
-    return value
-
-
-class _ActivityWriter:
-    """Buffers activity rows and inserts them in batches (``executemany`` on SQLite, ``COPY``
-    on PostgreSQL), bypassing ``Model.save``; values are stored as the ORM stores them."""
-
-    COLUMNS = ("network_id", "actor_id", "kind", "target_id", "object_type", "object_id",
-               "channel", "at", "weight", "source", "corrects_id")
-
-    def __init__(self, advance: Callable[[int, str], None]) -> None:
-        self.advance = advance
-        self.buffer: list[tuple] = []
-        self.count = 0
-        self.sqlite = connection.vendor == "sqlite"
-        qn = connection.ops.quote_name
-        fields = {f.attname: f.column for f in Activity._meta.concrete_fields}
-        self.table = qn(Activity._meta.db_table)
-        self.columns = ", ".join(qn(fields[c]) for c in self.COLUMNS)
-
-        self.at_value = self._sqlite_at if self.sqlite else _same
-
-    @staticmethod
-    def _sqlite_at(at: datetime) -> str:
-        """What Django's SQLite backend stores for an aware datetime."""
-        return str((at if at.tzinfo is UTC else at.astimezone(UTC)).replace(tzinfo=None))
-
-    def _at(self, at: datetime) -> object:
-        return self.at_value(at)
-
-    def add(self, activities: Iterable[Activity]) -> None:
-        for a in activities:
-            self.buffer.append((a.network_id, a.actor_id, a.kind, a.target_id, a.object_type,
-                                a.object_id, a.channel, self._at(a.at), a.weight, a.source,
-                                None))
-            if len(self.buffer) >= ROW_BATCH:
-                self.flush("activity rows")
-
-    def interactions(self, network: int, source: str, rows: list[tuple]) -> None:
-        """Insert rows of (actor, kind, target, channel, at, weight) with no object."""
-        if self.sqlite:  # the constant columns as literals: fewer values to bind per row
-            literal = "'" + source.replace("'", "''") + "'"
-            sql = (f"INSERT INTO {self.table} ({self.columns}) VALUES ({int(network)}, ?, ?, ?, "
-                   f"'', NULL, ?, ?, ?, {literal}, NULL)")
-            connection.ensure_connection()
-            connection.connection.executemany(sql, rows)
-            self.count += len(rows)
-            self.advance(len(rows), f"interactions: {self.count:,} written")
-            return
-        self.buffer = [(network, a, kind, t, "", None, channel, at, weight, source, None)
-                       for a, kind, t, channel, at, weight in rows]
-        self.flush("interactions")
-
-    def flush(self, message: str) -> None:
-        if not self.buffer:
-            return
-        with connection.cursor() as cursor:
-            if self.sqlite:
-                marks = ", ".join(["%s"] * len(self.COLUMNS))
-                cursor.executemany(f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})",
-                                   self.buffer)
-            else:
-                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as cp:
-                    for row in self.buffer:
-                        cp.write_row(row)
-        n = len(self.buffer)
-        self.count += n
-        self.buffer = []
-        self.advance(n, f"{message}: {self.count:,} written")
 
 
 # --- runs, uploads and review ----------------------------------------------------------------

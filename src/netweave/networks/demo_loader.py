@@ -1,10 +1,8 @@
 """Write a generated demo network (:mod:`netweave.core.demo`) into the database.
 
-One call is one transaction. Objects go in with ``bulk_create``; the activity rows each
-object stands for come from :mod:`netweave.networks.activity_rows` (the single definition
-of that mapping) and are inserted in batches with a plain ``INSERT`` (SQLite) or ``COPY``
-(PostgreSQL), because building a million ``Activity`` rows through the ORM's insert path
-costs far more than making them.
+One call is one transaction. Objects and the activity rows each object stands for (from
+:mod:`netweave.networks.activity_rows`, the single definition of that mapping) go in with
+the bulk writers of :mod:`netweave.networks.bulk`, as the importers' do.
 
 Demo people have no accounts, except the logins listed in :attr:`DemoNetwork.accounts`
 (password :data:`netweave.core.demo.PASSWORD`); a username that exists already is left alone.
@@ -15,20 +13,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from netweave.core.demo import PASSWORD, DemoNetwork, generate_all
 from netweave.core.progress import ProgressBar
 
 from . import activity_rows as rows
+from .bulk import ActivityWriter, bulk_insert, sqlite_cache
 from .models import (
-    Activity,
     Attendance,
     Discussion,
     Event,
@@ -50,12 +47,8 @@ log = logging.getLogger(__name__)
 
 #: Objects per ``bulk_create`` call (PostgreSQL; the M2M rows of event hosts).
 BATCH = 5000
-#: Parameters per multi-row insert on SQLite (at most its own limit, 32766 by default).
-MAX_PARAMS = 30_000
 #: Records turned into model objects at a time for the large tables (bounds memory).
 CHUNK = 20_000
-#: Activity rows per insert.
-ROW_BATCH = 20_000
 
 
 def load(demo: DemoNetwork, *, source: str = "demo", progress: bool = False) -> Network:
@@ -85,126 +78,6 @@ def load_demo_networks(*, seed: int = 42, people: int = 150, months: int = 24,
     return load_many(demos, source=source, progress=progress)
 
 
-@contextmanager
-def sqlite_cache(kib: int = 512 * 1024) -> Iterator[None]:
-    """On SQLite, a large page cache while loading many rows: the activity table's indexes
-    are updated at random places, and SQLite's default 2 MB cache makes each a disk read.
-    Elsewhere nothing."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-# --- activity rows ---------------------------------------------------------------------------
-
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField,
-                 models.BooleanField, models.ForeignKey)
-
-
-def _prep_function(field: models.Field) -> Callable[[object], object] | None:
-    """How a value of ``field`` becomes a database value; None when it goes in as it is."""
-    if isinstance(field, models.DateTimeField):  # the demo's values are aware datetimes
-        adapt = connection.ops.adapt_datetimefield_value
-        if connection.vendor == "sqlite" and connection.timezone == UTC:
-            def sqlite_utc(value: datetime | None) -> object:
-                # What ``adapt`` returns for a UTC datetime, without its checks.
-                if value is not None and value.tzinfo is UTC:
-                    return str(value.replace(tzinfo=None))
-                return adapt(value)
-            return sqlite_utc
-        return adapt
-    if isinstance(field, _PLAIN_FIELDS):
-        return None
-    return functools.partial(field.get_db_prep_save, connection=connection)
-
-
-class _ActivityWriter:
-    """Buffers activity rows and inserts them in batches, bypassing ``Model.save``.
-
-    The values are prepared with each field's own ``get_db_prep_save`` where the type needs
-    it (datetimes), so the stored values equal what the ORM would store.
-    """
-
-    def __init__(self, bar: ProgressBar) -> None:
-        self.bar = bar
-        self.fields = [f for f in Activity._meta.concrete_fields if not f.primary_key]
-        self.prep = [_prep_function(f) for f in self.fields]
-        qn = connection.ops.quote_name
-        self.table = qn(Activity._meta.db_table)
-        self.columns = ", ".join(qn(f.column) for f in self.fields)
-        self.buffer: list[tuple] = []
-        self.count = 0
-
-    def add(self, activity: Iterable[Activity]) -> None:
-        spec = [(f.attname, prep) for f, prep in zip(self.fields, self.prep, strict=True)]
-        buffer = self.buffer
-        for a in activity:
-            values = a.__dict__
-            buffer.append(tuple(values[name] if prep is None else prep(values[name])
-                                for name, prep in spec))
-            if len(buffer) >= ROW_BATCH:
-                self.flush()
-                buffer = self.buffer
-
-    def flush(self) -> None:
-        if not self.buffer:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                copy_sql = f"COPY {self.table} ({self.columns}) FROM STDIN"
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in self.buffer:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.fields))
-                cursor.executemany(
-                    f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})", self.buffer)
-        self.count += len(self.buffer)
-        self.bar.advance(len(self.buffer))
-        self.buffer = []
-
-
-def _insert(objects: Sequence[models.Model]) -> None:
-    """Insert new objects of one model with multi-row ``INSERT … RETURNING`` and set their keys.
-
-    What ``bulk_create`` does for these plain models (no signals, no ``auto_now``), at a
-    quarter of its per-object cost on SQLite; values are prepared as the ORM prepares them.
-    """
-    if not objects:
-        return
-    model = type(objects[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    spec = [(f.attname, _prep_function(f)) for f in fields]
-    qn = connection.ops.quote_name
-    head = (f"INSERT INTO {qn(model._meta.db_table)} "
-            f"({', '.join(qn(f.column) for f in fields)}) VALUES ")
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {qn(model._meta.pk.column)}"
-    per = max(1, _max_params() // len(fields))
-    with connection.cursor() as cursor:
-        for lo in range(0, len(objects), per):
-            part = objects[lo:lo + per]
-            params: list = []
-            for obj in part:
-                values = obj.__dict__
-                params.extend(values[name] if prep is None else prep(values[name])
-                              for name, prep in spec)
-            cursor.execute(head + ", ".join([row] * len(part)) + tail, params)
-            for obj, (pk,) in zip(part, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
-
-
 class _Maker:
     """Builds model objects through Django's fast positional ``__init__``.
 
@@ -231,46 +104,6 @@ class _Maker:
         return self.model(*args)
 
 
-@functools.cache
-def _sqlite_limits() -> tuple[bool, int]:
-    import sqlite3
-
-    if sqlite3.sqlite_version_info < (3, 35):  # no RETURNING
-        return False, 0
-    try:
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    except AttributeError:  # Python < 3.11
-        limit = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
-    return True, limit
-
-
-def bulk_insert(objects: list[models.Model], *, batch_size: int = 2000) -> list[models.Model]:
-    """Insert new objects of one plain model (no signals, no ``auto_now``) and set their keys:
-    the multi-row ``INSERT … RETURNING`` of :func:`_insert` on SQLite, ``bulk_create``
-    elsewhere."""
-    if objects and _fast_insert():
-        _insert(objects)
-        return objects
-    return type(objects[0]).objects.bulk_create(objects, batch_size=batch_size) if objects else []
-
-
-def _fast_insert() -> bool:
-    """Whether :func:`_insert` should be used: on SQLite 3.35 and later.
-
-    On PostgreSQL ``bulk_create`` is faster (Django inserts from ``UNNEST`` arrays there).
-    """
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        return _sqlite_limits()[0]
-    return False
-
-
-def _max_params() -> int:
-    if connection.vendor == "sqlite":
-        return min(MAX_PARAMS, _sqlite_limits()[1])
-    return MAX_PARAMS
-
-
 def _chunks(n: int, size: int = CHUNK) -> Iterator[range]:
     for lo in range(0, n, size):
         yield range(lo, min(n, lo + size))
@@ -287,14 +120,11 @@ def _password_hash(hashers: tuple[str, ...]) -> str:
 class _Loader:
     def __init__(self, demo: DemoNetwork, source: str, bar: ProgressBar) -> None:
         self.demo, self.source, self.bar = demo, source, bar
-        self.rows = _ActivityWriter(bar)
+        self.rows = ActivityWriter(lambda n, _message: bar.advance(n))
 
     def bulk(self, objects: list) -> list:
         """Insert new objects of one model; their keys are set afterwards."""
-        if _fast_insert():
-            _insert(objects)
-        elif objects:
-            type(objects[0]).objects.bulk_create(objects, batch_size=BATCH)
+        bulk_insert(objects, batch_size=BATCH)
         self.bar.advance(len(objects))
         return objects
 
