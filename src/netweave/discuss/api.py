@@ -3,6 +3,10 @@
 Reading needs SEE_CONTENTS, writing TAKE_PART, the between-meetings figures FACILITATE
 (:mod:`netweave.networks.permissions`); a secret network is a 404 to outsiders. Names are
 the ones the network shows (pseudonyms where used).
+
+The private conversation after an introduction (``/n/{slug}/conversations/{introduction}``)
+is read and written by the two people introduced only: anyone else, facilitators and staff
+included, gets a 404.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -266,3 +272,56 @@ def get_digest_preference(request: HttpRequest):
 def put_digest_preference(request: HttpRequest, data: DigestPreferenceIn):
     pref = services.set_digest(_me(request), data.frequency)
     return DigestPreferenceOut(frequency=pref.frequency)
+
+
+class MessageOut(Schema):
+    mine: bool
+    author: str
+    body: str
+    created_at: datetime
+
+
+class ConversationOut(Schema):
+    introduction: int
+    other: str
+    messages: list[MessageOut]
+
+
+class MessageIn(Schema):
+    body: str
+
+
+def _conversation(request: HttpRequest, slug: str, introduction_id: int):
+    access = network_access(request, slug, Capability.TAKE_PART)
+    intro = selectors.my_introduction(access.network, introduction_id, access.person)
+    if intro is None:
+        raise HttpError(404, _("No such introduction of yours in this network."))
+    return access, intro
+
+
+def _conversation_out(page: selectors.ConversationPage) -> ConversationOut:
+    return ConversationOut(introduction=page.introduction.pk, other=page.other, messages=[
+        MessageOut(mine=m.mine, author=m.name, body=m.body, created_at=m.created_at)
+        for m in page.messages])
+
+
+@router.get("/n/{slug}/conversations/{introduction_id}",
+            response={200: ConversationOut, 403: ErrorOut, 404: ErrorOut},
+            summary="The private conversation after my introduction (only the two of us)")
+def read_conversation(request: HttpRequest, slug: str, introduction_id: int):
+    access, intro = _conversation(request, slug, introduction_id)
+    return Status(200, _conversation_out(selectors.conversation_page(intro, access.person)))
+
+
+@router.post("/n/{slug}/conversations/{introduction_id}/messages",
+             response={201: ConversationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Write in the private conversation after my introduction")
+def send_message(request: HttpRequest, slug: str, introduction_id: int, data: MessageIn):
+    access, intro = _conversation(request, slug, introduction_id)
+    link = request.build_absolute_uri(reverse("discuss-conversation",
+                                              args=[slug, introduction_id]))
+    try:
+        services.send_private_message(intro, access.person, data.body, link=link)
+    except ValidationError as exc:
+        raise bad_request(exc) from exc
+    return Status(201, _conversation_out(selectors.conversation_page(intro, access.person)))

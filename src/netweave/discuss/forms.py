@@ -33,3 +33,10 @@ class ReplyForm(forms.Form):
 class DigestForm(forms.Form):
     frequency = forms.ChoiceField(label=_("Digest e-mail"), choices=Frequency.choices,
                                   widget=forms.RadioSelect)
+
+
+class MessageForm(forms.Form):
+    """A message in the private conversation after an introduction."""
+
+    body = forms.CharField(label=_("Your message"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))

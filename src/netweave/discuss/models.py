@@ -1,5 +1,6 @@
 """What the discussions add to the domain: follows, mentions, digest choice and last visits.
 
+The private conversations of two people introduced to each other live here too.
 Discussions, posts and reactions themselves live in :mod:`netweave.networks.models`; these
 models only point at them.
 """
@@ -10,7 +11,7 @@ from django.db import models
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from netweave.networks.models import Discussion, Network, Person, Post
+from netweave.networks.models import Discussion, Introduction, Network, Person, Post
 
 
 class Follow(models.Model):
@@ -113,3 +114,47 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.frequency} {self.period_start:%Y-%m-%d}"
+
+
+class Conversation(models.Model):
+    """The private conversation of two people introduced to each other.
+
+    Only the two people of ``introduction`` read and write it: not the introducer, not the
+    network's facilitators, not staff pages (docs/discussions.md, "Private conversations").
+    It is opened by the first message; messages write no activity row.
+    """
+
+    introduction = models.OneToOneField(
+        Introduction, on_delete=models.CASCADE, related_name="conversation",
+        verbose_name=_("introduction"),
+    )
+    created_at = models.DateTimeField(_("created"), default=now)
+
+    class Meta:
+        verbose_name = _("private conversation")
+        verbose_name_plural = _("private conversations")
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk}"
+
+
+class PrivateMessage(models.Model):
+    """One message in a :class:`Conversation`."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages",
+        verbose_name=_("conversation"),
+    )
+    author = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), default=now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("private message")
+        verbose_name_plural = _("private messages")
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"

@@ -17,15 +17,24 @@ from django.utils import timezone
 from netweave.networks.models import (
     Discussion,
     Event,
+    Introduction,
     Membership,
     Network,
     Person,
     Post,
     Reaction,
 )
-from netweave.networks.selectors import author_names, member_name
+from netweave.networks.selectors import author_names, member_name, shown_names
 
-from .models import DEFAULT_FREQUENCY, DigestPreference, Follow, Frequency, Mention, Visit
+from .models import (
+    DEFAULT_FREQUENCY,
+    DigestPreference,
+    Follow,
+    Frequency,
+    Mention,
+    PrivateMessage,
+    Visit,
+)
 from .text import render_markdown
 
 
@@ -384,3 +393,66 @@ def digest_for(person: Person, start: datetime, end: datetime,
         if section.count:
             sections.append(section)
     return Digest(start=start, end=end, sections=sections)
+
+
+# --- private conversations after an introduction --------------------------------------------
+
+
+def my_introduction(network: Network, pk: int, person: Person | None) -> Introduction | None:
+    """Introduction ``pk`` of ``network`` when ``person`` is one of the two introduced (the
+    only ones who read its conversation); else None."""
+    if person is None:
+        return None
+    return (Introduction.objects.filter(network=network, pk=pk)
+            .filter(Q(person_a=person) | Q(person_b=person)).first())
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    mine: bool
+    name: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversationPage:
+    introduction: Introduction
+    #: The other person, by the name the network shows.
+    other: str
+    messages: list[MessageRow]
+
+
+def conversation_page(introduction: Introduction, viewer: Person) -> ConversationPage:
+    """The conversation of ``introduction`` as ``viewer`` (one of the two) reads it."""
+    other_id = (introduction.person_b_id if introduction.person_a_id == viewer.pk
+                else introduction.person_a_id)
+    names = shown_names(introduction.network, [introduction.person_a_id,
+                                               introduction.person_b_id])
+    messages = (PrivateMessage.objects.filter(conversation__introduction=introduction)
+                .order_by("created_at", "pk"))
+    return ConversationPage(introduction, names.get(other_id, ""), [
+        MessageRow(m.author_id == viewer.pk, names.get(m.author_id, ""), m.body, m.created_at)
+        for m in messages])
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    introduction: int
+    other: str
+    messages: int
+    last_at: datetime | None
+
+
+def my_conversations(network: Network, person: Person) -> list[ConversationRow]:
+    """Every introduction of ``person`` in ``network`` with its private conversation (if it
+    has begun), the most recent first."""
+    intros = list(Introduction.objects.filter(network=network)
+                  .filter(Q(person_a=person) | Q(person_b=person))
+                  .annotate(n=Count("conversation__messages"),
+                            last=Max("conversation__messages__created_at"))
+                  .order_by("-created_at", "-pk"))
+    others = {i.pk: i.person_b_id if i.person_a_id == person.pk else i.person_a_id
+              for i in intros}
+    names = shown_names(network, others.values())
+    return [ConversationRow(i.pk, names.get(others[i.pk], ""), i.n, i.last) for i in intros]

@@ -1,4 +1,5 @@
-"""Writes of the discussions: topics, replies, reactions, answers, follows, mentions, digests.
+"""Writes of the discussions: topics, replies, reactions, answers, follows, mentions, digests,
+and the private conversation of two people introduced to each other.
 
 Topics, replies and reactions go through :mod:`netweave.networks.services`, which write
 their activity rows (METRICS.md 0); this module adds what the discuss app keeps beside them.
@@ -8,17 +9,38 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from netweave.core.text import one_line
 from netweave.networks import activity_rows as rows
 from netweave.networks import services as domain
-from netweave.networks.models import Activity, Discussion, Network, Person, Post, Reaction
+from netweave.networks.models import (
+    Activity,
+    Discussion,
+    Introduction,
+    Membership,
+    Network,
+    Person,
+    Post,
+    Reaction,
+)
+from netweave.networks.selectors import member_name
 
 from . import selectors
-from .models import DigestPreference, Follow, Frequency, Mention, Visit
+from .models import (
+    Conversation,
+    DigestPreference,
+    Follow,
+    Frequency,
+    Mention,
+    PrivateMessage,
+    Visit,
+)
 from .text import find_mentions
 
 #: The reactions offered on posts.
@@ -119,3 +141,60 @@ def seen(person: Person | None, network: Network, at: datetime | None = None) ->
         return
     Visit.objects.update_or_create(person=person, network=network,
                                    defaults={"last_seen_at": at or timezone.now()})
+
+
+# --- private conversations after an introduction --------------------------------------------
+
+MESSAGE_MAX = 5000
+
+
+def _notify(membership: Membership, sender: str, network: Network, link: str) -> None:
+    """Tell ``membership``'s person that ``sender`` wrote: no text, no address of anyone."""
+    if not membership.person.email:
+        return
+    args = {"name": sender, "network": network.name}
+    body = "\n\n".join([
+        _("Hello %(name)s,") % {"name": member_name(membership)},
+        _("%(name)s sent you a private message in the network “%(network)s”. Only the two "
+          "of you can read it.") % args,
+        _("Read it and answer here: %(link)s") % {"link": link},
+    ])
+    send_mail(one_line(_("A message from %(name)s") % args), body,
+              settings.DEFAULT_FROM_EMAIL, [membership.person.email])
+
+
+@transaction.atomic
+def send_private_message(introduction: Introduction, author: Person, body: str, *,
+                         link: str = "") -> PrivateMessage:
+    """Add ``author``'s message to the conversation of ``introduction`` (opening it).
+
+    Only the two people introduced write, while both are members of the network; the other
+    gets an e-mail (after the commit, in the language active now) that names the author as
+    the network shows them and holds neither the text nor an address; ``link`` points to
+    the conversation. Messages write no activity row: who talks privately to whom stays
+    between them.
+    """
+    if author.pk not in (introduction.person_a_id, introduction.person_b_id):
+        raise PermissionDenied
+    body = _clean_text(body, field="body", limit=MESSAGE_MAX)
+    if "\x00" in body:
+        raise ValidationError({"body": _("The text contains a NUL character; remove it.")})
+    members = {m.person_id: m for m in Membership.objects.filter(
+        network=introduction.network, left_at__isnull=True,
+        person_id__in=(introduction.person_a_id, introduction.person_b_id),
+    ).select_related("person")}
+    if len(members) < 2:
+        raise ValidationError(_("One of you has left the network; the conversation is "
+                                "closed."))
+    conversation, _created = Conversation.objects.get_or_create(introduction=introduction)
+    message = PrivateMessage.objects.create(conversation=conversation, author=author,
+                                            body=body, created_at=timezone.now())
+    other = next(m for pid, m in members.items() if pid != author.pk)
+    sender, lang = member_name(members[author.pk]), translation.get_language()
+
+    def notify() -> None:
+        with translation.override(lang):
+            _notify(other, sender, introduction.network, link)
+
+    transaction.on_commit(notify, robust=True)  # a failed mail is logged, not a 500
+    return message

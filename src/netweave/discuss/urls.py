@@ -16,5 +16,7 @@ urlpatterns = [
     path("n/<slug:slug>/discussions/<int:pk>/posts/<int:post>/accept/", views.post_accept,
          name="discuss-accept"),
     path("n/<slug:slug>/between-meetings/", views.between_meetings, name="discuss-between"),
+    path("n/<slug:slug>/conversations/<int:pk>/", views.conversation,
+         name="discuss-conversation"),
     path("digest/", views.digest_settings, name="discuss-digest"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +22,7 @@ from netweave.networks.selectors import person_of
 from netweave.trust.once import once_per_form
 
 from . import selectors, services
-from .forms import DigestForm, ReplyForm, TopicForm
+from .forms import DigestForm, MessageForm, ReplyForm, TopicForm
 from .models import Frequency
 
 #: How far back the digest preview on the settings page looks.
@@ -186,3 +187,34 @@ def digest_settings(request: HttpRequest) -> HttpResponse:
                                   selectors.EVENT_HORIZON[shown])
     return render(request, "discuss/digest_settings.html", {
         "form": form, "digest": digest, "frequency": frequency})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@once_per_form
+def conversation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The private conversation of the two people of introduction ``pk``: a 404 for anyone
+    else, facilitators and staff included."""
+    access = network_for(request.user, slug, Capability.TAKE_PART)
+    intro = selectors.my_introduction(access.network, pk, access.person)
+    if intro is None:
+        raise Http404
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            link = request.build_absolute_uri(reverse("discuss-conversation", args=[slug, pk]))
+            try:
+                services.send_private_message(intro, access.person, form.cleaned_data["body"],
+                                              link=link)
+            except ValidationError as exc:
+                messages.error(request, _error_text(exc))
+            else:
+                messages.success(request, _("Sent. Only the two of you can read it."))
+                return redirect("discuss-conversation", slug=slug, pk=pk)
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    response = render(request, "discuss/conversation.html", {
+        "network": access.network, "access": access, "form": form,
+        "page": selectors.conversation_page(intro, access.person)})
+    response["Cache-Control"] = "private, no-store"
+    return response

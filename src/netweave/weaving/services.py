@@ -214,6 +214,8 @@ def _introduction_text(intro: Introduction, introducer: str, me: Membership,
         why,
         _("Why:") + "\n" + intro.reasons if intro.reasons else "",
         _contact_line(other),
+        _("You can write to %(other)s privately on the network's give-and-take page; no "
+          "e-mail addresses are shared: %(link)s") % {"other": member_name(other), "link": link},
         _("Afterwards, please tell us whether you met and whether it was valuable: %(link)s")
         % {"link": link},
     ] if x)
