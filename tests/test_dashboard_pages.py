@@ -378,3 +378,39 @@ def test_the_month_not_over_yet_is_marked_on_the_charts(demo):
     closed = [c for c in charts(demo[PUBLIC], snapshot.figures) if c.key in monthly]
     assert closed and not any(c.partial for c in closed)
     assert not any("(so far)" in row[0] for c in closed for row in c.rows)
+
+
+def test_member_view_counts_as_the_engine_in_the_networks_months(demo):
+    """The member view's figures are the engine's (one definition of a contribution, the
+    effective log), by calendar month in the network's time zone."""
+    from datetime import UTC, datetime
+
+    from netweave.core.measure.member import member_figures
+    from netweave.dashboard.selectors import member_view
+    from netweave.networks.activity_log import network_log
+    from netweave.networks.models import Activity
+
+    network = demo[PUBLIC]
+    network.timezone = "America/New_York"  # not the server's zone (Europe/Amsterdam)
+    network.save(update_fields=["timezone"])
+    person = get_user_model().objects.get(username="member").person
+    view = member_view(network, person)
+    engine = member_figures(network_log(network.pk), person.pk, timezone.now(),
+                            tz=network.timezone)
+    assert (view.months, view.contributions, view.total, view.events_attended) == (
+        engine["months"], engine["contributions"], engine["total"], engine["events_attended"])
+    assert view.total > 0
+    before = dict(zip(view.months, view.contributions, strict=True))
+    late = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)  # May in New York, June in Amsterdam
+    Activity.objects.create(network=network, actor=person, kind="post", channel="online",
+                            at=late)
+    Activity.objects.create(network=network, actor=person, kind="rsvp", channel="online",
+                            at=late)
+    wrong = Activity.objects.create(network=network, actor=person, kind="post",
+                                    channel="online", at=late)
+    Activity.objects.create(network=network, actor=person, kind="void", channel="online",
+                            at=late, corrects=wrong)
+    after = member_view(network, person)
+    counts = dict(zip(after.months, after.contributions, strict=True))
+    assert counts["2026-05"] == before["2026-05"] + 1
+    assert counts["2026-06"] == before["2026-06"] and after.total == view.total + 1

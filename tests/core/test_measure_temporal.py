@@ -43,6 +43,7 @@ from netweave.core.measure.engagement import (
     engagement_levels,
     quarterly_levels,
 )
+from netweave.core.measure.member import member_figures
 from netweave.core.measure.stories import story_figures
 from netweave.core.measure.warmth import (
     between_meetings,
@@ -945,3 +946,66 @@ def test_an_rsvp_only_history_holds_its_events_and_says_who_was_coming():
     assert activity_figures(network(h["rows"]), period)["events_held"] == 0  # as before
     assert rsvp_figures(data, period) == {"events_without_attendance": 2, "rsvp_going": 2,
                                           "rsvp_answers": 3}
+
+
+# ---------------------------------------------------------------------------------------------
+# The member view (issue 19): the engine's figures, months in the network's time zone
+# ---------------------------------------------------------------------------------------------
+
+def oracle_member(rows: list[dict], person: int, end: datetime, months: int,
+                  tz: str) -> dict:
+    """Written from METRICS.md 1 ("Member view"), one row at a time."""
+    zone = ZoneInfo(tz)
+    last = (end - timedelta(microseconds=1)).astimezone(zone)
+    labels = []
+    year, month = last.year, last.month
+    for _ in range(months):
+        labels.insert(0, f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    per_month = dict.fromkeys(labels, 0)
+    kinds: dict[str, int] = {}
+    events = set()
+    for r in rows:
+        if r["actor"] != person or r["at"] >= end:
+            continue
+        if r["kind"] == act.ATTEND and r["object_type"] == "event" and r["object_id"]:
+            events.add(r["object_id"])
+        if r["kind"] not in act.CONTRIBUTION_KINDS:
+            continue
+        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+        label = f"{r['at'].astimezone(zone):%Y-%m}"
+        if label in per_month:
+            per_month[label] += 1
+    return {"months": labels, "contributions": [per_month[m] for m in labels],
+            "by_kind": sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0])),
+            "total": sum(kinds.values()), "events_attended": len(events)}
+
+
+@PROPERTY
+@given(st.data())
+def test_member_figures_match_oracle(d):
+    """The member view counts as the engine does, in the network's time zone: rows at month
+    boundaries in local time fall in the local month."""
+    net = d.draw(logs())
+    tz = d.draw(st.sampled_from(["UTC", "Europe/Amsterdam", "Pacific/Auckland",
+                                 "America/St_Johns"]))
+    end = BASE + timedelta(minutes=d.draw(st.one_of(
+        st.integers(1, net["span"] + 1440), st.sampled_from(MONTH_STARTS[1:27]))))
+    months = d.draw(st.integers(1, 14))
+    actors = sorted({r["actor"] for r in net["rows"] if r["actor"] is not None}) or [1]
+    person = d.draw(st.sampled_from(actors))
+    got = member_figures(data_of(net).log, person, end, months=months, tz=tz)
+    assert got == oracle_member(net["rows"], person, end, months, tz)
+
+
+def test_member_months_are_local_months():
+    """23:30 UTC on 31 January is 1 February in Amsterdam: a February contribution there."""
+    rows = [row(1, 7, act.POST, datetime(2026, 1, 31, 23, 30, tzinfo=UTC)),
+            row(2, 7, act.RSVP, datetime(2026, 1, 15, tzinfo=UTC), object_type="event",
+                object_id=3)]
+    end = datetime(2026, 2, 10, tzinfo=UTC)
+    local = member_figures(network(rows).log, 7, end, months=2, tz="Europe/Amsterdam")
+    assert (local["months"], local["contributions"]) == (["2026-01", "2026-02"], [0, 1])
+    utc_view = member_figures(network(rows).log, 7, end, months=2)
+    assert utc_view["contributions"] == [1, 0]
+    assert (local["total"], local["by_kind"], local["events_attended"]) == (1, [("post", 1)], 0)

@@ -40,6 +40,7 @@ from netweave.networks.models import (
 )
 from netweave.networks.selectors import (
     AnyUser,
+    network_tz,
     person_refs,
     shown_names,
     visible_networks,
@@ -478,26 +479,15 @@ class MemberView:
 
 def member_view(network: Network, person: Person, *, months: int = 12) -> MemberView:
     """What ``person`` did and got in ``network``: the last ``months`` months of
-    contributions, give and take, introductions and how they went, their value stories."""
-    now = timezone.now()
-    first = (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-             - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    mine = Activity.objects.filter(network=network, actor=person).exclude(kind=act.VOID).exclude(
-        Exists(Activity.objects.filter(corrects=OuterRef("pk"))))
-    contributions = mine.filter(kind__in=sorted(act.CONTRIBUTION_KINDS))
-    labels, counts = [], []
-    cursor = first
-    per_month: dict[str, int] = {}
-    for at in contributions.filter(at__gte=first).values_list("at", flat=True):
-        key = timezone.localtime(at).strftime("%Y-%m")
-        per_month[key] = per_month.get(key, 0) + 1
-    while cursor <= now:
-        key = cursor.strftime("%Y-%m")
-        labels.append(key)
-        counts.append(per_month.get(key, 0))
-        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
-    by_kind = [(str(KIND_LABELS.get(r["kind"], r["kind"])), r["n"]) for r in
-               contributions.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")]
+    contributions (counted by the engine, :func:`~netweave.core.measure.member.member_figures`,
+    in calendar months of the network's time zone), give and take, introductions and how they
+    went, their value stories."""
+    from netweave.core.measure.member import member_figures
+    from netweave.networks.activity_log import network_log
+
+    mine = member_figures(network_log(network.pk, actor=person.pk), person.pk,
+                          timezone.now(), months=months, tz=str(network_tz(network)))
+    by_kind = [(str(KIND_LABELS.get(kind, kind)), n) for kind, n in mine["by_kind"]]
     exchanges = list(Exchange.objects.filter(network=network).filter(
         Q(giver=person) | Q(receiver=person)).order_by("-created_at")[:50])
     ids = {e.giver_id for e in exchanges} | {e.receiver_id for e in exchanges}
@@ -533,12 +523,11 @@ def member_view(network: Network, person: Person, *, months: int = 12) -> Member
                   for s in ValueStory.objects.filter(network=network, author=person)
                   .order_by("-created_at")[:50]]
     return MemberView(
-        months=labels, contributions=counts, by_kind=by_kind,
-        events_attended=mine.filter(kind=act.ATTEND).values("object_id").distinct().count(),
-        gave=gave, received=received,
+        months=mine["months"], contributions=mine["contributions"], by_kind=by_kind,
+        events_attended=mine["events_attended"], gave=gave, received=received,
         offers=Offer.objects.filter(network=network, person=person).count(),
         needs=Need.objects.filter(network=network, person=person).count(),
-        introductions=introductions, stories=my_stories, total=contributions.count(),
+        introductions=introductions, stories=my_stories, total=mine["total"],
     )
 
 

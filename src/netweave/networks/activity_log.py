@@ -68,7 +68,7 @@ _NULLABLE_IDS = ("target", "object_id", "corrects")
 
 def read_activity(url: str, network: int | Iterable[int] | None = None, *,
                   start: datetime | None = None, end: datetime | None = None,
-                  effective: bool = True) -> pl.DataFrame:
+                  effective: bool = True, actor: int | None = None) -> pl.DataFrame:
     """Return the activity log of the database at ``url`` as a DataFrame with the columns of
     :data:`netweave.core.logreader.SCHEMA`, ordered by ``id``.
 
@@ -77,6 +77,7 @@ def read_activity(url: str, network: int | Iterable[int] | None = None, *,
     datetimes) bound ``at`` to the half-open window ``[start, end)``. With ``effective``
     (the default), rows corrected by a later row and ``void`` retractions are left out,
     which is the log every metric counts; ``effective=False`` returns every row as stored.
+    With ``actor`` only that person's rows are returned (corrections of them still apply).
     """
     clauses: list[str] = []
     params: list[int | datetime] = []
@@ -85,6 +86,10 @@ def read_activity(url: str, network: int | Iterable[int] | None = None, *,
         clauses.append(f"{column(Activity, 'network')} IN ({', '.join('?' * len(networks))})"
                        if networks else "1 = 0")
         params.extend(networks)
+    if actor is not None:  # and every correction, which may be anyone's
+        clauses.append(f"({column(Activity, 'actor')} = ? OR "
+                       f"{column(Activity, 'corrects')} IS NOT NULL)")
+        params.append(actor)
     at = column(Activity, "at")
     for bound, test in ((start, f"{at} >= ?"), (end, f"{at} < ?")):
         if bound is not None:
@@ -93,10 +98,14 @@ def read_activity(url: str, network: int | Iterable[int] | None = None, *,
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     frame = to_frame(query(url, f"{_select()}{where} ORDER BY id", params), SCHEMA,
                      nullable_ids=_NULLABLE_IDS, times=("at",))
-    return effective_log(frame) if effective else frame
+    frame = effective_log(frame) if effective else frame
+    return frame if actor is None else frame.filter(pl.col("actor") == actor)
 
 
 def network_log(network: int | Iterable[int] | None = None, *, start: datetime | None = None,
-                end: datetime | None = None, effective: bool = True) -> pl.DataFrame:
-    """The activity log of one network (or several, or all), read from the app's database."""
-    return read_activity(database_url(), network, start=start, end=end, effective=effective)
+                end: datetime | None = None, effective: bool = True,
+                actor: int | None = None) -> pl.DataFrame:
+    """The activity log of one network (or several, or all), read from the app's database;
+    with ``actor`` only that person's rows."""
+    return read_activity(database_url(), network, start=start, end=end, effective=effective,
+                         actor=actor)
