@@ -38,6 +38,12 @@ class RunOut(Schema):
     error: str
     found: dict[str, int]
     added: dict[str, int]
+    #: How the file was read besides the mapping (columns, time_origin, contacts, date,
+    #: not_recorded; an events file as "events": true).
+    options: dict[str, str | bool]
+    #: Date range ("from", "to"), activity rows per kind and the first rows as read (null
+    #: in a pseudonymous network), with the importer's notes.
+    preview: dict[str, object]
     progress: ProgressOut
     created_at: datetime
     finished_at: datetime | None
@@ -69,6 +75,9 @@ def _run_out(run: ImportRun) -> RunOut:
     return RunOut(id=run.pk, kind=run.kind, file=run.file_name, dry_run=run.dry_run,
                   status=run.status, error=run.error, found=run.found or {},
                   added=run.added or {},
+                  options={k: (True if k == "events" else v)
+                           for k, v in (run.options or {}).items()},
+                  preview=run.preview or {},
                   progress=ProgressOut(done=info["done"], total=info["total"],
                                        message=info.get("message", "")),
                   created_at=run.created_at, finished_at=run.finished_at)
@@ -76,12 +85,21 @@ def _run_out(run: ImportRun) -> RunOut:
 
 @router.post("/{slug}/runs", response=RunOut)
 def start(request: HttpRequest, slug: str, kind: Form[Kind], file: File[UploadedFile],
-          mapping: Form[str] = "", dry_run: Form[bool] = False) -> RunOut:
-    """Upload a file and import it as a background job (at once when jobs run eagerly)."""
+          mapping: Form[str] = "", dry_run: Form[bool] = False, columns: Form[str] = "",
+          time_origin: Form[str] = "", contacts: Form[str] = "", date: Form[str] = "",
+          not_recorded: Form[str] = "",
+          events: File[UploadedFile | None] = None) -> RunOut:
+    """Upload a file and import it as a background job (at once when jobs run eagerly).
+
+    Reading options as on the command line: ``columns``, ``time_origin`` and ``contacts``
+    (seconds) for a log; ``events`` (a table of the events), ``date`` and ``not_recorded``
+    for an attendance list."""
     network = _network(request, slug)
+    options = {"columns": columns, "time_origin": time_origin, "contacts": contacts,
+               "date": date, "not_recorded": not_recorded}
     try:
         run = services.start_upload(network, kind, file, mapping=mapping, dry_run=dry_run,
-                                    user=request.user)
+                                    user=request.user, options=options, events=events)
     except ValidationError as exc:
         raise HttpError(400, " ".join(exc.messages)) from exc
     run.refresh_from_db()

@@ -24,7 +24,8 @@ def run(job, progress: Progress) -> dict:
     try:
         return import_file(import_run.network, import_run.kind, upload,
                            name=import_run.file_name, mapping=import_run.mapping,
-                           dry_run=import_run.dry_run, run=import_run, progress=progress)
+                           dry_run=import_run.dry_run, run=import_run, progress=progress,
+                           options=import_run.options)
     except LimitExceeded as exc:
         message = _("%(error)s Nothing was imported.") % {"error": limit_message(exc)}
         fail_run(import_run, message)
@@ -38,6 +39,8 @@ def run(job, progress: Progress) -> dict:
         raise
     finally:
         upload.unlink(missing_ok=True)
+        if import_run.options.get("events"):
+            Path(import_run.options["events"]).unlink(missing_ok=True)
         ImportRun.objects.filter(pk=import_run.pk).update(upload="")
 
 

@@ -30,6 +30,12 @@ class ImportRun(models.Model):
     #: recognised and adds nothing.
     digest = models.CharField(_("file hash"), max_length=64, db_index=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    #: How the file is read besides the mapping (``--columns``, ``--time-origin``,
+    #: ``--contacts``, ``--events`` … as in :data:`netweave.core.importers.OPTIONS`).
+    options = models.JSONField(_("reading options"), default=dict, blank=True)
+    #: What the file held as it was read: date range, rows per kind, the first rows (left out
+    #: in a pseudonymous network) and the importer's notes.
+    preview = models.JSONField(_("what the file held"), default=dict, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
                               default=RunStatus.QUEUED)

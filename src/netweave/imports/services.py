@@ -175,6 +175,7 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
             added = _Writer(network, batch, run, progress, limits, prepared).run()
         result["added"] = added
         run.status, run.found, run.added = RunStatus.DONE, result["found"], added
+        run.preview = _shown(result)
         run.finished_at, run.error = dj_timezone.now(), ""
         run.save()
         result["run"] = run.pk
@@ -183,9 +184,15 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     if dry_run and ImportRun.objects.filter(pk=run.pk).exists():  # a web run: keep its report
         ImportRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, found=result["found"], added=added, digest=digest,
-            finished_at=dj_timezone.now(), dry_run=True)
+            finished_at=dj_timezone.now(), dry_run=True, preview=_shown(result))
     progress(1, 1, "done")
     return result
+
+
+def _shown(result: dict[str, Any]) -> dict[str, Any]:
+    """What a run's page shows of the file as it was read: the dry run's preview (date
+    range, rows per kind, first rows; none in a pseudonymous network) and the notes."""
+    return {"preview": result.get("preview"), "notes": list(result.get("notes", []))}
 
 
 _ADDED = ("people", "merged", "review", "joins_dated", "events", "rsvps", "attendance",
@@ -700,7 +707,8 @@ def limit_message(exc: LimitExceeded) -> str:
 
 
 def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
-                 dry_run: bool = False, user=None) -> ImportRun:
+                 dry_run: bool = False, user=None, options: Mapping[str, str] | None = None,
+                 events=None) -> ImportRun:
     """Check and store an uploaded file, record the run and queue its background job.
 
     The file is checked by ``netweave.trust.uploads.check_upload`` (size, type by name and
@@ -708,7 +716,9 @@ def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
     (members, unpacked size, compression ratio) under :func:`import_limits`. Raises
     :class:`~django.core.exceptions.ValidationError` for an unknown kind, a file type the
     kind does not read, an empty, too large or too deeply packed file, or an unreadable
-    mapping; nothing is stored then.
+    mapping; nothing is stored then. ``options`` are the parser's reading options
+    (:data:`netweave.core.importers.OPTIONS`); ``events`` an uploaded events table (CSV or
+    XLSX) of an attendance list, stored beside the file.
     """
     import uuid
     import zipfile
@@ -740,15 +750,29 @@ def start_upload(network: Network, kind: str, upload, *, mapping: str = "",
         parsed_mapping = importers.parse_mapping(mapping or None)
     except ParseError as exc:
         raise ValidationError(str(exc)) from exc
+    options = {k: str(v) for k, v in (options or {}).items() if v not in (None, "")}
+    unknown = [k for k in options if k not in importers.OPTIONS.get(kind, ())]
+    if unknown or (events is not None and "events" not in importers.OPTIONS.get(kind, ())):
+        raise ValidationError(_("These options are not used for this kind of file: "
+                                "%(options)s.") % {"options": ", ".join(unknown or ["events"])})
+    if events is not None:
+        check_upload(events, ("csv", "xlsx"), max_bytes=limits.max_bytes)
     folder = Path(settings.DATA_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+
+    def store(uploaded) -> Path:
+        path = folder / f"{uuid.uuid4().hex}{Path(uploaded.name or '').suffix.lower()}"
+        with open(path, "wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+        return path
+
+    path = store(upload)
+    if events is not None:
+        options["events"] = str(store(events))
     run = ImportRun.objects.create(
         network=network, kind=kind, file_name=name, mapping=parsed_mapping, dry_run=dry_run,
-        upload=str(path), digest="",
+        options=options, upload=str(path), digest="",
         created_by=user if user is not None and user.is_authenticated else None)
     job = enqueue("imports.run", {"run": run.pk}, network=network, user=user)
     ImportRun.objects.filter(pk=run.pk).update(job=job)

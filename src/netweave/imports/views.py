@@ -26,7 +26,9 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
             run = services.start_upload(network, form.cleaned_data["kind"],
                                         form.cleaned_data["file"],
                                         mapping=form.cleaned_data["mapping"],
-                                        dry_run=form.cleaned_data["dry_run"], user=request.user)
+                                        dry_run=form.cleaned_data["dry_run"], user=request.user,
+                                        options=form.options(),
+                                        events=form.cleaned_data.get("events"))
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
@@ -50,9 +52,12 @@ def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     rows = [(labels.get(key, key), run.found.get(key, ""), run.added.get(key, ""))
             for key in dict.fromkeys([*run.found, *run.added])
             if run.found.get(key) or run.added.get(key)]
+    shown = run.preview.get("preview") or {}
     return render(request, "imports/run.html", {
         "network": network, "run": run, "progress": info, "percent": percent,
         "finished": run.status in ("done", "failed"), "rows": rows,
+        "shown": shown, "notes": run.preview.get("notes", []),
+        "kinds": [(labels.get(k, k), n) for k, n in (shown.get("kinds") or {}).items()],
     })
 
 
