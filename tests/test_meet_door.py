@@ -13,7 +13,7 @@ from conftest import account_with_client as account
 from conftest import log_in
 from netweave.meet import services
 from netweave.networks import services as net
-from netweave.networks.models import Attendance, IdentityMode
+from netweave.networks.models import Attendance, IdentityMode, Person
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NAMES = ["Anouk de Vries", "Bram Visser", "Chris Jansen", "Daan Mulder", "Eva Smit",
@@ -59,6 +59,15 @@ def test_door_search_works_without_javascript_and_keeps_the_search_after_a_tick(
     assert "1 of 12 shown" in page
     assert "Anouk de Vries" in fac.get(door, {"q": "de"}).content.decode()
     assert "Nobody on the list matches." in fac.get(door, {"q": "zzz"}).content.decode()
+    # A member under a pseudonym is found by the pseudonym, never by the real name.
+    hidden = Person.objects.create(name="Echte Naam", email="echt@example.org")
+    net.join_network(network, hidden, identity="pseudonym", pseudonym="Zonnebloem")
+    services.rsvp(event, hidden, "going")
+    assert "Zonnebloem" in fac.get(door, {"q": "zonne"}).content.decode()
+    by_real_name = fac.get(door, {"q": "echte"}).content.decode()
+    assert "Nobody on the list matches." in by_real_name and "Echte" not in by_real_name.split(
+        'id="door-q"')[1]
+    assert "Echte Naam" not in fac.get(door).content.decode()
     from netweave.meet.selectors import attendee_rows
 
     ref = next(r.ref for r in attendee_rows(event) if r.name == "Eva Smit")
