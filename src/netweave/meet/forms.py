@@ -3,6 +3,7 @@ time zone."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import datetime
 
 from django import forms
@@ -50,7 +51,7 @@ class EventForm(forms.Form):
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends = forms.CharField(label=_("Ends"),
                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    timezone = forms.CharField(label=_("Time zone"), max_length=64)
+    timezone = forms.ChoiceField(label=_("Time zone"))
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False,
                                   help_text=_("Empty: no limit."))
     hosts = forms.MultipleChoiceField(label=_("Hosts"), required=False,
@@ -79,18 +80,12 @@ class EventForm(forms.Form):
         self.fields["hosts"].choices = sorted(
             ((refs[m.person_id], member_name(m)) for m in members),
             key=lambda c: c[1].casefold())
+        self.fields["timezone"].choices = [(z, z) for z in sorted(
+            zoneinfo.available_timezones() | {network.timezone}) if "/" in z or z == "UTC"]
         self.fields["timezone"].initial = network.timezone
         if not series:
             for name in ("repeat", "until", "count", "rrule"):
                 del self.fields[name]
-
-    def clean_timezone(self) -> str:
-        name = self.cleaned_data["timezone"].strip()
-        try:
-            recurrence.zone(name)
-        except recurrence.RuleError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return name
 
     def clean(self) -> dict:
         data = super().clean()
@@ -116,7 +111,11 @@ class EventForm(forms.Form):
                     rule = recurrence.preset_rule(repeat, data["starts_at"])
                 recurrence.expand(rule, data["starts_at"], tz, limit=1)
             except recurrence.RuleError as exc:
-                self.add_error("rrule" if repeat == "custom" else "repeat", str(exc))
+                given = repeat != "custom" or data.get("rrule")
+                self.add_error("rrule" if repeat == "custom" else "repeat", str(exc) if
+                               not given else _(
+                                   "This repeat rule cannot be used. Write it like "
+                                   "FREQ=WEEKLY;BYDAY=TH or FREQ=MONTHLY;BYDAY=1TH."))
             else:
                 try:
                     data["rule"] = self._with_end(rule)

@@ -7,6 +7,7 @@ as a message saying what was expected.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,12 +39,14 @@ def _lang() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def _errors(request: HttpRequest, error: ValidationError | dict) -> None:
+def _errors(request: HttpRequest, error: ValidationError | forms.Form) -> None:
+    """Each error as a page message; a field's error begins with the field's label."""
     if isinstance(error, ValidationError):
         texts = error.messages
     else:
-        texts = [f"{field}: {' '.join(map(str, errs))}" if field != "__all__" else
-                 " ".join(map(str, errs)) for field, errs in error.items()]
+        texts = [f"{error[field].label}: {' '.join(map(str, errs))}"
+                 if field in error.fields else " ".join(map(str, errs))
+                 for field, errs in error.errors.items()]
     for text in texts:
         messages.error(request, text)
 
@@ -108,7 +111,7 @@ def add_item(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_for(request.user, slug, Capability.TAKE_PART)
     form = ItemForm(request.POST)
     if not form.is_valid():
-        _errors(request, form.errors)
+        _errors(request, form)
         return _home(slug)
     d = form.cleaned_data
     add = services.add_offer if d["kind"] == "offer" else services.add_need
@@ -127,7 +130,7 @@ def interests(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_for(request.user, slug, Capability.TAKE_PART)
     form = InterestsForm(request.POST)
     if not form.is_valid():
-        _errors(request, form.errors)
+        _errors(request, form)
         return _home(slug)
     try:
         services.set_interests(access.person, form.cleaned_data["interests"],
@@ -151,7 +154,7 @@ def fulfil(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     form = FulfilForm(request.POST, members=_choices(access, without_me=True),
                       prefix=f"{kind[0]}{pk}")
     if not form.is_valid():
-        _errors(request, form.errors)
+        _errors(request, form)
         return _home(slug)
     try:
         exchange = services.fulfil(access.network, item, access.person,
@@ -187,7 +190,7 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise Http404
     form = FollowUpForm(request.POST, prefix=f"i{pk}")
     if not form.is_valid():
-        _errors(request, form.errors)
+        _errors(request, form)
         return _home(slug)
     met, valuable = form.answers()
     try:
@@ -228,7 +231,7 @@ def introduce(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("weaving-facilitate" if access.is_facilitator
                                 else "weaving-home", slug=slug)
         else:
-            _errors(request, form.errors)
+            _errors(request, form)
     else:
         initial = {}
         a = person_id_for_ref(access.network, request.GET.get("a"))
@@ -288,7 +291,7 @@ def stories(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Thank you. Your story is told."))
                 return redirect("weaving-stories", slug=slug)
         else:
-            _errors(request, form.errors)
+            _errors(request, form)
     elif may_tell:
         initial = {}
         intro = request.GET.get("introduction", "")

@@ -65,6 +65,11 @@
     return out;
   }
 
+  // The charts' locale (month names, decimal comma): the page's language, when plotly has it.
+  function pageLocale() {
+    return (document.documentElement.lang || "en").slice(0, 2) === "nl" ? "nl" : "en";
+  }
+
   function draw() {
     var node = document.getElementById("dashboard-charts");
     if (!node || !window.Plotly) { return; }
@@ -73,7 +78,8 @@
       var box = document.querySelector('[data-chart="' + chart.key + '"]');
       if (!box) { return; }
       window.Plotly.newPlot(box, traces(chart), layout(chart),
-                            {responsive: true, displaylogo: false, displayModeBar: false});
+                            {responsive: true, displaylogo: false, displayModeBar: false,
+                             locale: pageLocale()});
     });
   }
 

@@ -119,7 +119,9 @@
                   legend: {orientation: "h", y: 0}, paper_bgcolor: "#ffffff",
                   plot_bgcolor: "#ffffff", uirevision: "map"};
     window.Plotly.react(box, build(), layout,
-                        {responsive: true, displaylogo: false, scrollZoom: true});
+                        {responsive: true, displaylogo: false, scrollZoom: true,
+                         locale: (document.documentElement.lang || "en").slice(0, 2) === "nl"
+                           ? "nl" : "en"});
   }
 
   function fact(dl, term, value) {
