@@ -40,7 +40,6 @@ sys.path.insert(0, str(HERE))
 import demo_data  # noqa: E402
 
 DAYS = 90
-LANG = "en"
 #: Headline figures the engine and the baseline must agree on (the Measure issue's five);
 #: ``work_engine`` and ``baseline.headline_figures`` compare more.
 REQUIRED = ("active", "reach", "edge_reciprocity", "components", "density")
@@ -120,7 +119,7 @@ def work_engine(path: Path) -> dict:
             memory.switch(name)
 
         t, cpu = time.perf_counter(), _cpu()
-        result = measure(data, period, lang=LANG, progress=progress)
+        result = measure(data, period, progress=progress)
         seconds, cpu = time.perf_counter() - t, _cpu() - cpu
         progress(None)
     f = result.figures

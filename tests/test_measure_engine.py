@@ -33,16 +33,19 @@ def test_measure_the_demo_network(demo):
     end = data.log["at"].max()
     period = Period.ending(end, 90)
     steps: list[str] = []
-    result = measure(data, period, lang="en", progress=steps.append)
+    result = measure(data, period, progress=steps.append)
     figures = result.figures
 
     assert steps == list(STEPS)
     json.dumps(figures)  # every figure is plain JSON data
 
-    # The card leads with the action network's indicators, each with a sentence.
+    # The card leads with the action network's indicators; the engine's figures are
+    # language-neutral (keys, numbers, states), put in words when shown.
     leading = [e["key"] for e in figures["card"] if e["leading"]]
     assert leading == list(card.LEADING["action"])
-    assert all(e["sentence"] for e in figures["card"])
+    assert not any("sentence" in e or "label" in e for e in figures["card"])
+    assert "language" not in figures and "sentence" not in figures["lifecycle"]
+    assert all(card.describe(e, "en")["sentence"] for e in figures["card"])
     by_key = {e["key"]: e for e in figures["card"]}
 
     # The card shows the same numbers as the sections it reads, now and for P-1.
@@ -60,20 +63,20 @@ def test_measure_the_demo_network(demo):
     assert months[0] == f"{first:%Y-%m}" and months[-1] == f"{end - timedelta(seconds=1):%Y-%m}"
     assert [m["month"] for m in figures["series"]["graph"]] == months
     assert figures["lifecycle"]["stage"] in {"inception", "establishment", "maturity", "mitosis"}
-    assert figures["lifecycle"]["sentence"]
+    assert card.lifecycle_sentence(figures["lifecycle"], "nl")["sentence"]
     assert result.graph.n == len(figures["structure"]["per_person"]["person"])
 
 
 def test_circumstance_network_in_dutch(demo):
     data = next(d for d in demo.values() if d.charter.primary_type == "circumstance")
     end = data.log["at"].max()
-    figures = measure(data, Period.ending(end, 90), lang="nl").figures
+    figures = measure(data, Period.ending(end, 90)).figures
     entries = {e["key"]: e for e in figures["card"]}
     assert [k for k, e in entries.items() if e["leading"]] == list(card.LEADING["circumstance"])
     assert entries["pseudonymity_available"]["value"] == 1
     # Everyone in this network takes part under a pseudonym.
     assert entries["pseudonymity_used"]["value"] == 1.0
-    assert "pseudoniem" in entries["pseudonymity_available"]["sentence"]
+    assert "pseudoniem" in card.describe(entries["pseudonymity_available"], "nl")["sentence"]
 
 
 def test_an_empty_period_measures_without_errors(demo):

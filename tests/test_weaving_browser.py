@@ -59,7 +59,7 @@ def world(transactional_db) -> dict:
 def reciprocity(network: Network) -> dict:
     data = read_network_data(database_url(), network.pk)
     period = Period.ending(timezone.now() + timedelta(minutes=1), days=90)
-    return measure(data, period, lang="en").figures["reciprocity"]
+    return measure(data, period).figures["reciprocity"]
 
 
 def answer_follow_up(page, base: str, slug: str, username: str | None = None) -> None:

@@ -67,7 +67,7 @@ def world():
 def realised(network) -> int:
     data = read_network_data(database_url(), network.pk)
     period = Period.ending(timezone.now() + timedelta(minutes=1), days=90)
-    figures = measure(data, period, lang="en").figures
+    figures = measure(data, period).figures
     return figures["stories"]["by_cycle"].get("realised", 0)
 
 

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from netweave.core import importers
 from netweave.core.importers.engine import to_file_data
+from netweave.core.measure.card import lifecycle_sentence
 from netweave.core.measure.data import Period
 from netweave.core.measure.engine import STEPS
 from netweave.core.measure.ties import tie_graph
@@ -131,14 +132,14 @@ def test_the_page_shows_every_card_entry_with_light_trend_and_sentence(report, p
         assert block, entry["key"]
         assert block.group(1) == entry["light"]
         text = block.group(2)
-        assert f"<h3>{entry['label']}</h3>" in text
+        assert f"<h3>{row['label']}</h3>" in text
         assert row["light_text"] in text
-        assert entry["sentence"].replace("&", "&amp;") in text
+        assert row["sentence"].replace("&", "&amp;") in text
         assert ("Leading indicator" in text) == entry["leading"]
         if entry["value"] is not None:
             assert row["trend_symbol"] in text and row["trend_text"] in text
     assert [r["leading"] for r in rows] == sorted((r["leading"] for r in rows), reverse=True)
-    assert report.figures["lifecycle"]["sentence"] in page
+    assert lifecycle_sentence(report.figures["lifecycle"], "en")["sentence"] in page
 
 
 def test_the_page_has_the_plots_the_map_and_text_alternatives(page):

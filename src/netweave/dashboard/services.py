@@ -101,16 +101,12 @@ def _graph(data: NetworkData, figures: dict[str, Any],
     return out
 
 
-def _cards(figures: dict[str, Any], primary_type: str) -> dict[str, Any]:
-    """The health card and lifecycle sentence in every language of :data:`LANGUAGES`."""
-    values = {e["key"]: (e["value"], e["previous"]) for e in figures["card"]}
-    thresholds = {e["key"]: (e["thresholds"]["green"], e["thresholds"]["amber"])
-                  for e in figures["card"]}
+def _cards(figures: dict[str, Any]) -> dict[str, Any]:
+    """The engine's language-neutral health card and lifecycle stage put in words, in every
+    language of :data:`LANGUAGES`."""
     out = {}
     for lang in LANGUAGES:
-        card = card_module.health_card(values, primary_type, lang, thresholds=thresholds,
-                                       recorded=figures.get("recorded"))
-        out[lang] = {"rows": card_rows(card, lang),
+        out[lang] = {"rows": card_rows(figures["card"], lang),
                      "lifecycle": card_module.lifecycle_sentence(figures["lifecycle"], lang)}
     return out
 
@@ -139,13 +135,13 @@ def compute_snapshot(network: Network, period_key: str, *,
         report(done[0], total, name)
         done[0] += 1
 
-    measured = measure(data, Period(start, end), lang="en", progress=step)
+    measured = measure(data, Period(start, end), progress=step)
     figures = to_jsonable(measured.figures)
     report(total - 1, total, "layout")
     graph = _graph(data, figures, measured)
     figures["structure"].pop("per_person", None)
     figures["reciprocity"].pop("per_person", None)
-    cards = _cards(figures, data.charter.primary_type)
+    cards = _cards(figures)
     with transaction.atomic():
         snapshot, _created = Snapshot.objects.update_or_create(
             network=network, period=choice.key,

@@ -44,6 +44,7 @@ __all__ = [
     "LOCALEDIR",
     "NEEDS",
     "Indicator",
+    "describe",
     "format_number",
     "health_card",
     "lifecycle_sentence",
@@ -701,7 +702,7 @@ def _pair(raw: object) -> tuple[float | None, float | None]:
 def health_card(
     values: Mapping[str, object],
     primary_type: str,
-    lang: str = "en",
+    lang: str | None = "en",
     *,
     localedir: str | Path | None = None,
     thresholds: Mapping[str, tuple[float, float]] | None = None,
@@ -719,10 +720,11 @@ def health_card(
     the data records; an indicator that :data:`NEEDS` something it does not record is
     ``"not_recorded"``: no value, grey, and a sentence that says so.
 
-    Returns a list of ``{"key", "label", "value", "previous", "unit", "direction", "trend",
-    "light", "status", "thresholds": {"basis", "green", "amber"}, "sentence", "leading"}``;
-    ``status`` is ``"measured"``, ``"no_data"`` (no value in this period) or
-    ``"not_recorded"``.
+    Returns a list of ``{"key", "value", "previous", "unit", "direction", "trend", "light",
+    "status", "thresholds": {"basis", "green", "amber"}, "leading"}``; ``status`` is
+    ``"measured"``, ``"no_data"`` (no value in this period) or ``"not_recorded"``. These are
+    language-neutral (what the engine stores); with ``lang`` each entry also has its
+    ``label`` and ``sentence`` in that language (:func:`describe`).
     """
     if primary_type not in LEADING:
         raise ValueError(f"unknown community type {primary_type!r}; "
@@ -737,7 +739,6 @@ def health_card(
         raise ValueError(f"thresholds for unknown indicators {unknown}")
     leading = [k for k in LEADING[primary_type] if k in by_key]
     others = [row.key for row in table if row.key in values and row.key not in leading]
-    r = _Renderer(lang, localedir)
     card = []
     for key in [*leading, *others]:
         row = by_key[key]
@@ -747,9 +748,8 @@ def health_card(
             now = prev = None
         green, amber = overrides.get(key, (row.green, row.amber))
         t = trend(now, prev, *row.tolerance())
-        card.append({
+        entry = {
             "key": key,
-            "label": r.gettext(row.label),
             "value": now,
             "previous": prev,
             "unit": row.unit,
@@ -759,11 +759,27 @@ def health_card(
             "status": ("not_recorded" if missing else "no_data" if now is None
                        else "measured"),
             "thresholds": {"basis": row.basis, "green": green, "amber": amber},
-            "sentence": (r.gettext(NOT_RECORDED) % {"label": r.gettext(row.label)} if missing
-                         else _sentence(r, row, now, prev, t)),
             "leading": key in leading,
-        })
+        }
+        if lang is not None:
+            entry.update(describe(entry, lang, localedir=localedir, table=table))
+        card.append(entry)
     return card
+
+
+def describe(entry: Mapping[str, object], lang: str, *, localedir: str | Path | None = None,
+             table: tuple[Indicator, ...] = INDICATORS) -> dict[str, str]:
+    """The ``label`` and ``sentence`` of one language-neutral card entry (as
+    :func:`health_card` makes them and the engine stores them), in ``lang``."""
+    row = next(r for r in table if r.key == entry["key"])
+    r = _Renderer(lang, localedir)
+    label = r.gettext(row.label)
+    if entry.get("status") == "not_recorded":
+        return {"label": label, "sentence": r.gettext(NOT_RECORDED) % {"label": label}}
+    now, prev = _pair((entry.get("value"), entry.get("previous")))
+    trend_name = entry.get("trend")
+    return {"label": label, "sentence": _sentence(
+        r, row, now, prev, trend_name if isinstance(trend_name, str) else None)}
 
 
 def _sentence(r: _Renderer, row: Indicator, now: float | None, prev: float | None,

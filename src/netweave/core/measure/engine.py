@@ -11,8 +11,8 @@ history; everything else is a handful of Polars scans of the log.
 Example::
 
     >>> from netweave.core.measure.engine import measure       # doctest: +SKIP
-    >>> result = measure(data, Period.ending(now, days=90), lang="nl")  # doctest: +SKIP
-    >>> [(e["label"], e["light"]) for e in result.figures["card"]]      # doctest: +SKIP
+    >>> result = measure(data, Period.ending(now, days=90))          # doctest: +SKIP
+    >>> [(e["key"], e["light"]) for e in result.figures["card"]]      # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -70,12 +70,14 @@ class Measurement:
     graph: TieGraph
 
 
-def measure(data: NetworkData, period: Period, *, lang: str = "en",
+def measure(data: NetworkData, period: Period, *,
             progress: Progress | None = None) -> Measurement:
     """Every figure of METRICS.md sections 1-9 for ``period``, with monthly series.
 
-    ``lang`` ("en" or "nl") is the language of the health card's labels and sentences.
-    ``progress`` is called with each name of :data:`STEPS` as that step starts.
+    The figures are language-neutral: keys, numbers and states (the health card's entries
+    and the lifecycle stage with its reason); the report and the web pages put them in words
+    (:func:`.card.describe`, :func:`.card.lifecycle_sentence`). ``progress`` is called with
+    each name of :data:`STEPS` as that step starts.
     """
     step = progress or (lambda name: None)
     previous = period.previous()
@@ -123,7 +125,6 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
     drift = topic_drift(data, period.end)
     step("lifecycle")
     lifecycle = _lifecycle(data, period, activity, series["activity"], first)
-    lifecycle.update(card_module.lifecycle_sentence(lifecycle, lang))
 
     step("card")
     values = {
@@ -170,7 +171,7 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
         values["pseudonymity_used"] = (_pseudonymous_share(data, period),
                                        _pseudonymous_share(data, previous))
     what = recorded(data)
-    health = card_module.health_card(values, data.charter.primary_type, lang, recorded=what)
+    health = card_module.health_card(values, data.charter.primary_type, None, recorded=what)
 
     figures = {
         "generated_at": datetime.now(UTC).isoformat(),
@@ -181,7 +182,6 @@ def measure(data: NetworkData, period: Period, *, lang: str = "en",
                     "target_mix": dict(data.charter.target_mix)},
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
                    "days": period.length.days},
-        "language": lang,
         "recorded": what,
         "card": health,
         "lifecycle": lifecycle,

@@ -81,8 +81,9 @@ def build_report(data: NetworkData, period: Period, *, lang: str = "en",
     figures (``period.ends_at_last_activity``) and the page say so.
     """
     step = progress or (lambda name: None)
-    result = measure(data, period, lang=lang, progress=step)
+    result = measure(data, period, progress=step)
     result.figures["period"]["ends_at_last_activity"] = ends_at_last_activity
+    result.figures["language"] = lang
     attributes = node_attributes(result.graph, result.figures, people=data.people,
                                  labels=labels)
     step("layout")

@@ -158,9 +158,10 @@ def card_rows(card: Sequence[Mapping[str, Any]], lang: str = "en") -> list[dict[
     rows = []
     for entry in card:
         symbol, trend_text = TRENDS.get(entry.get("trend"), TRENDS[None])
+        words = card_module.describe(entry, tx.lang)
         rows.append({
             "key": entry["key"],
-            "label": entry["label"],
+            "label": words["label"],
             "value_text": _value_text(tx, entry),
             "trend": entry.get("trend"),
             "trend_symbol": symbol,
@@ -169,7 +170,7 @@ def card_rows(card: Sequence[Mapping[str, Any]], lang: str = "en") -> list[dict[
             "light_text": tx.t(NOT_RECORDED if entry.get("status") == "not_recorded"
                                else LIGHTS.get(entry["light"], LIGHTS["grey"])),
             "light_colour": LIGHT_COLOURS.get(entry["light"], LIGHT_COLOURS["grey"]),
-            "sentence": entry["sentence"],
+            "sentence": words["sentence"],
             "leading": bool(entry.get("leading")),
         })
     return rows
@@ -322,7 +323,8 @@ def _card_section(tx: _Text, figures: Mapping[str, Any]) -> str:
              f'<ul class="card-grid">{"".join(items)}</ul>' if items else
              _tag("p", tx.t(_("No figures for this period.")))]
     lifecycle = figures.get("lifecycle") or {}
-    if lifecycle.get("sentence"):
+    if lifecycle.get("reason"):
+        lifecycle = card_module.lifecycle_sentence(lifecycle, tx.lang)
         label = tx.t(_("Lifecycle: %(stage)s")) % {"stage": lifecycle.get("label", "")}
         parts.append(f'<div class="lifecycle"><h3>{_e(label)}</h3>'
                      f'<p>{_e(lifecycle["sentence"])}</p></div>')
