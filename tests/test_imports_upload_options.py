@@ -95,6 +95,13 @@ def test_attendance_with_an_events_file_and_zero_meaning_not_recorded(client, tm
     assert Attendance.objects.filter(event__network=network).count() == 4
     assert any("unknown" in note for note in run.preview["notes"])
     assert not list((tmp_path / "imports").iterdir())  # both uploads removed
+    # The same list with the same events file again is recognised and adds nothing.
+    client.post(reverse("imports-home", args=[network.slug]), {
+        "kind": "attendance", "file": _file("women_events.csv"),
+        "events": _file("events.csv"), "not_recorded": "0"})
+    again = ImportRun.objects.filter(network=network).order_by("-pk").first()
+    assert again.pk != run.pk and again.digest == run.digest
+    assert again.added["activity_rows"] == 0
 
 
 def test_pseudonymous_network_dry_run_shows_no_first_rows(client):

@@ -147,8 +147,10 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
     options = {k: str(v) for k, v in (options or {}).items() if v not in (None, "")}
     batch = importers.parse(kind, path, name=name, mapping=mapping, timezone=network.timezone,
                             limits=limits, options=options)
-    # Options change what a file means: they are part of what was imported, like the mapping.
-    mapping = {**mapping, **{"--" + k: v for k, v in sorted(options.items())}}
+    # Options change what a file means: they are part of what was imported, like the mapping;
+    # an events file by its content, not by where an upload happened to be stored.
+    mapping = {**mapping, **{"--" + k: (_content_hash(v) if k == "events" else v)
+                             for k, v in sorted(options.items())}}
     digest = file_digest(path, kind, mapping)
     result: dict[str, Any] = {"kind": kind, "file": batch.file, "dry_run": dry_run,
                               "found": batch.counts(), "notes": batch.notes}
@@ -187,6 +189,15 @@ def import_file(network: Network, kind: str, path: Path | str, *, name: str | No
             finished_at=dj_timezone.now(), dry_run=True, preview=_shown(result))
     progress(1, 1, "done")
     return result
+
+
+def _content_hash(path: str) -> str:
+    """SHA-256 of the file at ``path`` (an events file), or the path when it is missing
+    (the parser has then refused it already)."""
+    try:
+        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return path
 
 
 def _shown(result: dict[str, Any]) -> dict[str, Any]:
