@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from netweave.core.present import CLUSTER_COLOURS, SECTOR_COLOURS
 from netweave.dashboard import services
 from netweave.dashboard.models import Snapshot
 from netweave.jobs.models import Job, JobStatus
@@ -187,6 +188,9 @@ def test_map_of_more_people_than_the_limit_shows_clusters(demo, settings):
     assert len(data["attributes"]["sector"]) == len(data["ids"])
     page = text(client.get(f"/n/{PUBLIC}/dashboard/map/?days=365"))
     assert 'id="map"' in page
+    colours = json.loads(re.search(r'id="map-colours"[^>]*>(.*?)</script>', page, re.S)[1])
+    assert colours["sector"] == SECTOR_COLOURS  # the report's palette, not a copy
+    assert colours["cluster"] == list(CLUSTER_COLOURS)
 
 
 def test_pseudonymous_members_real_names_never_appear(demo):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from netweave.core.demo import MAIN_SLUG, PEER_SLUG
 from netweave.core.measure.data import Period
 from netweave.core.measure.engine import measure
-from netweave.core.report.html import card_rows
+from netweave.core.present import card_rows
 from netweave.dashboard.reading import read_network_data
 from netweave.networks import services
 from netweave.networks.activity_log import database_url

@@ -25,6 +25,7 @@ from netweave.core.measure.card import lifecycle_sentence
 from netweave.core.measure.data import Period
 from netweave.core.measure.engine import STEPS
 from netweave.core.measure.ties import tie_graph
+from netweave.core.present import card_rows
 from netweave.core.report import BUILD_STEPS, REPORT_FILES, build_report, write_report
 from netweave.core.report.export import (
     node_attributes,
@@ -33,7 +34,7 @@ from netweave.core.report.export import (
     write_graphml,
     write_json,
 )
-from netweave.core.report.html import card_rows, plotly_js, render_html
+from netweave.core.report.html import plotly_js, render_html
 from netweave.core.report.layout import network_layout, positions
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

@@ -26,8 +26,8 @@ from netweave.core import activity as act
 from netweave.core.measure import card as card_module
 from netweave.core.measure.data import NetworkData, Period
 from netweave.core.measure.engine import STEPS, measure
+from netweave.core.present import card_rows
 from netweave.core.report.export import node_attributes, to_jsonable
-from netweave.core.report.html import card_rows
 from netweave.core.report.layout import PEOPLE_LIMIT, network_layout
 from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability

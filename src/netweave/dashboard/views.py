@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from netweave.core.present import CHART_COLOURS, CLUSTER_COLOURS, SECTOR_COLOURS
 from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability, network_for
 from netweave.networks.selectors import member_name, person_id_for_ref
@@ -141,6 +142,7 @@ def network_map(request: HttpRequest, slug: str) -> HttpResponse:
     choice, error = choice_from(request, grant)
     fresh, refusal = _state(request, network, choice)
     context = {"network": network, "page": "map", "fresh": fresh, "map_text": _map_text(),
+               "map_colours": MAP_COLOURS,
                **_picker(request, choice, str(refusal or "") or error)}
     if fresh.snapshot is not None:
         snap = selectors.Snapshot.objects.only("figures").get(pk=fresh.snapshot.pk)
@@ -150,6 +152,11 @@ def network_map(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(request, "dashboard/map.html", context)
     response["Cache-Control"] = "private, no-cache"
     return _refused(response, refusal)
+
+
+#: The map's colours: the report's palette (one colour per sector and per cluster).
+MAP_COLOURS = {"sector": SECTOR_COLOURS, "cluster": CLUSTER_COLOURS,
+               "none": CHART_COLOURS["pale"]}
 
 
 def _map_text() -> dict[str, str]:

@@ -29,9 +29,10 @@ import numpy as np
 from netweave.core.measure.data import NetworkData, Period
 from netweave.core.measure.engine import STEPS, measure
 from netweave.core.measure.ties import SEED, TieGraph
+from netweave.core.present import SECTOR_COLOURS
 
 from .export import node_attributes, write_gexf, write_graphml, write_json, write_text
-from .html import SECTOR_COLOURS, render_html
+from .html import render_html
 from .layout import PEOPLE_LIMIT, GraphLayout, network_layout
 
 __all__ = ["BUILD_STEPS", "REPORT_FILES", "WRITE_STEPS", "Report", "build_report",

@@ -33,13 +33,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from netweave.core.measure import card as card_module
-from netweave.core.measure.card import INDICATORS, Plural, format_number, gettext_noop, ngettext
+from netweave.core.measure.card import gettext_noop, ngettext
+from netweave.core.present import (
+    CHART_COLOURS,
+    CLUSTER_COLOURS,
+    DASH,
+    DAYS,
+    NOT_RECORDED,
+    SECTOR_COLOURS,
+    Text,
+    card_rows,
+)
 
 from .colour import contrast_ratio
 from .export import to_jsonable
 from .layout import GraphLayout
 
-__all__ = ["MAX_DRAWN_TIES", "card_rows", "plotly_js", "render_html"]
+__all__ = ["MAX_DRAWN_TIES", "plotly_js", "render_html"]
 
 _ = gettext_noop
 
@@ -48,30 +58,6 @@ MAX_DRAWN_TIES = 20_000
 #: At most this many ids are listed for single points of failure, stories and so on.
 MAX_LISTED = 60
 
-SECTORS = {  # same msgids as the web app's Sector choices
-    "government": _("Government"),
-    "business": _("Business"),
-    "civil_society": _("Civil society / NGO"),
-    "knowledge": _("Knowledge institution"),
-    "residents": _("Residents"),
-    "other": _("Other"),
-    "unknown": _("Sector unknown"),
-}
-# Colours of lines, bars and points: each at least 3:1 against the plot's background (white,
-# or the map's #fcfdfd), as WCAG asks of graphics; tests/test_contrast.py checks them.
-#: One colour per sector, the same as on the dashboard's map (dashboard/static/dashboard/map.js).
-SECTOR_COLOURS = {
-    "government": "#3b6fb6", "business": "#c2571a", "civil_society": "#8a4f9e",
-    "knowledge": "#b8860b", "residents": "#1f6f5c", "other": "#7f7f7f",
-    "unknown": "#6f8794",
-}
-#: The dashboard map's cluster palette, and two more.
-CLUSTER_COLOURS = ("#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#d1495b",
-                   "#2e86ab", "#6a994e", "#7f5539", "#56636b", "#7570b3", "#1b9e77")
-#: Series of the charts, by hue; "pale" marks points with no cluster.
-CHART_COLOURS = {"teal": "#1f6f5c", "orange": "#c2571a", "blue": "#0072B2",
-                 "purple": "#8a4f9e", "red": "#c62828", "grey": "#7f7f7f",
-                 "pale": "#868f8b"}
 #: A white edge between stacked bars, so that neighbouring colours need no contrast of their own.
 BAR_EDGE = {"color": "#ffffff", "width": 1}
 TYPES = {  # same msgids as the web app's CommunityType choices
@@ -87,51 +73,11 @@ STAGES = {
     "fragments": _("Scattered fragments"), "hub_and_spoke": _("Hub and spoke"),
     "multi_hub": _("Multi-hub small world"), "core_periphery": _("Core and periphery"),
 }
-#: Shown where a value is missing, and between the two ends of a tie.
-DASH = "\u2013"
-#: Traffic lights, as text: at least 4.5:1 against every light background of the report and
-#: the site (the same colours as --green, --amber, --red and --grey in networks/netweave.css).
-LIGHT_COLOURS = {"green": "#177232", "amber": "#945800", "red": "#c62828", "grey": "#606773"}
-LIGHTS = {"green": _("Green"), "amber": _("Amber"), "red": _("Red"), "grey": _("No data")}
-#: The light's text of an indicator whose data the source does not record (METRICS.md 9).
-NOT_RECORDED = _("Not recorded")
-TRENDS = {"up": ("↑", _("up")), "down": ("↓", _("down")), "flat": ("→", _("steady")),
-          None: (DASH, _("no earlier value"))}
 LEVELS = {"leading": _("Leading"), "contributing": _("Contributing"),
           "participating": _("Participating"), "exploring": _("Exploring")}
-HOURS = ngettext("%(n)s hour", "%(n)s hours")
-DAYS = ngettext("%(n)s day", "%(n)s days")
 PEOPLE = ngettext("%(n)s person", "%(n)s people")
 EVENTS = ngettext("%(n)s event", "%(n)s events")
 TIES = ngettext("%(n)s tie", "%(n)s ties")
-
-_BY_KEY = {row.key: row for row in INDICATORS}
-
-
-class _Text:
-    """Translation and number formatting in one language."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = (lang or "en").replace("-", "_").split("_")[0].lower()
-        catalogue = card_module.translator(self.lang)
-        self.t = catalogue.gettext
-        self._ngettext = catalogue.ngettext
-
-    def plural(self, pair: Plural, n: float, text: str | None = None) -> str:
-        count = int(n) if float(n).is_integer() else 2
-        return self._ngettext(pair.singular, pair.plural, count) % {
-            "n": text if text is not None else self.num(n)}
-
-    def num(self, x: float | None, decimals: int = 0) -> str:
-        if x is None or (isinstance(x, float) and not math.isfinite(x)):
-            return DASH
-        return format_number(x, self.lang, decimals)
-
-    def pct(self, x: float | None, decimals: int = 0) -> str:
-        return DASH if x is None else self.num(x * 100, decimals) + "%"
-
-    def sector(self, key: str | None) -> str:
-        return self.t(SECTORS.get(key or "unknown", key or "unknown"))
 
 
 def _e(value: object) -> str:
@@ -145,56 +91,6 @@ def _tag(name: str, text: str, *, cls: str = "", **attrs: str) -> str:
         attrs = {"class": cls, **attrs}
     extra = "".join(f' {k}="{_e(v)}"' for k, v in attrs.items())
     return f"<{name}{extra}>{_e(text)}</{name}>"
-
-
-# --- the health card -------------------------------------------------------------------------
-
-def card_rows(card: Sequence[Mapping[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
-    """The health card ready to show: per indicator ``key``, ``label``, ``value_text``,
-    ``trend`` (up, down, flat or None), ``trend_symbol``, ``trend_text``, ``light``,
-    ``light_text`` ("Not recorded" when the data does not record it), ``light_colour``
-    (``#rrggbb``), ``sentence`` and ``leading`` (all text in ``lang``)."""
-    tx = _Text(lang)
-    rows = []
-    for entry in card:
-        symbol, trend_text = TRENDS.get(entry.get("trend"), TRENDS[None])
-        words = card_module.describe(entry, tx.lang)
-        rows.append({
-            "key": entry["key"],
-            "label": words["label"],
-            "value_text": _value_text(tx, entry),
-            "trend": entry.get("trend"),
-            "trend_symbol": symbol,
-            "trend_text": tx.t(trend_text),
-            "light": entry["light"],
-            "light_text": tx.t(NOT_RECORDED if entry.get("status") == "not_recorded"
-                               else LIGHTS.get(entry["light"], LIGHTS["grey"])),
-            "light_colour": LIGHT_COLOURS.get(entry["light"], LIGHT_COLOURS["grey"]),
-            "sentence": words["sentence"],
-            "leading": bool(entry.get("leading")),
-        })
-    return rows
-
-
-def _value_text(tx: _Text, entry: Mapping[str, Any]) -> str:
-    value, unit = entry.get("value"), entry.get("unit")
-    if value is None:
-        return DASH
-    if unit == "share":
-        return tx.pct(value)
-    if unit == "index":
-        return tx.num(value, 2)
-    if unit == "hours":
-        decimals = 1 if abs(value) < 10 else 0
-        return tx.plural(HOURS, round(value, decimals), tx.num(value, decimals))
-    if unit == "days":
-        return tx.plural(DAYS, round(value), tx.num(value))
-    if unit == "flag":
-        return tx.t(_("Yes")) if value else tx.t(_("No"))
-    row = _BY_KEY.get(entry.get("key", ""))
-    if row is not None and row.noun is not None:
-        return tx.plural(row.noun, round(value), tx.num(value))
-    return tx.num(value)
 
 
 # --- page ------------------------------------------------------------------------------------
@@ -218,7 +114,7 @@ def render_html(figures: Mapping[str, Any], graph_layout: GraphLayout | None,
     the network's name (e.g. a file name for file input); the period's first and last day
     are shown in ``timezone`` (an IANA name; UTC when None).
     """
-    tx = _Text(lang)
+    tx = Text(lang)
     figures = to_jsonable(figures)
     name = title or (figures.get("network") or {}).get("name") or tx.t(_("Network"))
     plots: list[dict[str, Any]] = []
@@ -270,7 +166,7 @@ def _dates(period: Mapping[str, Any], timezone: str | None) -> tuple[str, str]:
     return start.date().isoformat(), end.date().isoformat()
 
 
-def _header(tx: _Text, figures: Mapping[str, Any], page_title: str,
+def _header(tx: Text, figures: Mapping[str, Any], page_title: str,
             timezone: str | None) -> str:
     period = figures.get("period") or {}
     network = figures.get("network") or {}
@@ -291,14 +187,14 @@ def _header(tx: _Text, figures: Mapping[str, Any], page_title: str,
             + "".join(f'<p class="meta">{_e(m)}</p>' for m in meta) + "</header>\n")
 
 
-def _footer(tx: _Text, figures: Mapping[str, Any]) -> str:
+def _footer(tx: Text, figures: Mapping[str, Any]) -> str:
     at = (figures.get("generated_at") or "")[:16].replace("T", " ")
     text = tx.t(_("Generated by netweave on %(at)s UTC. Every figure is defined in "
                   "METRICS.md in netweave's source.")) % {"at": at}
     return f'<footer><p>{_e(text)}</p></footer>\n'
 
 
-def _card_section(tx: _Text, figures: Mapping[str, Any]) -> str:
+def _card_section(tx: Text, figures: Mapping[str, Any]) -> str:
     rows = card_rows(figures.get("card") or [], tx.lang)
     intro = tx.t(_("Each indicator compares this period with the one before. Leading "
                    "indicators are the ones that matter most for this type of network; "
@@ -332,7 +228,7 @@ def _card_section(tx: _Text, figures: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _headline(tx: _Text, figures: Mapping[str, Any]) -> str:
+def _headline(tx: Text, figures: Mapping[str, Any]) -> str:
     activity = figures.get("activity") or {}
     structure = figures.get("structure") or {}
     clusters = structure.get("clusters") or {}
@@ -368,7 +264,7 @@ def _headline(tx: _Text, figures: Mapping[str, Any]) -> str:
 
 # --- charts ----------------------------------------------------------------------------------
 
-def _chart(tx: _Text, plots: list, key: str, heading: str, data: list, layout: dict,
+def _chart(tx: Text, plots: list, key: str, heading: str, data: list, layout: dict,
            table_head: Sequence[str], table_rows: Sequence[Sequence[str]],
            note: str = "", css: str = "plot") -> str:
     """A chart: heading, the plot div (with an aria-label) and a table of its numbers."""
@@ -390,7 +286,7 @@ def _chart(tx: _Text, plots: list, key: str, heading: str, data: list, layout: d
             "</details></figure>")
 
 
-def _base_layout(tx: _Text, **extra: Any) -> dict:
+def _base_layout(tx: Text, **extra: Any) -> dict:
     layout = {
         "margin": {"l": 48, "r": 12, "t": 8, "b": 40},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
@@ -435,11 +331,11 @@ def _bar_opacity(n: int, partial: bool) -> list[float] | float:
     return [1.0] * (n - 1) + [PARTIAL_OPACITY] if partial and n else 1.0
 
 
-def _no_data(tx: _Text) -> str:
+def _no_data(tx: Text) -> str:
     return _tag("p", tx.t(_("No data for this period.")), cls="empty")
 
 
-def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
+def _trend_section(tx: Text, figures: Mapping[str, Any], plots: list) -> str:
     series = figures.get("series") or {}
     monthly = series.get("activity") or []
     graph = series.get("graph") or []
@@ -540,7 +436,7 @@ def _trend_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
     return "\n".join(parts)
 
 
-def _retention_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
+def _retention_section(tx: Text, figures: Mapping[str, Any], plots: list) -> str:
     retention = figures.get("retention") or {}
     months, offsets = retention.get("months") or [], retention.get("offsets") or []
     matrix = retention.get("matrix") or []
@@ -571,7 +467,7 @@ def _retention_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> st
 
 # --- network map -----------------------------------------------------------------------------
 
-def _map_section(tx: _Text, figures: Mapping[str, Any], layout: GraphLayout | None,
+def _map_section(tx: Text, figures: Mapping[str, Any], layout: GraphLayout | None,
                  plots: list) -> str:
     if layout is None or layout.n == 0:
         return _tag("p", tx.t(_("Nobody took part in this period.")), cls="empty")
@@ -602,7 +498,7 @@ def _map_section(tx: _Text, figures: Mapping[str, Any], layout: GraphLayout | No
     return toggle + chart
 
 
-def _tie_traces(tx: _Text, layout: GraphLayout) -> tuple[list[dict], str]:
+def _tie_traces(tx: Text, layout: GraphLayout) -> tuple[list[dict], str]:
     """Ties as line traces (light: weaker, dark: the strongest tenth), and a note when
     not all of them are drawn."""
     u, v, w = layout.u, layout.v, layout.w
@@ -640,7 +536,7 @@ def _coords(values: np.ndarray) -> list:
     return [None if not math.isfinite(x) else round(float(x), 3) for x in values]
 
 
-def _people_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]:
+def _people_map(tx: Text, layout: GraphLayout) -> tuple[list, str, list, tuple]:
     attrs = layout.attributes
     n = layout.n
     labels = attrs.get("label")
@@ -728,7 +624,7 @@ def _label_colour(colour: str) -> str:
     return max(("#000000", "#ffffff"), key=lambda text: contrast_ratio(text, colour))
 
 
-def _cluster_map(tx: _Text, layout: GraphLayout) -> tuple[list, str, list, tuple]:
+def _cluster_map(tx: Text, layout: GraphLayout) -> tuple[list, str, list, tuple]:
     attrs = layout.attributes
     k = layout.n
     sector = attrs.get("sector") or ["other"] * k
@@ -810,14 +706,14 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str = ""
             f"<tbody>{body}</tbody></table></div>")
 
 
-def _id_list(tx: _Text, ids: Sequence[str]) -> str:
+def _id_list(tx: Text, ids: Sequence[str]) -> str:
     shown = ", ".join(ids[:MAX_LISTED])
     if len(ids) > MAX_LISTED:
         shown += " " + tx.t(_("and %(n)s more")) % {"n": tx.num(len(ids) - MAX_LISTED)}
     return f'<p class="ids">{_e(shown)}</p>'
 
 
-def _structure_section(tx: _Text, figures: Mapping[str, Any],
+def _structure_section(tx: Text, figures: Mapping[str, Any],
                        layout: GraphLayout | None) -> str:
     structure = figures.get("structure") or {}
     names = _names(layout)
@@ -874,7 +770,7 @@ def _structure_section(tx: _Text, figures: Mapping[str, Any],
     return "\n".join(parts)
 
 
-def _engagement_section(tx: _Text, figures: Mapping[str, Any]) -> str:
+def _engagement_section(tx: Text, figures: Mapping[str, Any]) -> str:
     engagement = figures.get("engagement") or {}
     levels = engagement.get("levels") or {}
     if not levels:
@@ -888,7 +784,7 @@ def _engagement_section(tx: _Text, figures: Mapping[str, Any]) -> str:
             + _table((tx.t(_("Level")), tx.t(_("Members")), tx.t(_("Facilitators"))), rows))
 
 
-def _stories_section(tx: _Text, figures: Mapping[str, Any]) -> str:
+def _stories_section(tx: Text, figures: Mapping[str, Any]) -> str:
     stories = figures.get("stories") or {}
     by_cycle = stories.get("by_cycle") or {}
     count = stories.get("stories") or 0
@@ -914,7 +810,7 @@ def _stories_section(tx: _Text, figures: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _drift_section(tx: _Text, figures: Mapping[str, Any], plots: list) -> str:
+def _drift_section(tx: Text, figures: Mapping[str, Any], plots: list) -> str:
     drift = figures.get("drift") or {}
     quarters = drift.get("quarters") or []
     if not quarters:
@@ -956,7 +852,7 @@ def _json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _script(plots: list[dict], tx: _Text) -> str:
+def _script(plots: list[dict], tx: Text) -> str:
     config = {"displaylogo": False, "responsive": True, "scrollZoom": False,
               "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
               "toImageButtonOptions": {"format": "png", "scale": 2}}

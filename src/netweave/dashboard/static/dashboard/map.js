@@ -1,14 +1,10 @@
 /* The network map: points laid out on the server, drawn with plotly.js (WebGL). Colour by
    sector or cluster, size by coreness or brokerage, a time slider, search, a person's card
-   and the map as a table. No inline scripts; texts come from the page's JSON. */
+   and the map as a table. No inline scripts; texts and colours (the palette of
+   netweave.core.present, the report's) come from the page's JSON. */
 (function () {
   "use strict";
-  var SECTOR_COLOURS = {government: "#3b6fb6", business: "#c2571a", civil_society: "#8a4f9e",
-                        knowledge: "#b8860b", residents: "#1f6f5c", other: "#7f7f7f",
-                        unknown: "#6f8794"};
-  var PALETTE = ["#1f6f5c", "#c2571a", "#3b6fb6", "#8a4f9e", "#b8860b", "#d1495b", "#2e86ab",
-                 "#6a994e", "#7f5539", "#56636b"];
-  var box, data, text, selected = -1, cutoff = 0;
+  var box, data, text, colours, selected = -1, cutoff = 0;
 
   function attr(name) { return (data.attributes || {})[name] || []; }
   function people() { return data.kind === "people"; }
@@ -21,10 +17,11 @@
   function colourOf(i, by) {
     if (by === "cluster" && people()) {
       var c = attr("cluster")[i];
-      return c === null || c === undefined ? "#868f8b" : PALETTE[c % PALETTE.length];
+      return c === null || c === undefined ? colours.none
+        : colours.cluster[c % colours.cluster.length];
     }
-    if (!people() && by === "cluster") { return PALETTE[i % PALETTE.length]; }
-    return SECTOR_COLOURS[attr("sector")[i]] || "#7f7f7f";
+    if (!people() && by === "cluster") { return colours.cluster[i % colours.cluster.length]; }
+    return colours.sector[attr("sector")[i]] || colours.sector.other;
   }
 
   function sizeOf(i, by) {
@@ -253,6 +250,7 @@
     box = document.getElementById("map");
     if (!box || !window.Plotly) { return; }
     text = JSON.parse(document.getElementById("map-text").textContent);
+    colours = JSON.parse(document.getElementById("map-colours").textContent);
     fetch(box.getAttribute("data-url"), {credentials: "same-origin"})
       .then(function (r) { return r.status === 200 ? r.json() : null; })
       .then(function (payload) { if (payload) { start(payload); } });
