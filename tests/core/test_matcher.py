@@ -164,7 +164,7 @@ def test_pair_voice_names_both_and_never_says_you(lang: str) -> None:
     assert ("Bram and Anna don't know each other yet; they have no contacts in common: "
             "a new tie." in said) if lang == "en" else (
         "Bram en Anna kennen elkaar nog niet; ze hebben geen gemeenschappelijke contacten: "
-        "een nieuwe verbinding." in said)
+        "een nieuwe band." in said)
     assert any(r.startswith("Carla and Anna don't know each other yet; they share 2 contacts")
                for r in said) or lang == "nl"
     assert not [r for r in said if re.search(you, r, re.IGNORECASE)]
