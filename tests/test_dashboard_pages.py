@@ -418,3 +418,24 @@ def test_member_view_counts_as_the_engine_in_the_networks_months(demo):
     counts = dict(zip(after.months, after.contributions, strict=True))
     assert counts["2026-05"] == before["2026-05"] + 1
     assert counts["2026-06"] == before["2026-06"] and after.total == view.total + 1
+
+
+def test_the_dashboard_says_who_said_they_would_come_where_attendance_was_not_recorded(demo):
+    import datetime as dt
+
+    from netweave.networks import services as network_services
+
+    network = demo[PUBLIC]
+    start = timezone.now() - dt.timedelta(days=5)
+    event = network_services.create_event(network, title="Zonder presentielijst",
+                                          starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    for member in Membership.objects.filter(network=network)[:3]:
+        network_services.rsvp(event, member.person, "going", at=start - dt.timedelta(days=2))
+    snapshot = services.compute_snapshot(network, "90")
+    assert snapshot.figures["events"]["events_without_attendance"] == 1
+    body = text(login("facilitator").get(f"/n/{PUBLIC}/dashboard/"))
+    assert ("Attendance was not recorded for 1 event of this period; people who said by RSVP "
+            "they would come: 3.") in body
+    dutch = text(login("facilitator").get(f"/n/{PUBLIC}/dashboard/",
+                                          headers={"accept-language": "nl"}))
+    assert "Voor 1 bijeenkomst van deze periode is de aanwezigheid niet vastgelegd" in dutch

@@ -127,6 +127,7 @@ def _figures_html(network: Network, snapshot: selectors.Snapshot) -> str:
             "card": selectors.card_for(snap, network, lang), "charts": charts,
             "charts_data": [c.script() for c in charts],
             "warmth": selectors.warmth(network, figures),
+            "rsvp": figures.get("events") or {},
             "stories": selectors.stories(network, figures)})
 
     body = selectors.reuse(key, build)
