@@ -33,6 +33,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from netweave.networks import services
+from netweave.meet import services as meet_services
+from netweave.discuss import services as discuss_services
 from netweave.networks.models import Person
 import json
 User = get_user_model()
@@ -45,11 +47,11 @@ network = services.create_network(facilitator=people[0], name="Soak network", sl
 for person in people[1:]:
     services.join_network(network, person)
 start = timezone.now() + timedelta(minutes=5)
-event = services.create_event(network, title="Soak meeting", starts_at=start,
-                              ends_at=start + timedelta(hours=3), hosts=[people[0]])
+event = meet_services.create_event(network, title="Soak meeting", starts_at=start,
+                                   ends_at=start + timedelta(hours=3), hosts=[people[0]])
 event.refresh_from_db()
-topics = [services.start_discussion(network, people[0], title=f"Soak topic {{i}}",
-                                    body="Go.").pk for i in range({topics})]
+topics = [discuss_services.start_topic(network, people[0], title=f"Soak topic {{i}}",
+                                       body="Go.").pk for i in range({topics})]
 print(json.dumps({{"event": event.pk, "code": event.checkin_code, "topics": topics}}))
 """
 

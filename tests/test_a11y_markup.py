@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.conftest import account_with_client
 
+from netweave.meet import services as meet_services
 from netweave.networks import services as net
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +34,10 @@ def test_door_buttons_are_named_by_their_visible_words_first():
     network = net.create_network(facilitator=fenna, name="Zon", slug="zon",
                                  purpose="Zon op elk dak.", primary_type="place")
     start = timezone.now() - timedelta(minutes=10)
-    event = net.create_event(network, title="Zonnecafé", starts_at=start,
-                             ends_at=start + timedelta(hours=2), mode="offline",
-                             location="Buurthuis")
-    net.check_in(event, fenna)
+    event = meet_services.create_event(network, title="Zonnecafé", starts_at=start,
+                                       ends_at=start + timedelta(hours=2), mode="offline",
+                                       location="Buurthuis")
+    meet_services.check_in(event, fenna)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
     html = client.get(reverse("meet-event-door", args=[network.slug, event.pk])).content.decode()
     button = re.search(r'<button[^>]*value="untick"[^>]*>(.*?)</button>', html, re.S)

@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from netweave.discuss import services as discuss_services
 from netweave.networks import services
 from netweave.networks.models import Person
 from netweave.site.wsgi import application
@@ -46,7 +47,7 @@ def facilitator_cookies(db) -> dict[str, str]:
                                       purpose="Walk the API.", primary_type="practice")
     member = Person.objects.create(name="Schema Member")
     services.join_network(network, member)
-    services.start_discussion(network, member, title="A topic", body="A post.")
+    discuss_services.start_topic(network, member, title="A topic", body="A post.")
     client = Client()
     client.force_login(user)
     secret = get_random_string(32)  # Django accepts an unmasked secret as the header value

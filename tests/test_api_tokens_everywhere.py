@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import Person, Visibility
 from netweave.site.api import api
@@ -36,9 +38,9 @@ def secret():
         facilitator=fac, name="Token secret", slug="token-secret", purpose="Secret.",
         primary_type="practice", visibility=Visibility.SECRET)
     start = timezone.now() + timedelta(days=2)
-    event = services.create_event(network, title="Token meeting", starts_at=start,
-                                  ends_at=start + timedelta(hours=1), hosts=[fac])
-    topic = services.start_discussion(network, fac, title="Token topic", body="Hello.")
+    event = meet_services.create_event(network, title="Token meeting", starts_at=start,
+                                       ends_at=start + timedelta(hours=1), hosts=[fac])
+    topic = discuss_services.start_topic(network, fac, title="Token topic", body="Hello.")
     _row, token = create_token(user, "everywhere", Scope.FACILITATE)
     return network, {"slug": network.slug, "event_id": event.pk, "topic_id": topic.pk}, token
 

@@ -13,6 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import IdentityMode, Network, Person
 
@@ -55,11 +57,11 @@ def network(transactional_db) -> Network:
     services.join_network(net, anouk)
     start = (timezone.now() + timedelta(days=9)).replace(hour=18, minute=30, second=0,
                                                         microsecond=0)
-    services.create_event(net, title="Straatwandeling Oosterpoort", starts_at=start,
-                          ends_at=start + timedelta(hours=2), mode="offline",
-                          location="Buurthuis De Linde, Groningen")
-    services.start_discussion(net, anouk, title="Wie heeft ervaring met een hybride pomp?",
-                              body="Graag tips.", is_question=True)
+    meet_services.create_event(net, title="Straatwandeling Oosterpoort", starts_at=start,
+                               ends_at=start + timedelta(hours=2), mode="offline",
+                               location="Buurthuis De Linde, Groningen")
+    discuss_services.start_topic(net, anouk, title="Wie heeft ervaring met een hybride pomp?",
+                                 body="Graag tips.", is_question=True)
     return net
 
 

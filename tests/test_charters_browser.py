@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from netweave.charters import finder
 from netweave.charters.models import CharterVersion
+from netweave.discuss import services as discuss_services
 from netweave.networks import services
 from netweave.networks.models import Network, Person
 
@@ -52,8 +53,8 @@ def existing(transactional_db) -> Network:
     for i in range(3):
         neighbour = Person.objects.create(name=f"Buur {i}")
         services.join_network(net, neighbour)
-        services.start_discussion(net, neighbour, title=f"Offerte {i}", body="Wie weet meer?",
-                                  at=timezone.now() - timedelta(days=2))
+        discuss_services.start_topic(net, neighbour, title=f"Offerte {i}", body="Wie weet meer?",
+                                     at=timezone.now() - timedelta(days=2))
     return net
 
 

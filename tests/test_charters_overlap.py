@@ -13,8 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from netweave.charters import finder
+from netweave.discuss import services as discuss_services
 from netweave.networks import services
 from netweave.networks.models import Network, Person
+from netweave.weaving import services as weaving_services
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +51,7 @@ def liven(net: Network, people: list[Person], *, days_ago: float) -> None:
     for p in people:
         if not net.memberships.filter(person=p).exists():
             services.join_network(net, p, at=at - timedelta(days=1))
-        services.start_discussion(net, p, title=f"Hello from {p.name}", body="Hi", at=at)
+        discuss_services.start_topic(net, p, title=f"Hello from {p.name}", body="Hi", at=at)
 
 
 @pytest.fixture
@@ -87,9 +89,10 @@ def instance():
     liven(nets["nurses-lively"], crowd, days_ago=3)
     liven(nets["nurses-dormant"], crowd[:1], days_ago=300)
     liven(nets["warmte"], crowd[:4], days_ago=5)
-    discussion = services.start_discussion(
-        nets["closed"], founder, title="Who has solar panels on a flat school roof?",
-        body="Tell us.", at=timezone.now() - timedelta(days=2))
+    discussion = discuss_services.start_topic(nets["closed"], founder,
+                                              title="Who has solar panels on a flat school roof?",
+                                              body="Tell us.",
+                                              at=timezone.now() - timedelta(days=2))
     return {"founder": founder, "crowd": crowd, "nets": nets, "discussion": discussion}
 
 
@@ -216,7 +219,7 @@ def test_the_index_is_rebuilt_when_networks_change_or_after_its_ttl(instance, mo
     liven(bees, instance["crowd"][:2], days_ago=1)  # posts: the index is dropped too
     after = finder.find_overlap(viewer, draft)[0].item.active_participants
     assert (before, after) == (0, 2)
-    services.add_offer(instance["crowd"][3], "Honey", network=bees)  # no signal: TTL only
+    weaving_services.add_offer(bees, instance["crowd"][3], "Honey")  # no signal: TTL only
     services.join_network(bees, instance["crowd"][3])
     monkeypatch.setattr(finder, "TTL_SECONDS", 0.0)
     assert finder.find_overlap(viewer, draft)[0].item.active_participants == 3
@@ -255,8 +258,8 @@ def test_the_cli_refuses_bad_arguments():
 
 def test_a_discussion_draft_in_a_network_finds_its_like_not_all_its_discussions(instance):
     net, founder = instance["nets"]["warmte"], instance["founder"]
-    twin = services.start_discussion(net, founder, title="Which installer for a heat pump?",
-                                     body="Tips?")
+    twin = discuss_services.start_topic(net, founder, title="Which installer for a heat pump?",
+                                        body="Tips?")
     client = Client()
     client.force_login(founder.user)
     data = client.get(URL, {"text": "Good installer for heat pumps", "kind": "discussion",

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from netweave.charters import finder, services
 from netweave.charters.models import CharterVersion
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services as network_services
 from netweave.networks.models import Identity, Membership, Network, Person
 
@@ -260,7 +262,7 @@ def guidance_page_without(rule: str) -> str:
     founder = Person.objects.get(user__username="founder")
     page = guidance_page(founder, {}, slug="n2")
     assert "data-rule=" in page  # the kick-off advice: the network has not met yet
-    network_services.check_in(network_services.create_event(
+    meet_services.check_in(meet_services.create_event(
         Network.objects.get(slug="n2"), title="Kick-off",
         starts_at=timezone.now() - timedelta(days=3),
         ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2)), founder)
@@ -314,7 +316,7 @@ def listed():
                                          purpose="Warmtepompen, geheim.",
                                          primary_type="action", visibility="secret"),
     ]
-    network_services.start_discussion(nets[0], founder, title="Hello", body="Hi")
+    discuss_services.start_topic(nets[0], founder, title="Hello", body="Hi")
     return nets
 
 

@@ -19,8 +19,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import Person, Visibility
+from netweave.weaving import services as weaving_services
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +59,12 @@ def closed():
         primary_type="practice", visibility=Visibility.CLOSED)
     services.join_network(network, member)
     start = timezone.now() + timedelta(days=3)
-    event = services.create_event(network, title=TITLE, starts_at=start,
-                                  ends_at=start + timedelta(hours=2), hosts=[fac])
-    topic = services.start_discussion(network, member, title=TOPIC, body="Opening words.")
-    offer = services.add_offer(member, OFFER, network=network)
-    intro = services.introduce(network, introducer=fac, person_a=member, person_b=fac,
-                               reasons="Both like sweeping.")
+    event = meet_services.create_event(network, title=TITLE, starts_at=start,
+                                       ends_at=start + timedelta(hours=2), hosts=[fac])
+    topic = discuss_services.start_topic(network, member, title=TOPIC, body="Opening words.")
+    offer = weaving_services.add_offer(network, member, OFFER)
+    intro = weaving_services.introduce(network, introducer=fac, person_a=member, person_b=fac,
+                                       reasons="Both like sweeping.")
     return network, event, topic, offer, intro
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 
+from netweave.discuss import services as discuss_services
 from netweave.networks import services
 from netweave.networks.models import Discussion, Event, Need, Offer, Person, Post, Visibility
 
@@ -30,7 +31,7 @@ def circle(db):
     network = services.create_network(
         facilitator=fac, name="Once circle", slug="once-circle", purpose="Say it once.",
         primary_type="practice", visibility=Visibility.CLOSED)
-    topic = services.start_discussion(network, fac, title="First topic", body="Hello.")
+    topic = discuss_services.start_topic(network, fac, title="First topic", body="Hello.")
     client = Client()
     client.force_login(fac.user)
     return network, topic, client

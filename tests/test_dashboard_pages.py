@@ -423,14 +423,14 @@ def test_member_view_counts_as_the_engine_in_the_networks_months(demo):
 def test_the_dashboard_says_who_said_they_would_come_where_attendance_was_not_recorded(demo):
     import datetime as dt
 
-    from netweave.networks import services as network_services
+    from netweave.meet import services as meet_services
 
     network = demo[PUBLIC]
     start = timezone.now() - dt.timedelta(days=5)
-    event = network_services.create_event(network, title="Zonder presentielijst",
-                                          starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    event = meet_services.create_event(network, title="Zonder presentielijst", starts_at=start,
+                                       ends_at=start + dt.timedelta(hours=2))
     for member in Membership.objects.filter(network=network)[:3]:
-        network_services.rsvp(event, member.person, "going", at=start - dt.timedelta(days=2))
+        meet_services.rsvp(event, member.person, "going", at=start - dt.timedelta(days=2))
     snapshot = services.compute_snapshot(network, "90")
     assert snapshot.figures["events"]["events_without_attendance"] == 1
     body = text(login("facilitator").get(f"/n/{PUBLIC}/dashboard/"))

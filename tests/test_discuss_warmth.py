@@ -17,6 +17,7 @@ from django.utils import timezone
 from netweave.discuss import services
 from netweave.discuss.digest import period_for
 from netweave.discuss.models import DigestSent, Frequency, Visit
+from netweave.meet import services as meet_services
 from netweave.networks import services as domain
 from netweave.networks.models import Event, Network, Person
 
@@ -65,13 +66,12 @@ def digest_world(db) -> dict:
                          at=at(20))
     services.start_topic(net, fac, title="Tuesday topic", body="For the daily ones.",
                          at=at(24, 10))
-    domain.create_event(net, title="Winter meetup", starts_at=at(27, 19),
-                        ends_at=at(27, 21))
-    cancelled = domain.create_event(net, title="Cancelled meetup", starts_at=at(26, 19),
-                                    ends_at=at(26, 21))
+    meet_services.create_event(net, title="Winter meetup", starts_at=at(27, 19), ends_at=at(27, 21))
+    cancelled = meet_services.create_event(net, title="Cancelled meetup", starts_at=at(26, 19),
+                                           ends_at=at(26, 21))
     Event.objects.filter(pk=cancelled.pk).update(cancelled=True)
-    domain.create_event(net, title="Far away", starts_at=at(28) + timedelta(days=30),
-                        ends_at=at(28) + timedelta(days=30, hours=2))
+    meet_services.create_event(net, title="Far away", starts_at=at(28) + timedelta(days=30),
+                               ends_at=at(28) + timedelta(days=30, hours=2))
     # Mo came on Monday the 16th at 10:00: what came before is not news to him.
     Visit.objects.create(person=mo, network=net, last_seen_at=at(16, 10))
     return {"net": net, "mo": mo, "ann": ann, "zed": zed, "fac": fac}
@@ -150,10 +150,11 @@ def test_between_meetings_page() -> None:
                                 at=now - timedelta(days=60))
     for p in (came_quiet, came_active):
         domain.join_network(net, p, at=now - timedelta(days=60))
-    meeting = domain.create_event(net, title="Autumn meeting", starts_at=now - timedelta(days=20),
-                                  ends_at=now - timedelta(days=20) + timedelta(hours=2))
+    meeting = meet_services.create_event(net, title="Autumn meeting",
+                                         starts_at=now - timedelta(days=20),
+                                         ends_at=now - timedelta(days=20) + timedelta(hours=2))
     for p in (came_quiet, came_active):
-        domain.check_in(meeting, p, at=now - timedelta(days=20))
+        meet_services.check_in(meeting, p, at=now - timedelta(days=20))
     services.start_topic(net, came_active, title="After the meeting", body="Notes.",
                          at=now - timedelta(days=10))
     c = Client()

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.conftest import account_with_client
 
+from netweave.meet import services as meet_services
 from netweave.networks import services as net
+from netweave.weaving import services as weaving_services
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +31,10 @@ def dutch_facilitator():
     network = net.create_network(facilitator=fenna, name="Warmte Zuid", slug="warmte",
                                  purpose="Samen van het gas af.", primary_type="place")
     start = timezone.now() + timedelta(days=5)
-    net.create_event(network, title="Warmte-avond", starts_at=start,
-                     ends_at=start + timedelta(hours=2), mode="offline", location="Buurthuis")
-    net.add_offer(fenna, "Advies over warmtepompen", network=network)
+    meet_services.create_event(network, title="Warmte-avond", starts_at=start,
+                               ends_at=start + timedelta(hours=2), mode="offline",
+                               location="Buurthuis")
+    weaving_services.add_offer(network, fenna, "Advies over warmtepompen")
     return network, client
 
 
@@ -92,7 +95,7 @@ def test_counts_in_sentences_take_their_plural_form():
     fenna, client = account_with_client("anna", "Anna")
     network = net.create_network(facilitator=fenna, name="Zon", slug="zon",
                                  purpose="Zon op elk dak.", primary_type="place")
-    net.add_offer(fenna, "Hulp bij zonnepanelen", network=network)
+    weaving_services.add_offer(network, fenna, "Hulp bij zonnepanelen")
     text = visible_text(client.get(reverse("dashboard-member", args=["zon"])).content.decode())
     assert "You made 1 offer." in text and "1 offers" not in text
 

@@ -34,6 +34,7 @@ REPLIES_EACH = 25
 SEED = """
 from django.contrib.auth import get_user_model
 from netweave.networks import services
+from netweave.discuss import services as discuss_services
 from netweave.networks.models import Person
 User = get_user_model()
 people = []
@@ -44,7 +45,7 @@ network = services.create_network(facilitator=people[0], name="Fault network", s
                                   purpose="Survive faults.", primary_type="practice")
 for person in people[1:]:
     services.join_network(network, person)
-topic = services.start_discussion(network, people[0], title="Faults", body="Reply here.")
+topic = discuss_services.start_topic(network, people[0], title="Faults", body="Reply here.")
 print(topic.pk)
 """
 

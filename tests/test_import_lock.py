@@ -26,12 +26,13 @@ ROWS, PEOPLE = 150_000, 300
 SEED = """
 from django.contrib.auth import get_user_model
 from netweave.networks import services
+from netweave.discuss import services as discuss_services
 from netweave.networks.models import Person
 user = get_user_model().objects.create_user("m1", "m1@lock.example", "lock-Pass-2026")
 member = Person.objects.create(user=user, name="Member One")
 network = services.create_network(facilitator=member, name="Lock", slug="lock",
                                   purpose="Stay writable.", primary_type="practice")
-print(services.start_discussion(network, member, title="Busy", body="Reply here.").pk)
+print(discuss_services.start_topic(network, member, title="Busy", body="Reply here.").pk)
 """
 
 

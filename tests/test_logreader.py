@@ -14,6 +14,7 @@ import pytest
 
 from netweave.core import activity as act
 from netweave.core.logreader import SCHEMA, LogReadError, effective_log
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.activity_log import database_url, network_log, read_activity
 from netweave.networks.models import Activity, Network, Person
@@ -89,11 +90,12 @@ def test_effective_log_applies_corrections():
     people = [Person.objects.create(name=n) for n in ("Anna", "Bram")]
     net = services.create_network(facilitator=people[0], name="n", slug="n", purpose="x",
                                   primary_type="action")
-    event = services.create_event(net, title="e", starts_at=T0, ends_at=T0 + timedelta(hours=2))
-    services.rsvp(event, people[1], "going")
-    services.rsvp(event, people[1], "not_going")
-    attendance = services.check_in(event, people[0])
-    services.undo_check_in(attendance)
+    event = meet_services.create_event(net, title="e", starts_at=T0,
+                                       ends_at=T0 + timedelta(hours=2))
+    meet_services.rsvp(event, people[1], "going")
+    meet_services.rsvp(event, people[1], "not_going")
+    attendance = meet_services.check_in(event, people[0])
+    meet_services.undo_check_in(attendance)
     everything = network_log(net.pk, effective=False)
     assert everything["kind"].cast(pl.String).to_list() == [
         "join", "rsvp", "rsvp", "attend", "void"]

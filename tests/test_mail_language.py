@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
+from netweave.discuss import services as discuss_services
 from netweave.discuss.models import DigestPreference
 from netweave.jobs import services as jobs
 from netweave.jobs.registry import job
@@ -52,9 +53,9 @@ def by_address() -> dict[str, mail.EmailMessage]:
 
 
 def event_at(network, starts_at: datetime, capacity: int | None = None):
-    return net.create_event(network, title="Warmte-avond", starts_at=starts_at,
-                            ends_at=starts_at + timedelta(hours=2), capacity=capacity,
-                            mode="offline", location="Buurthuis")
+    return meet.create_event(network, title="Warmte-avond", starts_at=starts_at,
+                             ends_at=starts_at + timedelta(hours=2), capacity=capacity,
+                             mode="offline", location="Buurthuis")
 
 
 def test_the_language_is_the_members_choice_else_the_networks(world):
@@ -128,8 +129,8 @@ def test_a_membership_invitation_to_an_address_is_in_the_networks_language(world
 
 def test_the_digest_goes_to_each_recipient_in_their_language(world):
     network = world["network"]
-    net.start_discussion(network, world["fenna"], title="Warmtepompen",
-                         body="Wie heeft ervaring?")
+    discuss_services.start_topic(network, world["fenna"], title="Warmtepompen",
+                                 body="Wie heeft ervaring?")
     for who in ("noor", "eve"):
         DigestPreference.objects.update_or_create(person=world[who],
                                                   defaults={"frequency": "daily"})

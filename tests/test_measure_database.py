@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from netweave.dashboard.reading import UnknownNetwork, read_network_data
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import Organisation, Person
+from netweave.weaving import services as weaving_services
 
 T0 = datetime(2026, 2, 1, 10, tzinfo=UTC)
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,16 +31,16 @@ def test_network_data_from_the_database():
         target_mix={"government": 0.5, "residents": 0.5},
         identity_mode="pseudonyms_allowed", at=T0)
     services.join_network(net, bram, identity="pseudonym", pseudonym="Uil", at=T0)
-    event = services.create_event(net, title="Avond", starts_at=T0 + timedelta(days=3),
-                                  ends_at=T0 + timedelta(days=3, hours=2))
-    services.check_in(event, guest, at=T0 + timedelta(days=3))
-    services.check_in(event, nobody, at=T0 + timedelta(days=3))
-    q = services.start_discussion(net, bram, title="Isolatie subsidie?", body="Wie weet het?",
-                                  is_question=True, at=T0 + timedelta(days=4))
-    answer = services.reply(q.posts.get(), anna, "Bij de gemeente.", at=T0 + timedelta(days=5))
-    services.accept_answer(q, answer)
-    services.tell_story(net, bram, title="Geïsoleerd", text="Dankzij Anna", cycle="applied",
-                        at=T0 + timedelta(days=40))
+    event = meet_services.create_event(net, title="Avond", starts_at=T0 + timedelta(days=3),
+                                       ends_at=T0 + timedelta(days=3, hours=2))
+    meet_services.check_in(event, guest, at=T0 + timedelta(days=3))
+    meet_services.check_in(event, nobody, at=T0 + timedelta(days=3))
+    q = discuss_services.start_topic(net, bram, title="Isolatie subsidie?", body="Wie weet het?",
+                                     is_question=True, at=T0 + timedelta(days=4))
+    answer = discuss_services.reply(q, anna, "Bij de gemeente.", at=T0 + timedelta(days=5))
+    discuss_services.accept_answer(q, answer, by=None, facilitator=True)
+    weaving_services.tell_story(net, bram, title="Geïsoleerd", text="Dankzij Anna", cycle="applied",
+                                at=T0 + timedelta(days=40))
 
     data = read_network_data(database_url(), net.pk)
     assert data.charter.focus_tags == ("warmte", "isolatie")

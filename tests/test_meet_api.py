@@ -108,7 +108,7 @@ def test_no_real_name_or_email_of_a_pseudonymous_member_anywhere(setting):
                                     hosts=[setting["hidden"]])
     event = series.occurrences.order_by("starts_at").first()
     services.rsvp(event, setting["hidden"], "going")
-    net.check_in(event, setting["hidden"])
+    services.check_in(event, setting["hidden"])
     token = services.calendar_token(Person.objects.get(name="Otto Ander")).token
     fac_token = services.calendar_token(setting["fac_person"]).token
     e = f"/n/stil/events/{event.pk}/"
@@ -145,8 +145,8 @@ def test_guest_form_errors_say_what_was_expected_and_change_nothing(setting):
     network = net.create_network(facilitator=fac, name="Open Netwerk", slug="open",
                                  purpose="Open voor iedereen.", primary_type="place")
     s = start()
-    event = net.create_event(network, title="Open avond", starts_at=s,
-                             ends_at=s + timedelta(hours=2), location="Hier")
+    event = services.create_event(network, title="Open avond", starts_at=s,
+                                  ends_at=s + timedelta(hours=2), location="Hier")
     anonymous = Client()
     response = anonymous.post(f"/n/open/events/{event.pk}/register/",
                               {"name": "Gijs", "email": "geen-adres"}, follow=True)

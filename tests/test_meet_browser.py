@@ -19,6 +19,7 @@ from django.core import mail
 
 from conftest import log_in
 from netweave.core import activity as act
+from netweave.meet import services as meet_services
 from netweave.networks import services as net
 from netweave.networks.models import (
     Activity,
@@ -87,7 +88,7 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, new_page,
 
     # Chris says he is going (through the API-free service), Anouk answers in the browser.
     chris = Person.objects.get(name="Chris Jansen")
-    net.rsvp(event, chris, "going")
+    meet_services.rsvp(event, chris, "going")
     member = new_page(width=1024, height=1366, accept_downloads=True)
     log_in(member, base, "anouk", PASSWORD)
     member.goto(url)
@@ -110,7 +111,7 @@ def test_recurring_hybrid_event_from_creation_to_the_door(live_server, new_page,
 
     # Bram wants to come too: the event is full, so he waits.
     bram = Person.objects.get(name="Bram Visser")
-    waiting = net.rsvp(event, bram, "going")
+    waiting = meet_services.rsvp(event, bram, "going")
     assert waiting.is_waitlisted
     mail.outbox.clear()
 

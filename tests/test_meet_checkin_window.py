@@ -34,8 +34,8 @@ def world():
     net.join_network(network, member)
     day = (datetime.now(AMS) + timedelta(days=40)).date()
     start = datetime(day.year, day.month, day.day, 19, 30, tzinfo=AMS)
-    event = net.create_event(network, title="Januari-avond", starts_at=start,
-                             ends_at=start + timedelta(hours=2), location="De Linde")
+    event = services.create_event(network, title="Januari-avond", starts_at=start,
+                                  ends_at=start + timedelta(hours=2), location="De Linde")
     services.rsvp(event, member, "going")
     return {"network": network, "fac": fac, "fac_client": fac_client, "member": member,
             "member_client": member_client, "event": event,

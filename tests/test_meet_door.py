@@ -27,8 +27,8 @@ def _world():
                                  purpose="Samen warm.", primary_type="place",
                                  identity_mode=IdentityMode.PSEUDONYMS_ALLOWED)
     start = (datetime.now(AMS) + timedelta(hours=1)).replace(second=0, microsecond=0)
-    event = net.create_event(network, title="Warmte-avond", starts_at=start,
-                             ends_at=start + timedelta(hours=2), location="De Linde")
+    event = services.create_event(network, title="Warmte-avond", starts_at=start,
+                                  ends_at=start + timedelta(hours=2), location="De Linde")
     guests = [services.register_guest(event, name=name, email=f"guest{i}@example.org")
               for i, name in enumerate(NAMES)]
     return network, event, fac_client, guests

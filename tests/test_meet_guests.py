@@ -30,8 +30,8 @@ def open_network(slug: str, facilitator: Person):
     network = net.create_network(facilitator=facilitator, name=slug.title(), slug=slug,
                                  purpose="Open voor iedereen.", primary_type="place")
     s = start()
-    event = net.create_event(network, title=f"Avond {slug}", starts_at=s,
-                             ends_at=s + timedelta(hours=2), location="Hier")
+    event = services.create_event(network, title=f"Avond {slug}", starts_at=s,
+                                  ends_at=s + timedelta(hours=2), location="Hier")
     return network, event
 
 

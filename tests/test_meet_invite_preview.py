@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from conftest import account_with_client as account
+from netweave.meet import services as meet_services
 from netweave.networks import services as net
 from netweave.networks.models import IdentityMode, Person
 
@@ -30,9 +31,9 @@ def test_invitations_are_previewed_and_sent_only_when_confirmed(settings):
     hidden = Person.objects.create(name="Echte Naam", email="echt@example.org")
     net.join_network(network, hidden, identity="pseudonym", pseudonym="Zonnebloem")
     start = datetime.now(AMS).replace(second=0, microsecond=0) + timedelta(days=10)
-    event = net.create_event(network, title="Warmte-avond", starts_at=start,
-                             ends_at=start + timedelta(hours=2), location="De Linde")
-    net.rsvp(event, Person.objects.get(name="Lid 000"), "going")
+    event = meet_services.create_event(network, title="Warmte-avond", starts_at=start,
+                                       ends_at=start + timedelta(hours=2), location="De Linde")
+    meet_services.rsvp(event, Person.objects.get(name="Lid 000"), "going")
     url = f"/n/open-warmte/events/{event.pk}/invite/"
     detail = client.get(f"/n/open-warmte/events/{event.pk}/").content.decode()
     assert f'href="{url}"' in detail

@@ -29,8 +29,8 @@ def world():
     net.join_network(network, member)
     # Starts within the hour: check-in is open.
     start = (datetime.now(AMS) + timedelta(hours=1)).replace(second=0, microsecond=0)
-    event = net.create_event(network, title="Warmte-avond", starts_at=start,
-                             ends_at=start + timedelta(hours=2), location="De Linde")
+    event = services.create_event(network, title="Warmte-avond", starts_at=start,
+                                  ends_at=start + timedelta(hours=2), location="De Linde")
     return {"network": network, "fac": fac_client, "member": member, "member_client":
             member_client, "event": event, "base": f"/n/open-warmte/events/{event.pk}/"}
 

@@ -65,8 +65,8 @@ def test_events_list_shows_one_line_per_series_and_the_one_off_events(world):
                                     ends_at=start + timedelta(hours=1), rule="FREQ=WEEKLY")
     assert series.occurrences.count() > 30
     late = start + timedelta(days=60)
-    net.create_event(network, title="Jaarvergadering", starts_at=late,
-                     ends_at=late + timedelta(hours=2), location="Stadhuis")
+    services.create_event(network, title="Jaarvergadering", starts_at=late,
+                          ends_at=late + timedelta(hours=2), location="Stadhuis")
     page = client.get("/n/open-warmte/events/").content.decode()
     assert page.count("Wekelijkse koffie") == 1 and "Jaarvergadering" in page
     weekday = start.strftime("%A")
@@ -75,7 +75,7 @@ def test_events_list_shows_one_line_per_series_and_the_one_off_events(world):
     assert "FREQ=" not in page
     # The series' line is its next occurrence; a cancelled one gives way to the one after.
     first = series.occurrences.order_by("starts_at").first()
-    net.cancel_event(first)
+    services.cancel_event(first)
     second = series.occurrences.order_by("starts_at")[1]
     page = client.get("/n/open-warmte/events/").content.decode()
     assert f"/events/{second.pk}/" in page and f"/events/{first.pk}/" not in page

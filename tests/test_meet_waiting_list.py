@@ -27,9 +27,9 @@ def world(django_capture_on_commit_callbacks):
                                  purpose="Samen warm.", primary_type="place")
     day = (datetime.now(AMS) + timedelta(days=5)).date()
     start = datetime(day.year, day.month, day.day, 19, 30, tzinfo=AMS)
-    event = net.create_event(network, title="Volle avond", starts_at=start,
-                             ends_at=start + timedelta(hours=2), location="De Linde",
-                             capacity=1)
+    event = services.create_event(network, title="Volle avond", starts_at=start,
+                                  ends_at=start + timedelta(hours=2), location="De Linde",
+                                  capacity=1)
     first, _ = account("eerste", "Eva Eerste")
     net.join_network(network, first)
     services.rsvp(event, first, "going")

@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 
 from conftest import log_in
 from netweave.core import activity as act
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services as ns
 from netweave.networks.models import (
     Activity,
@@ -163,9 +165,10 @@ def test_an_emailed_invitation_into_a_secret_pseudonymous_network(live_server, o
                             identity_mode=IdentityMode.PSEUDONYMOUS_ONLY,
                             facilitator_pseudonym="Uil")
     start = timezone.now() + timedelta(days=5)
-    event = ns.create_event(net, title="Online check-in", starts_at=start,
-                            ends_at=start + timedelta(hours=1), mode="online")
-    topic = ns.start_discussion(net, fenna, title="Slapen", body="Hoe slaapt jullie ouder?")
+    event = meet_services.create_event(net, title="Online check-in", starts_at=start,
+                                       ends_at=start + timedelta(hours=1), mode="online")
+    topic = discuss_services.start_topic(net, fenna, title="Slapen",
+                                         body="Hoe slaapt jullie ouder?")
     base = live_server.url
 
     facilitator = open_page()

@@ -14,6 +14,8 @@ from django.utils import translation
 
 from netweave.core import activity as act
 from netweave.dashboard.reading import read_network_data
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import membership_selectors as ms
 from netweave.networks import membership_services as members
 from netweave.networks import services
@@ -315,11 +317,11 @@ def test_claiming_moves_history_in_the_named_network_only(fenna, anna, mailoutbo
     two = network(fenna, "twee")
     old_one = imported(one, "A. de Vries", "ANNA@example.org")
     old_two = imported(two, "A. de Vries", "anna@example.org")
-    topic = services.start_discussion(one, fenna, title="Warmte", body="Wie doet mee?")
-    answer = services.reply(topic.posts.get(), old_one, "Ik!")
-    event = services.create_event(one, title="Avond", starts_at=T0, ends_at=T0)
-    services.rsvp(event, old_one, "going")
-    services.start_discussion(two, old_two, title="Zon", body="Panelen?")
+    topic = discuss_services.start_topic(one, fenna, title="Warmte", body="Wie doet mee?")
+    answer = discuss_services.reply(topic, old_one, "Ik!")
+    event = meet_services.create_event(one, title="Avond", starts_at=T0, ends_at=T0)
+    meet_services.rsvp(event, old_one, "going", at=T0)
+    discuss_services.start_topic(two, old_two, title="Zon", body="Panelen?")
     assert [n.slug for n in ms.claim_offers(anna)] == ["een", "twee"]
 
     assert members.offer_claim(one, anna)
@@ -354,7 +356,7 @@ def test_facilitators_link_history_by_hand_within_their_network(fenna, anna):
     net = network(fenna)
     members.join(net, anna)
     old = imported(net, "Anna V.", "")
-    services.start_discussion(net, old, title="Isolatie", body="Tips?")
+    discuss_services.start_topic(net, old, title="Isolatie", body="Tips?")
     moved = members.link_history(net, imported=old, account=anna)
     assert moved == 2  # join and post
     assert kinds(net, anna) == [act.JOIN, act.JOIN, act.POST]
@@ -378,7 +380,7 @@ def test_new_members_count_as_new_once_they_contribute(fenna, anna):
 
     net = network(fenna)
     members.join(net, anna)
-    services.start_discussion(net, anna, title="Hallo", body="Ik ben nieuw.")
+    discuss_services.start_topic(net, anna, title="Hallo", body="Ik ben nieuw.")
     data = read_network_data(database_url(), net.pk)
     figures = measure(data, Period.ending(timezone.now() + timedelta(minutes=1), days=90),
                       lang="en").figures["activity"]

@@ -17,6 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import (
     Activity,
@@ -133,7 +135,7 @@ def test_unknown_network_is_404(client):
 
 def test_closed_network_shows_charter_but_not_its_life_to_outsiders(people, networks):
     net = networks["closed"]
-    services.start_discussion(net, people["member"], title="Night shifts and sleep", body="…")
+    discuss_services.start_topic(net, people["member"], title="Night shifts and sleep", body="…")
     outsider = body(client_for(people["outsider"]).get(net.get_absolute_url()))
     assert "Purpose of nurses-circle." in outsider
     assert "Night shifts and sleep" not in outsider
@@ -187,12 +189,12 @@ def test_network_page_shows_upcoming_events_not_past_ones(people, networks, clie
     Network.objects.filter(pk=net.pk).update(timezone="America/New_York")
     soon = (timezone.now() + timedelta(days=10)).replace(hour=18, minute=0, second=0,
                                                          microsecond=0)
-    services.create_event(net, title="Street walk Oosterpoort", starts_at=soon,
-                          ends_at=soon + timedelta(hours=2), mode="hybrid",
-                          location="Buurthuis De Linde")
-    services.create_event(net, title="Kick-off long ago",
-                          starts_at=timezone.now() - timedelta(days=30),
-                          ends_at=timezone.now() - timedelta(days=30, hours=-2))
+    meet_services.create_event(net, title="Street walk Oosterpoort", starts_at=soon,
+                               ends_at=soon + timedelta(hours=2), mode="hybrid",
+                               location="Buurthuis De Linde")
+    meet_services.create_event(net, title="Kick-off long ago",
+                               starts_at=timezone.now() - timedelta(days=30),
+                               ends_at=timezone.now() - timedelta(days=30, hours=-2))
     html = body(client.get(net.get_absolute_url()))
     assert "Street walk Oosterpoort" in html
     assert "Buurthuis De Linde" in html
@@ -209,13 +211,12 @@ def test_network_page_shows_latest_discussions_with_author_names(people, client)
     services.join_network(net, people["member"], identity=Identity.PSEUDONYM,
                           pseudonym="Green Thumb")
     older = timezone.now() - timedelta(days=3)
-    services.start_discussion(net, people["fac"], title="Water rota", body="Who waters?",
-                              at=older)
-    opening = services.start_discussion(net, people["member"], title="Slugs again?",
-                                        body="Help", is_question=True)
-    services.reply(opening.posts.get(), people["fac"], "Beer traps.")
-    services.start_discussion(net, people["outsider"], title="Visiting from afar",
-                              body="Hello")
+    discuss_services.start_topic(net, people["fac"], title="Water rota", body="Who waters?",
+                                 at=older)
+    opening = discuss_services.start_topic(net, people["member"], title="Slugs again?", body="Help",
+                                           is_question=True)
+    discuss_services.reply(opening, people["fac"], "Beer traps.")
+    discuss_services.start_topic(net, people["outsider"], title="Visiting from afar", body="Hello")
     html = body(client.get(net.get_absolute_url()))
     assert "Water rota" in html and "Slugs again?" in html
     assert html.index("Slugs again?") < html.index("Water rota")  # newest first
@@ -238,13 +239,12 @@ def pseudonymous(people) -> Network:
     services.join_network(net, people["member"], pseudonym="Stille Wilg")
     marieke = make_person("marieke", "Marieke van Dijk")
     services.join_network(net, marieke, pseudonym="Nachtuil")
-    discussion = services.start_discussion(net, marieke, title="Eerste keer hier",
-                                           body="Hallo allemaal")
-    services.reply(discussion.posts.get(), people["member"], "Welkom!")
-    services.create_event(net, title="Online avond", mode="online",
-                          starts_at=timezone.now() + timedelta(days=2),
-                          ends_at=timezone.now() + timedelta(days=2, hours=1),
-                          hosts=[marieke])
+    discussion = discuss_services.start_topic(net, marieke, title="Eerste keer hier",
+                                              body="Hallo allemaal")
+    discuss_services.reply(discussion, people["member"], "Welkom!")
+    meet_services.create_event(net, title="Online avond", mode="online",
+                               starts_at=timezone.now() + timedelta(days=2),
+                               ends_at=timezone.now() + timedelta(days=2, hours=1), hosts=[marieke])
     return net
 
 

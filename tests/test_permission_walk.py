@@ -26,6 +26,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import (
     Identity,
@@ -35,6 +37,7 @@ from netweave.networks.models import (
     Role,
     Visibility,
 )
+from netweave.weaving import services as weaving_services
 
 pytestmark = pytest.mark.django_db
 
@@ -117,24 +120,24 @@ def _network(key: str, visibility: str, identity_mode: str) -> Net:
         services.join_network(network, pse, identity=Identity.PSEUDONYM,
                               pseudonym=f"Maple{key.title()}")
         net.hidden[pse_user.username] = [pse.name, pse.email]
-        services.start_discussion(network, pse, title=f"Maple asks {key}",
-                                  body="A question under a pseudonym.")
+        discuss_services.start_topic(network, pse, title=f"Maple asks {key}",
+                                     body="A question under a pseudonym.")
     if pseudonymous:
         for user, person in ((fac_user, fac), (mem_user, mem), (obs_user, obs)):
             net.hidden[user.username] = [person.name, person.email]
 
     start = timezone.now() + timedelta(days=10)
-    services.create_event(network, title=f"Walk meeting {key}", starts_at=start,
-                          ends_at=start + timedelta(hours=2), hosts=[fac])
-    discussion = services.start_discussion(network, mem, title=f"Walk topic {key}",
-                                           body=f"Opening post {key}.")
-    services.reply(discussion.posts.first(), fac, f"A reply in {key}.")
-    services.add_offer(mem, f"Walk offer {key}: heat-pump advice", network=network)
-    services.add_need(fac, f"Walk need {key}: a meeting room", network=network)
-    services.introduce(network, introducer=fac, person_a=mem, person_b=obs,
-                       reasons="You share an interest.")
-    services.tell_story(network, mem, title=f"Walk story {key}", text="It helped.",
-                        cycle="immediate")
+    meet_services.create_event(network, title=f"Walk meeting {key}", starts_at=start,
+                               ends_at=start + timedelta(hours=2), hosts=[fac])
+    discussion = discuss_services.start_topic(network, mem, title=f"Walk topic {key}",
+                                              body=f"Opening post {key}.")
+    discuss_services.reply(discussion, fac, f"A reply in {key}.")
+    weaving_services.add_offer(network, mem, f"Walk offer {key}: heat-pump advice")
+    weaving_services.add_need(network, fac, f"Walk need {key}: a meeting room")
+    weaving_services.introduce(network, introducer=fac, person_a=mem, person_b=obs,
+                               reasons="You share an interest.")
+    weaving_services.tell_story(network, mem, title=f"Walk story {key}", text="It helped.",
+                                cycle="immediate")
     if visibility != Visibility.PUBLIC:
         net.contents = [f"Walk meeting {key}", f"Walk topic {key}", f"Walk offer {key}",
                         f"Walk story {key}"]

@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from tests.conftest import log_in
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import Person
 
@@ -25,11 +27,10 @@ def world(transactional_db):
                                       slug="warmtenet-zuid", purpose="Van het gas af.",
                                       primary_type="place")
     start = timezone.now() + timedelta(days=9)
-    services.create_event(network, title="Straatwandeling", starts_at=start,
-                          ends_at=start + timedelta(hours=2), mode="offline",
-                          location="Buurthuis De Linde")
-    topic = services.start_discussion(network, fenna, title="Hybride pomp?",
-                                      body="Graag tips.")
+    meet_services.create_event(network, title="Straatwandeling", starts_at=start,
+                               ends_at=start + timedelta(hours=2), mode="offline",
+                               location="Buurthuis De Linde")
+    topic = discuss_services.start_topic(network, fenna, title="Hybride pomp?", body="Graag tips.")
     return network, topic
 
 

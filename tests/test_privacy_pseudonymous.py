@@ -32,6 +32,7 @@ from netweave.discuss import selectors as discuss_selectors
 from netweave.discuss import services as discuss
 from netweave.discuss.digest import render_digest, send_digests
 from netweave.discuss.models import Frequency, Visit
+from netweave.meet import services as meet_services
 from netweave.networks import services as domain
 from netweave.networks.models import (
     Discussion,
@@ -42,6 +43,7 @@ from netweave.networks.models import (
     RsvpStatus,
     Visibility,
 )
+from netweave.weaving import services as weaving_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,16 +80,18 @@ def build_circle() -> tuple[Network, dict[str, Person]]:
         domain.join_network(net, people[username], pseudonym=pseudonym,
                             at=timezone.now() - timedelta(days=100))
     now = timezone.now()
-    past = domain.create_event(net, title="Monthly circle", starts_at=now - timedelta(days=30),
-                               ends_at=now - timedelta(days=30, hours=-2),
-                               hosts=[people["facil"]], location="Community centre")
-    upcoming = domain.create_event(net, title="Winter circle", starts_at=now + timedelta(days=3),
-                                   ends_at=now + timedelta(days=3, hours=2),
-                                   hosts=[people["helper"]], location="Library")
+    past = meet_services.create_event(net, title="Monthly circle",
+                                      starts_at=now - timedelta(days=30),
+                                      ends_at=now - timedelta(days=30, hours=-2),
+                                      hosts=[people["facil"]], location="Community centre")
+    upcoming = meet_services.create_event(net, title="Winter circle",
+                                          starts_at=now + timedelta(days=3),
+                                          ends_at=now + timedelta(days=3, hours=2),
+                                          hosts=[people["helper"]], location="Library")
     for username in ("viewer", "asker", "helper", "quiet"):
-        domain.rsvp(past, people[username], RsvpStatus.GOING, at=now - timedelta(days=35))
-        domain.check_in(past, people[username], at=now - timedelta(days=30))
-        domain.rsvp(upcoming, people[username], RsvpStatus.GOING)
+        meet_services.rsvp(past, people[username], RsvpStatus.GOING, at=now - timedelta(days=35))
+        meet_services.check_in(past, people[username], at=now - timedelta(days=30))
+        meet_services.rsvp(upcoming, people[username], RsvpStatus.GOING)
     q = discuss.start_topic(net, people["asker"], title="Nights are hard",
                             body="How do you get sleep? @Harbour, you mentioned a trick.",
                             is_question=True, at=now - timedelta(days=20))
@@ -100,15 +104,18 @@ def build_circle() -> tuple[Network, dict[str, Person]]:
     t = discuss.start_topic(net, people["quiet"], title="Respite care forms",
                             body="Does anyone have the **form**? cc @Birch @Lantern")
     discuss.reply(t, people["helper"], "I do, will bring it.")
-    offer = domain.add_offer(people["helper"], "Lifts to the hospital", network=net)
-    need = domain.add_need(people["asker"], "Someone to sit with my mother", network=net)
-    exchange = domain.record_exchange(net, giver=people["helper"], receiver=people["asker"],
-                                      description="Drove to the clinic", offer=offer, need=need)
-    domain.confirm_exchange(exchange)
-    domain.introduce(net, introducer=people["facil"], person_a=people["asker"],
-                     person_b=people["quiet"], reasons="Both care for a parent with dementia.")
-    domain.tell_story(net, people["asker"], title="I slept", text="Thanks to Harbour.",
-                      cycle="applied")
+    offer = weaving_services.add_offer(net, people["helper"], "Lifts to the hospital")
+    need = weaving_services.add_need(net, people["asker"], "Someone to sit with my mother")
+    exchange = weaving_services.record_exchange(net, giver=people["helper"],
+                                                receiver=people["asker"],
+                                                description="Drove to the clinic", offer=offer,
+                                                need=need)
+    weaving_services.confirm_exchange(exchange)
+    weaving_services.introduce(net, introducer=people["facil"], person_a=people["asker"],
+                               person_b=people["quiet"],
+                               reasons="Both care for a parent with dementia.")
+    weaving_services.tell_story(net, people["asker"], title="I slept", text="Thanks to Harbour.",
+                                cycle="applied")
     return net, people
 
 
@@ -399,18 +406,18 @@ def build_walk_world() -> tuple[dict[str, Network], dict[str, Person]]:
             domain.join_network(net, people[username], pseudonym=WALK_PEOPLE[username][2][key]
                                 or "", at=now - timedelta(days=70))
         everyone = [people[fac], *(people[u] for u in members)]
-        past = domain.create_event(net, title=f"Walk gathering {key}",
-                                   starts_at=now - timedelta(days=20),
-                                   ends_at=now - timedelta(days=20, hours=-2),
-                                   hosts=[people[fac]])
-        upcoming = domain.create_event(net, title=f"Walk next {key}",
-                                       starts_at=now + timedelta(days=5),
-                                       ends_at=now + timedelta(days=5, hours=2),
-                                       hosts=[everyone[-1]])
+        past = meet_services.create_event(net, title=f"Walk gathering {key}",
+                                          starts_at=now - timedelta(days=20),
+                                          ends_at=now - timedelta(days=20, hours=-2),
+                                          hosts=[people[fac]])
+        upcoming = meet_services.create_event(net, title=f"Walk next {key}",
+                                              starts_at=now + timedelta(days=5),
+                                              ends_at=now + timedelta(days=5, hours=2),
+                                              hosts=[everyone[-1]])
         for person in everyone:
-            domain.rsvp(past, person, RsvpStatus.GOING, at=now - timedelta(days=25))
-            domain.check_in(past, person, at=now - timedelta(days=20))
-            domain.rsvp(upcoming, person, RsvpStatus.GOING)
+            meet_services.rsvp(past, person, RsvpStatus.GOING, at=now - timedelta(days=25))
+            meet_services.check_in(past, person, at=now - timedelta(days=20))
+            meet_services.rsvp(upcoming, person, RsvpStatus.GOING)
         topic = discuss.start_topic(net, everyone[-1], title=f"Walk question {key}",
                                     body="Who knows a good meeting room?", is_question=True,
                                     at=now - timedelta(days=15))
@@ -418,16 +425,17 @@ def build_walk_world() -> tuple[dict[str, Network], dict[str, Person]]:
         discuss.react(answer, everyone[-1], "🙏")
         for person in everyone[1:-1]:
             discuss.reply(topic, person, "Agreed.", parent=answer, at=now - timedelta(days=13))
-        offer = domain.add_offer(people[fac], f"Walk offer {key}", network=net)
-        need = domain.add_need(everyone[-1], f"Walk need {key}", network=net)
-        exchange = domain.record_exchange(net, giver=people[fac], receiver=everyone[-1],
-                                          description="Lent a room", offer=offer, need=need)
-        domain.confirm_exchange(exchange)
+        offer = weaving_services.add_offer(net, people[fac], f"Walk offer {key}")
+        need = weaving_services.add_need(net, everyone[-1], f"Walk need {key}")
+        exchange = weaving_services.record_exchange(net, giver=people[fac], receiver=everyone[-1],
+                                                    description="Lent a room", offer=offer,
+                                                    need=need)
+        weaving_services.confirm_exchange(exchange)
         if len(everyone) > 2:
-            domain.introduce(net, introducer=people[fac], person_a=everyone[1],
-                             person_b=everyone[2], reasons="Both like rooms.")
-        domain.tell_story(net, everyone[-1], title=f"Walk story {key}", text="It helped.",
-                          cycle="applied")
+            weaving_services.introduce(net, introducer=people[fac], person_a=everyone[1],
+                                       person_b=everyone[2], reasons="Both like rooms.")
+        weaving_services.tell_story(net, everyone[-1], title=f"Walk story {key}", text="It helped.",
+                                    cycle="applied")
         from netweave.dashboard.services import compute_snapshot
         compute_snapshot(net, "90")
         # An audit entry with the facilitator as actor (the network's audit API shows it).

@@ -24,10 +24,13 @@ from django.utils import timezone
 from netweave.core.demo import MAIN_SLUG, PEER_SLUG
 from netweave.core.report import REPORT_FILES
 from netweave.core.report.html import plotly_js
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.demo_loader import load_demo_networks
 from netweave.networks.models import Membership, Network, Organisation, Person
 from netweave.networks.selectors import person_ref
+from netweave.weaving import services as weaving_services
 
 PASSWORD = "Weave-the-net-2026"
 db = pytest.mark.django_db(transaction=True)
@@ -114,19 +117,20 @@ def pseudonymous(transactional_db) -> Network:
         services.join_network(net, person, pseudonym=alias, at=start - timedelta(days=50))
     for k in range(3):
         at = start + timedelta(days=20 * k)
-        event = services.create_event(net, title=f"Avond {k}", starts_at=at,
-                                      ends_at=at + timedelta(hours=2), mode="online")
+        event = meet_services.create_event(net, title=f"Avond {k}", starts_at=at,
+                                           ends_at=at + timedelta(hours=2), mode="online")
         for person in people[: 2 + k % 3]:
-            services.check_in(event, person, at=at)
-        question = services.start_discussion(net, people[k + 1], title="Hoe houd je het vol?",
-                                             body="Tips voor de nachten?", is_question=True,
-                                             at=at + timedelta(days=2))
-        answer = services.reply(question.posts.get(), people[0], "Slaap als het kan.",
-                                at=at + timedelta(days=3))
-        services.react(answer, people[2], at=at + timedelta(days=4))
-        services.reply(answer, people[3], "Dank je, dat helpt.", at=at + timedelta(days=5))
-    services.tell_story(net, people[1], title="Een rustiger huis", text="Het hielp echt.",
-                        cycle="realised", at=now - timedelta(days=3))
+            meet_services.check_in(event, person, at=at)
+        question = discuss_services.start_topic(net, people[k + 1], title="Hoe houd je het vol?",
+                                                body="Tips voor de nachten?", is_question=True,
+                                                at=at + timedelta(days=2))
+        answer = discuss_services.reply(question, people[0], "Slaap als het kan.",
+                                        at=at + timedelta(days=3))
+        discuss_services.react(answer, people[2], at=at + timedelta(days=4))
+        discuss_services.reply(answer.discussion, people[3], "Dank je, dat helpt.", parent=answer,
+                               at=at + timedelta(days=5))
+    weaving_services.tell_story(net, people[1], title="Een rustiger huis", text="Het hielp echt.",
+                                cycle="realised", at=now - timedelta(days=3))
     return net
 
 
@@ -481,12 +485,12 @@ def test_an_rsvp_only_history_reports_its_events_and_who_was_coming(tmp_path):
                                   purpose="Elkaar helpen.", primary_type="action",
                                   timezone="UTC")
     start = timezone.now() - timedelta(days=20)
-    event = services.create_event(net, title="Buurtavond", starts_at=start,
-                                  ends_at=start + timedelta(hours=2))
+    event = meet_services.create_event(net, title="Buurtavond", starts_at=start,
+                                       ends_at=start + timedelta(hours=2))
     for name, answer in (("Bob", "going"), ("Cas", "not_going"), ("Dee", "going")):
         person = Person.objects.create(name=name)
         services.join_network(net, person, at=start - timedelta(days=40))
-        services.rsvp(event, person, answer, at=start - timedelta(days=10))
+        meet_services.rsvp(event, person, answer, at=start - timedelta(days=10))
     report(network="buurt", out=tmp_path / "r")
     figures = json.loads((tmp_path / "r" / "report.json").read_text())
     card = {e["key"]: e for e in figures["card"]}

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection
 
+from netweave.discuss import services as discuss_services
+from netweave.meet import services as meet_services
 from netweave.networks import services
 from netweave.networks.models import (
     Activity,
@@ -29,6 +31,7 @@ from netweave.networks.models import (
     Registration,
     ValueStory,
 )
+from netweave.weaving import services as weaving_services
 
 T0 = datetime(2026, 3, 5, 19, 0, tzinfo=UTC)
 
@@ -52,9 +55,9 @@ def network(people) -> Network:
 
 @pytest.fixture
 def event(network, people) -> Event:
-    return services.create_event(network, title="Kick-off", starts_at=T0 + timedelta(days=7),
-                                 ends_at=T0 + timedelta(days=7, hours=2), mode="hybrid",
-                                 hosts=[people["Anna"]])
+    return meet_services.create_event(network, title="Kick-off", starts_at=T0 + timedelta(days=7),
+                                      ends_at=T0 + timedelta(days=7, hours=2), mode="hybrid",
+                                      hosts=[people["Anna"]])
 
 
 def rows_of(**filters) -> list[tuple]:
@@ -108,9 +111,9 @@ def test_event_hosts_write_host_rows(event, people):
 
 
 def test_rsvp_change_is_a_correcting_row(event, people):
-    services.rsvp(event, people["Bram"], "going", at=T0)
-    services.rsvp(event, people["Bram"], "going", at=T0)  # same answer: nothing new
-    services.rsvp(event, people["Bram"], "maybe", at=T0 + timedelta(hours=1))
+    meet_services.rsvp(event, people["Bram"], "going", at=T0)
+    meet_services.rsvp(event, people["Bram"], "going", at=T0)  # same answer: nothing new
+    meet_services.rsvp(event, people["Bram"], "maybe", at=T0 + timedelta(hours=1))
     assert rows_of(kind="rsvp") == [
         ("Bram", "rsvp", None, "event", event.pk, "online", 1.0, False),
         ("Bram", "rsvp", None, "event", event.pk, "online", 0.5, True),
@@ -121,30 +124,31 @@ def test_rsvp_change_is_a_correcting_row(event, people):
 
 
 def test_check_in_online_and_offline_and_undo(event, people):
-    a = services.check_in(event, people["Bram"])
-    services.check_in(event, people["Bram"])  # twice: nothing new
-    services.check_in(event, people["Chidi"], mode="remote", method="code")
+    a = meet_services.check_in(event, people["Bram"])
+    meet_services.check_in(event, people["Bram"])  # twice: nothing new
+    meet_services.check_in(event, people["Chidi"], mode="remote", method="code")
     assert rows_of(kind="attend") == [
         ("Bram", "attend", None, "event", event.pk, "offline", 1.0, False),
         ("Chidi", "attend", None, "event", event.pk, "online", 1.0, False),
     ]
-    services.undo_check_in(a)
+    meet_services.undo_check_in(a)
     assert not Attendance.objects.filter(person=people["Bram"]).exists()
     void = Activity.objects.get(kind="void")
     assert void.corrects == Activity.objects.get(kind="attend", actor=people["Bram"])
 
 
 def test_discussion_reply_answer_react(network, people):
-    q = services.start_discussion(network, people["Bram"], title="Subsidie warmtepomp?",
-                                  body="Wie weet hoe ISDE werkt?", is_question=True, at=T0)
+    q = discuss_services.start_topic(network, people["Bram"], title="Subsidie warmtepomp?",
+                                     body="Wie weet hoe ISDE werkt?", is_question=True, at=T0)
     opening = q.posts.get()
-    answer = services.reply(opening, people["Chidi"], "Via RVO, binnen 24 maanden.")
-    follow_up = services.reply(answer, people["Bram"], "Dank je!")
-    services.react(answer, people["Daan"])
-    services.react(answer, people["Daan"])  # twice: nothing new
-    services.accept_answer(q, answer)
-    topic = services.start_discussion(network, people["Daan"], title="Zon op daken",
-                                      body="Wie doet mee?")
+    answer = discuss_services.reply(opening.discussion, people["Chidi"],
+                                    "Via RVO, binnen 24 maanden.", parent=opening)
+    follow_up = discuss_services.reply(answer.discussion, people["Bram"], "Dank je!", parent=answer)
+    discuss_services.react(answer, people["Daan"])
+    discuss_services.react(answer, people["Daan"])  # twice: nothing new
+    discuss_services.accept_answer(q, answer, by=None, facilitator=True)
+    topic = discuss_services.start_topic(network, people["Daan"], title="Zon op daken",
+                                         body="Wie doet mee?")
     assert rows_of(network=network, kind__in=["ask", "post", "answer", "reply", "react"]) == [
         ("Bram", "ask", None, "discussion", q.pk, "online", 1.0, False),
         ("Chidi", "answer", "Bram", "post", answer.pk, "online", 1.0, False),
@@ -155,18 +159,20 @@ def test_discussion_reply_answer_react(network, people):
     q.refresh_from_db()
     assert q.accepted_answer == answer
     with pytest.raises(ValidationError):
-        services.accept_answer(topic, follow_up)
+        discuss_services.accept_answer(topic, follow_up, by=None, facilitator=True)
 
 
 def test_offers_needs_and_confirmed_exchange(network, people):
     services.join_network(network, people["Bram"])
-    offer = services.add_offer(people["Bram"], "Advies over warmtepompen", tags=["warmte"])
-    need = services.add_need(people["Chidi"], "Hulp bij subsidie", network=network)
-    ex = services.record_exchange(network, giver=people["Bram"], receiver=people["Chidi"],
-                                  description="Uitleg ISDE", offer=offer, need=need)
+    services.join_network(network, people["Chidi"])
+    offer = weaving_services.add_offer(network, people["Bram"], "Advies over warmtepompen",
+                                       tags=["warmte"], everywhere=True)
+    need = weaving_services.add_need(network, people["Chidi"], "Hulp bij subsidie")
+    ex = weaving_services.record_exchange(network, giver=people["Bram"], receiver=people["Chidi"],
+                                          description="Uitleg ISDE", offer=offer, need=need)
     assert not Activity.objects.filter(kind="give").exists()  # not yet confirmed
-    services.confirm_exchange(ex, at=T0 + timedelta(days=3))
-    services.confirm_exchange(ex)  # twice: nothing new
+    weaving_services.confirm_exchange(ex, at=T0 + timedelta(days=3))
+    weaving_services.confirm_exchange(ex)  # twice: nothing new
     assert rows_of(kind__in=["offer", "need", "give"]) == [
         ("Bram", "offer", None, "offer", offer.pk, "online", 1.0, False),
         ("Chidi", "need", None, "need", need.pk, "online", 1.0, False),
@@ -178,8 +184,8 @@ def test_offers_needs_and_confirmed_exchange(network, people):
 
 
 def test_introduction_ties_introducer_to_both(network, people):
-    intro = services.introduce(network, introducer=people["Anna"], person_a=people["Bram"],
-                               person_b=people["Chidi"], reasons="Beiden bezig met warmte")
+    intro = weaving_services.introduce(network, introducer=people["Anna"], person_a=people["Bram"],
+                                       person_b=people["Chidi"], reasons="Beiden bezig met warmte")
     assert rows_of(kind="introduce") == [
         ("Anna", "introduce", "Bram", "introduction", intro.pk, "online", 1.0, False),
         ("Anna", "introduce", "Chidi", "introduction", intro.pk, "online", 1.0, False),
@@ -187,8 +193,9 @@ def test_introduction_ties_introducer_to_both(network, people):
 
 
 def test_value_story(network, people):
-    story = services.tell_story(network, people["Bram"], title="Warmtepomp geplaatst",
-                                text="Dankzij de tip van Chidi.", cycle="applied")
+    services.join_network(network, people["Bram"])
+    story = weaving_services.tell_story(network, people["Bram"], title="Warmtepomp geplaatst",
+                                        text="Dankzij de tip van Chidi.", cycle="applied")
     assert rows_of(kind="story") == [("Bram", "story", None, "story", story.pk, "online", 1.0,
                                       False)]
 
@@ -241,38 +248,42 @@ ACTIONS = {
         primary_type="practice"),
     "join_network": lambda w: services.join_network(w["net"], w["p"]["Daan"]),
     "leave_network": lambda w: services.leave_network(w["member"]),
-    "create_event": lambda w: services.create_event(
-        w["net"], title="Borrel", starts_at=T0, ends_at=T0 + timedelta(hours=1),
-        hosts=[w["p"]["Bram"]]),
-    "rsvp": lambda w: services.rsvp(w["event"], w["p"]["Daan"], "going"),
-    "rsvp change": lambda w: services.rsvp(w["event"], w["p"]["Chidi"], "not_going"),
-    "check_in": lambda w: services.check_in(w["event"], w["p"]["Daan"]),
-    "undo_check_in": lambda w: services.undo_check_in(w["attendance"]),
-    "start_discussion": lambda w: services.start_discussion(
-        w["net"], w["p"]["Bram"], title="t", body="b"),
-    "reply": lambda w: services.reply(w["post"], w["p"]["Daan"], "eens"),
-    "react": lambda w: services.react(w["post"], w["p"]["Daan"]),
-    "add_offer": lambda w: services.add_offer(w["p"]["Bram"], "fietsen", network=w["net"]),
-    "add_need": lambda w: services.add_need(w["p"]["Bram"], "een ladder"),
-    "confirm_exchange": lambda w: services.confirm_exchange(w["exchange"]),
-    "introduce": lambda w: services.introduce(
-        w["net"], introducer=w["p"]["Anna"], person_a=w["p"]["Bram"], person_b=w["p"]["Daan"]),
-    "tell_story": lambda w: services.tell_story(
-        w["net"], w["p"]["Bram"], title="t", text="x", cycle="realised"),
+    "create_event": lambda w: meet_services.create_event(w["net"], title="Borrel", starts_at=T0,
+                                                         ends_at=T0 + timedelta(hours=1),
+                                                         hosts=[w["p"]["Bram"]]),
+    "rsvp": lambda w: meet_services.rsvp(w["event"], w["p"]["Daan"], "going", at=T0),
+    "rsvp change": lambda w: meet_services.rsvp(w["event"], w["p"]["Chidi"], "not_going",
+                                                at=T0),
+    "check_in": lambda w: meet_services.check_in(w["event"], w["p"]["Daan"]),
+    "undo_check_in": lambda w: meet_services.undo_check_in(w["attendance"]),
+    "start_discussion": lambda w: discuss_services.start_topic(w["net"], w["p"]["Bram"], title="t",
+                                                               body="b"),
+    "reply": lambda w: discuss_services.reply(w["post"].discussion, w["p"]["Daan"], "eens",
+                                              parent=w["post"]),
+    "react": lambda w: discuss_services.react(w["post"], w["p"]["Daan"]),
+    "add_offer": lambda w: weaving_services.add_offer(w["net"], w["p"]["Bram"], "fietsen"),
+    "add_need": lambda w: weaving_services.add_need(w["net"], w["p"]["Bram"], "een ladder",
+                                                    everywhere=True),
+    "confirm_exchange": lambda w: weaving_services.confirm_exchange(w["exchange"]),
+    "introduce": lambda w: weaving_services.introduce(w["net"], introducer=w["p"]["Anna"],
+                                                      person_a=w["p"]["Bram"],
+                                                      person_b=w["p"]["Daan"]),
+    "tell_story": lambda w: weaving_services.tell_story(w["net"], w["p"]["Bram"], title="t",
+                                                        text="x", cycle="realised"),
 }
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 def test_failure_midway_leaves_nothing_behind(action, network, event, people):
     member = services.join_network(network, people["Bram"])
-    services.rsvp(event, people["Chidi"], "going")
+    meet_services.rsvp(event, people["Chidi"], "going", at=T0)
     world = {
         "p": people, "net": network, "event": event, "member": member,
-        "attendance": services.check_in(event, people["Chidi"]),
-        "post": services.start_discussion(network, people["Chidi"], title="t",
-                                          body="b").posts.get(),
-        "exchange": services.record_exchange(network, giver=people["Bram"],
-                                             receiver=people["Chidi"], description="hulp"),
+        "attendance": meet_services.check_in(event, people["Chidi"]),
+        "post": discuss_services.start_topic(network, people["Chidi"], title="t",
+                                             body="b").posts.get(),
+        "exchange": weaving_services.record_exchange(network, giver=people["Bram"],
+                                                     receiver=people["Chidi"], description="hulp"),
     }
     before = _snapshot()
     make_activity_inserts_fail()

@@ -37,6 +37,7 @@ PASSWORD = "sharing-Pass-2026"
 SEED = """
 from django.contrib.auth import get_user_model
 from netweave.networks import services
+from netweave.discuss import services as discuss_services
 from netweave.networks.models import Person
 User = get_user_model()
 people = []
@@ -47,7 +48,7 @@ network = services.create_network(facilitator=people[0], name="Shared file", slu
                                   purpose="Share one SQLite file.", primary_type="practice")
 for person in people[1:]:
     services.join_network(network, person)
-topic = services.start_discussion(network, people[0], title="Sharing", body="Reply here.")
+topic = discuss_services.start_topic(network, people[0], title="Sharing", body="Reply here.")
 print(topic.pk)
 """
 

@@ -21,11 +21,13 @@ from netweave.core.measure.data import Period
 from netweave.core.measure.engine import measure
 from netweave.core.present import card_rows
 from netweave.dashboard.reading import read_network_data
+from netweave.discuss import services as discuss_services
 from netweave.networks import services
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import Identity, Membership, Network, Person, Role, Visibility
 from netweave.trust import gdpr
 from netweave.trust.models import AuditEntry, Consent, Erasure
+from netweave.weaving import services as weaving_services
 
 PASSWORD = "Weave-the-net-2026"
 User = get_user_model()
@@ -48,9 +50,10 @@ def circle(db):
         identity_mode="pseudonyms_allowed")
     services.join_network(net, mo, identity=Identity.PSEUDONYM, pseudonym="Nachtuil")
     services.join_network(net, other)
-    talk = services.start_discussion(net, mo, title="Slapeloze nachten", body="Wie herkent dit?")
-    services.reply(talk.posts.get(), other, "Ik, elke week.")
-    services.record_exchange(net, giver=other, receiver=mo, description="Een luisterend oor")
+    talk = discuss_services.start_topic(net, mo, title="Slapeloze nachten", body="Wie herkent dit?")
+    discuss_services.reply(talk, other, "Ik, elke week.")
+    weaving_services.record_exchange(net, giver=other, receiver=mo,
+                                     description="Een luisterend oor")
     return {"net": net, "fac": fac, "mo": mo, "other": other}
 
 

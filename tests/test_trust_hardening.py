@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from netweave.meet import services as meet_services
 from netweave.meet.services import calendar_token
 from netweave.networks import services
 from netweave.networks.models import Activity, Membership, Person, Visibility
@@ -219,8 +220,8 @@ def test_deleting_an_account_ends_memberships_and_stops_feeds_and_tokens():
         primary_type="practice", visibility=Visibility.CLOSED)
     services.join_network(network, leaver)
     start = timezone.now() + timedelta(days=5)
-    services.create_event(network, title="Feed meeting", starts_at=start,
-                          ends_at=start + timedelta(hours=1), hosts=[fac])
+    meet_services.create_event(network, title="Feed meeting", starts_at=start,
+                               ends_at=start + timedelta(hours=1), hosts=[fac])
     feed = calendar_token(leaver).token
     _row, api_token = create_token(leaver.user, "mine", Scope.READ)
     own_feed = reverse("meet-person-feed", args=[feed])

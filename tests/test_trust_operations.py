@@ -21,6 +21,7 @@ from django.utils import timezone
 from netweave.core.measure.data import Period
 from netweave.core.measure.engine import measure
 from netweave.dashboard.reading import read_network_data
+from netweave.discuss import services as discuss_services
 from netweave.jobs.models import WorkerHeartbeat
 from netweave.networks import services
 from netweave.networks.activity_log import database_url
@@ -167,8 +168,8 @@ def test_a_restored_database_gives_the_same_report(tmp_path):
     # Life goes on after the backup: new activity changes the figures.
     main = Network.objects.order_by("pk").first()
     author = Person.objects.filter(memberships__network=main).first()
-    services.start_discussion(main, author, title="After the backup", body="New.",
-                              at=end - timedelta(hours=1))
+    discuss_services.start_topic(main, author, title="After the backup", body="New.",
+                                 at=end - timedelta(hours=1))
     services.create_network(facilitator=author, name="Later", slug="after-backup",
                             purpose="Made after the backup.", primary_type="practice")
     assert _figures(end) != before

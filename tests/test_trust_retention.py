@@ -23,6 +23,7 @@ from netweave.dashboard.reading import read_network_data
 from netweave.discuss.models import DigestSent, Visit
 from netweave.imports.models import ImportRun
 from netweave.jobs.services import enqueue
+from netweave.meet import services as meet_services
 from netweave.meet.models import Notice
 from netweave.networks import services
 from netweave.networks.activity_log import database_url
@@ -42,8 +43,8 @@ def make_person(username: str, name: str) -> Person:
 
 def event_at(network: Network, days_ago: int, title: str):
     start = timezone.now() - timedelta(days=days_ago)
-    return services.create_event(network, title=title, starts_at=start,
-                                 ends_at=start + timedelta(hours=2))
+    return meet_services.create_event(network, title=title, starts_at=start,
+                                      ends_at=start + timedelta(hours=2))
 
 
 @pytest.fixture
@@ -58,16 +59,16 @@ def circle(db):
     services.join_network(net, imported)
     old = event_at(net, 400, "Old meet-up")
     recent = event_at(net, 10, "Recent meet-up")
-    old_guest = services.add_guest(net, name="Gerrit Gast", email="gerrit@example.org",
-                                   organisation="Bakkerij Brood")
-    walk_in = services.add_guest(net, name="Wanda Walk-in")
-    new_guest = services.add_guest(net, name="Rosa Recent", email="rosa@example.org")
-    services.rsvp(old, old_guest, "going", at=old.starts_at - timedelta(days=2))
-    services.check_in(old, old_guest, at=old.starts_at)
-    services.check_in(old, walk_in, method="walk_in", at=old.starts_at)
-    services.check_in(recent, new_guest, method="walk_in", at=recent.starts_at)
+    old_guest = meet_services.add_guest(net, name="Gerrit Gast", email="gerrit@example.org",
+                                        organisation="Bakkerij Brood")
+    walk_in = meet_services.add_guest(net, name="Wanda Walk-in")
+    new_guest = meet_services.add_guest(net, name="Rosa Recent", email="rosa@example.org")
+    meet_services.rsvp(old, old_guest, "going", at=old.starts_at - timedelta(days=2))
+    meet_services.check_in(old, old_guest, at=old.starts_at)
+    meet_services.check_in(old, walk_in, method="walk_in", at=old.starts_at)
+    meet_services.check_in(recent, new_guest, method="walk_in", at=recent.starts_at)
     for person in (fac, mo, imported):
-        services.check_in(old, person, at=old.starts_at)
+        meet_services.check_in(old, person, at=old.starts_at)
     return {"net": net, "fac": fac, "mo": mo, "imported": imported, "old": old,
             "recent": recent, "old_guest": old_guest, "walk_in": walk_in,
             "new_guest": new_guest}
@@ -126,7 +127,7 @@ def test_keep_forever_and_a_guest_another_network_still_keeps(circle):
         primary_type="practice")
     retention.set_policy(circle["net"], {**retention.DEFAULTS, "guest_days": 30})
     retention.set_policy(other, {**retention.DEFAULTS, "guest_days": 3650})
-    services.check_in(event_at(other, 400, "Elsewhere"), circle["walk_in"])
+    meet_services.check_in(event_at(other, 400, "Elsewhere"), circle["walk_in"])
     counts = retention.apply_policy(circle["net"])
     assert counts["guests"] == 1  # Gerrit; Wanda is still kept by the other network
     assert Person.objects.get(pk=circle["walk_in"].pk).name == "Wanda Walk-in"
@@ -293,9 +294,9 @@ def test_every_figure_stays_the_same_when_guests_are_erased():
     network = Network.objects.get(slug=MAIN_SLUG)
     event = network.events.order_by("starts_at").first()
     for name in ("Walter Walk-in", "Gina Guest"):  # the demo brings members only: add two walk-ins
-        services.check_in(event, services.add_guest(network, name=name,
-                                                    organisation="Gemeente"),
-                          method="walk_in", at=event.starts_at)
+        meet_services.check_in(event,
+                               meet_services.add_guest(network, name=name, organisation="Gemeente"),
+                               method="walk_in", at=event.starts_at)
     end = timezone.now()
     slugs = (MAIN_SLUG, PEER_SLUG)
     before = {slug: _figures(slug, end) for slug in slugs}

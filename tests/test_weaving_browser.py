@@ -24,6 +24,7 @@ from netweave.networks import services as ns
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import Introduction, Network, Organisation, Person
 from netweave.networks.selectors import person_ref
+from netweave.weaving import services as weaving_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def world(transactional_db) -> dict:
                             purpose="Samen van het gas af.", primary_type="place")
     ns.join_network(net, anna)
     ns.join_network(net, bram)
-    ns.add_offer(bram, OFFER, network=net, tags=["subsidies", "heat pumps"])
+    weaving_services.add_offer(net, bram, OFFER, tags=["subsidies", "heat pumps"])
     return {"net": net, "fenna": fenna, "anna": anna, "bram": bram}
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from conftest import log_in
 from netweave.discuss.models import PrivateMessage
+from netweave.meet import services as meet_services
 from netweave.networks import services as ns
 from netweave.networks.models import Attendance, Person, ValueStory
 from netweave.networks.selectors import person_ref
@@ -43,11 +44,11 @@ def world(transactional_db) -> dict:
     net = ns.create_network(facilitator=fenna, name="Warmtenet Zuid", slug=SLUG,
                             purpose="Samen van het gas af.", primary_type="action")
     start = timezone.now() + timedelta(hours=1)     # check-in is open from two hours before
-    event = ns.create_event(net, title="Warmte-café", starts_at=start,
-                            ends_at=start + timedelta(hours=2), hosts=[fenna])
+    event = meet_services.create_event(net, title="Warmte-café", starts_at=start,
+                                       ends_at=start + timedelta(hours=2), hosts=[fenna])
     for person in (anna, bram):
         ns.join_network(net, person)
-        ns.rsvp(event, person, "going")
+        meet_services.rsvp(event, person, "going")
     return {"net": net, "event": event, "anna": anna, "bram": bram}
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from netweave.core.weave import matcher
+from netweave.discuss import services as discuss_services
 from netweave.networks import services as ns
 from netweave.networks.models import (
     Exchange,
@@ -27,6 +28,7 @@ from netweave.networks.models import (
 )
 from netweave.networks.selectors import person_ref
 from netweave.weaving import selectors, services
+from netweave.weaving import services as weaving_services
 from netweave.weaving.models import IntroductionAnswer
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +68,13 @@ def build(lang: str, *, identity_mode: str = IdentityMode.NAMED) -> dict:
                             identity_mode=identity_mode, language=lang)
     for p in (anna, bram, carla, dirk):
         ns.join_network(net, p)
-    ns.add_need(anna, t["need"], network=net)
-    ns.add_offer(bram, t["offer"], network=net)
-    ns.add_offer(carla, t["weak"], network=net)
-    ns.add_offer(dirk, t["other"], network=net)
-    opening = ns.start_discussion(net, anna, title="Hallo", body="Hallo allemaal").posts.first()
-    ns.reply(opening, carla, "Welkom Anna")
+    weaving_services.add_need(net, anna, t["need"])
+    weaving_services.add_offer(net, bram, t["offer"])
+    weaving_services.add_offer(net, carla, t["weak"])
+    weaving_services.add_offer(net, dirk, t["other"])
+    opening = discuss_services.start_topic(net, anna, title="Hallo",
+                                           body="Hallo allemaal").posts.first()
+    discuss_services.reply(opening.discussion, carla, "Welkom Anna", parent=opening)
     return {"net": net, "fenna": fenna, "anna": anna, "bram": bram, "carla": carla,
             "dirk": dirk}
 
@@ -280,10 +283,11 @@ def test_circles_are_leiden_clusters_named_after_a_shared_interest(lang, name):
     for p in people:
         ns.join_network(net, p)
     for group in (people[:3], people[3:]):
-        opening = ns.start_discussion(net, group[0], title="Hoi", body="Hoi").posts.first()
-        hello = ns.reply(opening, group[1], "Hallo")       # a triangle of replies
-        ns.reply(hello, group[2], "En ik")
-        ns.reply(opening, group[2], "Ook hallo")
+        opening = discuss_services.start_topic(net, group[0], title="Hoi", body="Hoi").posts.first()
+        hello = discuss_services.reply(opening.discussion, group[1], "Hallo",
+                                       parent=opening)       # a triangle of replies
+        discuss_services.reply(hello.discussion, group[2], "En ik", parent=hello)
+        discuss_services.reply(opening.discussion, group[2], "Ook hallo", parent=opening)
     inp = selectors.match_input(net, lang=lang)
     cluster = dict(zip(inp.members["person"], inp.members["cluster"], strict=True))
     first, second = cluster[people[0].pk], cluster[people[3].pk]

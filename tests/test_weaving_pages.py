@@ -30,6 +30,7 @@ from netweave.networks.models import (
     Visibility,
 )
 from netweave.networks.selectors import person_ref
+from netweave.weaving import services as weaving_services
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,8 @@ def world(request) -> dict:
         ns.join_network(net, bram, identity="pseudonym", pseudonym="Warmteman")
     else:
         ns.join_network(net, bram)
-    ns.add_offer(bram, "I give advice on subsidies for heat pumps", network=net,
-                 tags=["subsidies"])
+    weaving_services.add_offer(net, bram, "I give advice on subsidies for heat pumps",
+                               tags=["subsidies"])
     return {"net": net, "fenna": fenna, "anna": anna, "bram": bram, "olaf": olaf,
             "bram_name": "Warmteman" if pseudonymous else "Bram Brouwer",
             "pseudonymous": pseudonymous}
@@ -107,7 +108,7 @@ def test_member_adds_a_need_and_sees_the_right_person(world, lang, need, heading
 def test_facilitator_introduces_both_answer_and_exchanges_count(
         world, django_capture_on_commit_callbacks):
     net, anna, bram = world["net"], world["anna"], world["bram"]
-    ns.add_need(anna, "Advice on heat pump subsidies", network=net)
+    weaving_services.add_need(net, anna, "Advice on heat pump subsidies")
     fenna = client_for(world["fenna"], "nl")
     page = fenna.get("/n/warmte/weave/facilitate/").content.decode()
     assert "Voorgestelde kennismakingen" in page
@@ -174,7 +175,7 @@ def test_bad_input_says_why_and_changes_nothing(world):
 
 
 def test_opting_out_hides_a_member_everywhere(world):
-    ns.add_need(world["anna"], "Advice on heat pump subsidies", network=world["net"])
+    weaving_services.add_need(world["net"], world["anna"], "Advice on heat pump subsidies")
     bram = client_for(world["bram"])
     bram.post("/n/warmte/weave/interests/", {"interests": "heat pumps", "opt_out": "on"})
     world["bram"].refresh_from_db()
@@ -265,7 +266,7 @@ def test_openapi_schema_lists_typed_weave_endpoints():
 
 @pytest.mark.parametrize("lang,seeks", [("en", "seeks"), ("nl", "zoekt")])
 def test_match_command(world, lang, seeks):
-    ns.add_need(world["anna"], "Advice on heat pump subsidies", network=world["net"])
+    weaving_services.add_need(world["net"], world["anna"], "Advice on heat pump subsidies")
     out = StringIO()
     call_command("match", "--network", "warmte", "--person", ref(world, "anna"),
                  "--lang", lang, "--no-progress", stdout=out)

@@ -18,6 +18,7 @@ from netweave.core import activity as act
 from netweave.core.measure.data import Period
 from netweave.core.measure.engine import measure
 from netweave.dashboard.reading import read_network_data
+from netweave.meet import services as meet_services
 from netweave.networks import services as ns
 from netweave.networks.activity_log import database_url
 from netweave.networks.models import (
@@ -52,10 +53,11 @@ def world():
     ns.join_network(net, bram)
     ns.join_network(net, olga, role=Role.OBSERVER)
     start = timezone.now() - timedelta(days=3)
-    meeting = ns.create_event(net, title="Warmteavond", starts_at=start,
-                              ends_at=start + timedelta(hours=2), hosts=[fenna])
-    later = ns.create_event(net, title="Next evening", starts_at=start + timedelta(days=9),
-                            ends_at=start + timedelta(days=9, hours=2), hosts=[fenna])
+    meeting = meet_services.create_event(net, title="Warmteavond", starts_at=start,
+                                         ends_at=start + timedelta(hours=2), hosts=[fenna])
+    later = meet_services.create_event(net, title="Next evening",
+                                       starts_at=start + timedelta(days=9),
+                                       ends_at=start + timedelta(days=9, hours=2), hosts=[fenna])
     offer = services.add_offer(net, bram, "Advice on heat-pump subsidies")
     intro = services.make_introduction(net, fenna, anna, bram, "Subsidies")
     return {"net": net, "anna": anna, "bram": bram, "fenna": fenna, "olga": olga,
@@ -122,8 +124,8 @@ def test_bad_stories_change_nothing_and_say_why(world):
         services.tell_story(world["net"], world["olga"], title="T", text="x", cycle="applied")
     other_net = ns.create_network(facilitator=world["fenna"], name="Elders", slug="elders",
                                   purpose="Elders.", primary_type="practice")
-    other = ns.create_event(other_net, title="Elsewhere", starts_at=timezone.now(),
-                            ends_at=timezone.now() + timedelta(hours=1))
+    other = meet_services.create_event(other_net, title="Elsewhere", starts_at=timezone.now(),
+                                       ends_at=timezone.now() + timedelta(hours=1))
     with pytest.raises(ValidationError, match="Meeting"):
         services.tell_story(world["net"], world["bram"], title="T", text="x", cycle="applied",
                             events=[other.pk])

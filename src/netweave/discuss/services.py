@@ -1,8 +1,9 @@
 """Writes of the discussions: topics, replies, reactions, answers, follows, mentions, digests,
 and the private conversation of two people introduced to each other.
 
-Topics, replies and reactions go through :mod:`netweave.networks.services`, which write
-their activity rows (METRICS.md 0); this module adds what the discuss app keeps beside them.
+The only public writer of discussions, posts and reactions. Topics, replies, mentions and
+reactions write their activity rows (METRICS.md 0, built by
+:mod:`netweave.networks.activity_rows`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from django.utils.translation import gettext as _
 
 from netweave.core.text import one_line
 from netweave.networks import activity_rows as rows
-from netweave.networks import services as domain
 from netweave.networks.models import (
-    Activity,
     Discussion,
     Introduction,
     Membership,
@@ -30,6 +29,7 @@ from netweave.networks.models import (
     Reaction,
 )
 from netweave.networks.selectors import member_name
+from netweave.networks.services import record_activity
 
 from . import selectors
 from .models import (
@@ -65,8 +65,7 @@ def _record_mentions(post: Post, network: Network, source: str = "web") -> list[
     names = selectors.mention_names(network)
     found = find_mentions(post.body, names)
     found.pop(post.author_id, None)
-    Activity.objects.bulk_create(
-        [rows.mention(post, network.pk, pid, source=source) for pid in found])
+    record_activity(*(rows.mention(post, network.pk, pid, source=source) for pid in found))
     return Mention.objects.bulk_create(
         [Mention(post=post, person_id=pid, created_at=post.created_at) for pid in found])
 
@@ -88,9 +87,12 @@ def start_topic(network: Network, author: Person, *, title: str, body: str,
     """Open a topic (or question); the author follows it and the people mentioned are noted."""
     title = _clean_text(title, field="title", limit=TITLE_MAX)
     body = _clean_text(body, field="body", limit=BODY_MAX)
-    discussion = domain.start_discussion(network, author, title=title, body=body,
-                                         is_question=is_question, at=at, source=source)
-    _record_mentions(discussion.posts.get(parent__isnull=True), network, source)
+    at = at or timezone.now()
+    discussion = Discussion.objects.create(network=network, author=author, title=title,
+                                           is_question=is_question, created_at=at)
+    opening = Post.objects.create(discussion=discussion, author=author, body=body, created_at=at)
+    record_activity(rows.opening_post(discussion, opening, source=source))
+    _record_mentions(opening, network, source)
     follow(discussion, author)
     return discussion
 
@@ -104,26 +106,45 @@ def reply(discussion: Discussion, author: Person, body: str, *, parent: Post | N
         parent = selectors.opening_post(discussion)
     elif parent.discussion_id != discussion.pk:
         raise ValidationError({"parent": _("That post is not part of this discussion.")})
-    post = domain.reply(parent, author, body, at=at, source=source)
+    post = Post.objects.create(discussion=discussion, author=author, body=body, parent=parent,
+                               created_at=at or timezone.now())
+    record_activity(rows.reply(discussion, post, parent, source=source))
     _record_mentions(post, discussion.network, source)
     follow(discussion, author)
     return post
 
 
-def react(post: Post, person: Person, emoji: str, *, source: str = "web") -> Reaction:
-    """React to ``post`` with one of :data:`REACTIONS`."""
+@transaction.atomic
+def react(post: Post, person: Person, emoji: str = REACTIONS[0], *, at: datetime | None = None,
+          source: str = "web") -> Reaction:
+    """React to ``post`` with one of :data:`REACTIONS`; the same reaction again changes
+    nothing."""
     if emoji not in REACTIONS:
         raise ValidationError({"emoji": _("Choose one of the offered reactions.")})
-    return domain.react(post, person, emoji, source=source)
+    existing = Reaction.objects.filter(post=post, person=person, emoji=emoji).first()
+    if existing is not None:
+        return existing
+    reaction = Reaction.objects.create(post=post, person=person, emoji=emoji,
+                                       created_at=at or timezone.now())
+    record_activity(rows.react(reaction, post, post.discussion.network_id, source=source))
+    return reaction
 
 
+@transaction.atomic
 def accept_answer(discussion: Discussion, post: Post, *, by: Person | None,
                   facilitator: bool) -> Discussion:
-    """Mark ``post`` as the accepted answer; only the asker or a facilitator may."""
+    """Mark ``post`` as the accepted answer; only the asker or a facilitator may. State
+    only: the ``answer`` row was written with the reply."""
     if not facilitator and (by is None or by.pk != discussion.author_id):
         raise ValidationError(_("Only the person who asked, or a facilitator, can accept an "
                                 "answer."))
-    return domain.accept_answer(discussion, post)
+    if not discussion.is_question:
+        raise ValidationError(_("Only a question has an accepted answer."))
+    if post.discussion_id != discussion.pk or post.parent_id is None:
+        raise ValidationError(_("The accepted answer must be a reply in this question."))
+    discussion.accepted_answer = post
+    discussion.save(update_fields=["accepted_answer"])
+    return discussion
 
 
 def set_digest(person: Person, frequency: str) -> DigestPreference:

@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from netweave.networks import services as net
 from netweave.networks.models import Event, EventMode, RsvpStatus
 from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import author_names, person_id_for_ref
@@ -180,9 +179,10 @@ def create_event(request: HttpRequest, slug: str, data: EventIn):
                 timezone_name=tz, hosts=list(members.values()), source="api", **fields)
             events = list(series.occurrences.order_by("starts_at"))
         else:
-            events = [net.create_event(network, starts_at=data.starts_at,
-                                       ends_at=data.ends_at, timezone=tz,
-                                       hosts=list(members.values()), source="api", **fields)]
+            events = [services.create_event(network, starts_at=data.starts_at,
+                                            ends_at=data.ends_at, timezone=tz,
+                                            hosts=list(members.values()), source="api",
+                                            **fields)]
     except (ValidationError, recurrence.RuleError) as exc:
         raise _bad(exc) from exc
     return Status(201, [_out(e) for e in events])
@@ -206,7 +206,7 @@ def patch_event(request: HttpRequest, slug: str, event_id: int, data: EventPatch
             changed = [services.edit_occurrence(event, source="api", **fields)] if fields \
                 else [event]
         if cancel:
-            net.cancel_event(event, source="api")
+            services.cancel_event(event, source="api")
     except ValidationError as exc:
         raise _bad(exc) from exc
     for e in changed:

@@ -1,8 +1,8 @@
-"""Meet's write actions: recurring series, RSVPs with the waiting list, guests, check-in,
-invitations and reminders.
+"""Meet's write actions, the only public writer of events and what hangs on them: events and
+recurring series, RSVPs with the waiting list, guests, check-in, invitations and reminders.
 
-The domain changes themselves (and their activity rows, METRICS.md section 0) happen in
-:mod:`netweave.networks.services`; this module adds series, codes and e-mail around them.
+Each change writes its activity rows (METRICS.md section 0, built by
+:mod:`netweave.networks.activity_rows`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,27 +18,36 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from netweave.core import activity as act
 from netweave.core.text import one_line
-from netweave.networks import services as net
+from netweave.networks import activity_rows as rows
 from netweave.networks.models import (
+    Activity,
     Attendance,
+    AttendanceMode,
     CheckInMethod,
     Event,
     EventSeries,
     IdentityMode,
     Membership,
     Network,
+    Organisation,
     Person,
     Registration,
     RsvpStatus,
+    Sector,
     Visibility,
+    new_code,
 )
 from netweave.networks.selectors import mail_language, member_name
+from netweave.networks.services import latest_activity, record_activity
+from netweave.networks.validators import check_single_line
 from netweave.trust import audit
 
 from . import ical, recurrence
@@ -55,6 +64,78 @@ def _clean_error(exc: recurrence.RuleError) -> ValidationError:
 
 
 # --- events and series ---------------------------------------------------------------------
+
+@transaction.atomic
+def create_event(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
+                 hosts: Iterable[Person] = (), source: str = "web", **fields) -> Event:
+    """Create an event; each host gets a ``host`` row at the event's start."""
+    check_single_line(Event, title=title, location=fields.get("location", ""))
+    event = Event(network=network, title=title, starts_at=starts_at, ends_at=ends_at, **fields)
+    event.full_clean()
+    event.save()
+    hosts = list(hosts)
+    if hosts:
+        event.hosts.add(*hosts)
+        record_activity(*(rows.host(event, h.pk, source=source) for h in hosts))
+    return event
+
+
+def _void_host_rows(event: Event, person_ids: Iterable[int], at: datetime,
+                    source: str) -> list[Activity]:
+    voids = []
+    for pid in person_ids:
+        previous = latest_activity(act.HOST, "event", event.pk, pid)
+        if previous is None or previous.kind == act.VOID:
+            continue
+        void = rows.host(event, pid, source=source)
+        void.kind, void.corrects, void.at, void.weight = act.VOID, previous, at, 0.0
+        voids.append(void)
+    return voids
+
+
+@transaction.atomic
+def update_event(event: Event, *, hosts: Iterable[Person] | None = None,
+                 at: datetime | None = None, source: str = "web", **fields) -> Event:
+    """Change an event's fields (and hosts). A moved start re-dates the ``host`` rows (new
+    rows correcting the old ones); a removed host's row is voided; more places move people
+    up from the waiting list."""
+    at = at or timezone.now()
+    check_single_line(Event, **{f: fields[f] for f in ("title", "location") if f in fields})
+    moved = "starts_at" in fields and fields["starts_at"] != event.starts_at
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean()
+    event.save()
+    old_hosts = set(event.hosts.values_list("pk", flat=True))
+    new_hosts = old_hosts if hosts is None else {h.pk for h in hosts}
+    new_rows = _void_host_rows(event, old_hosts - new_hosts, at, source)
+    if hosts is not None:
+        event.hosts.set(list(new_hosts))
+    for pid in sorted(new_hosts):
+        previous = latest_activity(act.HOST, "event", event.pk, pid)
+        if previous is not None and previous.kind != act.VOID and not moved:
+            continue
+        row = rows.host(event, pid, source=source)
+        if previous is not None and previous.kind != act.VOID:
+            row.corrects = previous
+        new_rows.append(row)
+    record_activity(*new_rows)
+    fill_places(event, at=at)
+    return event
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, at: datetime | None = None, source: str = "web") -> Event:
+    """Cancel an event (or one occurrence of a series): its hosting did not happen, so the
+    ``host`` rows are voided. RSVPs stay, for the record."""
+    if event.cancelled:
+        return event
+    event.cancelled = True
+    event.save(update_fields=["cancelled"])
+    hosts = event.hosts.values_list("pk", flat=True)
+    record_activity(*_void_host_rows(event, hosts, at or timezone.now(), source))
+    return event
+
 
 @transaction.atomic
 def create_series(network: Network, *, title: str, starts_at: datetime, ends_at: datetime,
@@ -84,7 +165,7 @@ def create_series(network: Network, *, title: str, starts_at: datetime, ends_at:
 
 def _make_occurrence(series: EventSeries, start: datetime, *, hosts: list[Person],
                      source: str, **fields) -> Event:
-    return net.create_event(
+    return create_event(
         series.network, starts_at=recurrence.to_utc(start),
         ends_at=recurrence.to_utc(start + series.duration), hosts=hosts, source=source,
         series=series, recurrence_id=recurrence.to_utc(start), timezone=series.timezone,
@@ -138,7 +219,7 @@ def edit_series(event: Event, *, start_time: datetime | None = None,
             values["starts_at"] = recurrence.to_utc(local)
             values["ends_at"] = recurrence.to_utc(local + series.duration)
         waiting = set(_waiting(occurrence))
-        net.update_event(occurrence, hosts=hosts, source=source, **values)
+        update_event(occurrence, hosts=hosts, source=source, **values)
         _tell_moved_up(occurrence, waiting)
         changed.append(occurrence)
     if event.recurrence_id == series.first_start and start_time is not None:
@@ -157,7 +238,7 @@ def edit_occurrence(event: Event, *, hosts: Iterable[Person] | None = None,
     if event.series_id is not None:
         fields["detached"] = True
     waiting = set(_waiting(event))
-    net.update_event(event, hosts=hosts, source=source, **fields)
+    update_event(event, hosts=hosts, source=source, **fields)
     _tell_moved_up(event, waiting)
     return event
 
@@ -184,21 +265,120 @@ def guests_allowed(event: Event) -> bool:
             and not event.cancelled)
 
 
-def _check_open(event: Event) -> None:
+def places_taken(event: Event) -> int:
+    """People holding a place: "going" and not on the waiting list."""
+    return Registration.objects.filter(event=event, status=RsvpStatus.GOING,
+                                       waitlisted_at__isnull=True).count()
+
+
+@transaction.atomic
+def fill_places(event: Event, *, at: datetime | None = None) -> list[Registration]:
+    """Give free places to the waiting list, first come first served; returns who moved up."""
+    waiting = Registration.objects.select_for_update().filter(
+        event=event, status=RsvpStatus.GOING, waitlisted_at__isnull=False
+    ).order_by("waitlisted_at", "pk")
+    if event.capacity is None:
+        free = len(waiting)
+    else:
+        free = max(event.capacity - places_taken(event), 0)
+    promoted = list(waiting[:free]) if free else []
+    for registration in promoted:
+        registration.waitlisted_at, registration.updated_at = None, at or timezone.now()
+        registration.save(update_fields=["waitlisted_at", "updated_at"])
+    return promoted
+
+
+def _check_open(event: Event, at: datetime) -> None:
     if event.cancelled:
         raise ValidationError(_("This event has been cancelled."))
-    if event.ends_at < timezone.now():
+    if event.ends_at < at:
         raise ValidationError(_("This event is over."))
 
 
 @transaction.atomic
-def rsvp(event: Event, person: Person, status: str, *, source: str = "web") -> Registration:
-    """Answer for ``person``; whoever moves up from the waiting list is told by e-mail."""
-    _check_open(event)
-    result = net.answer_rsvp(event, person, status, source=source)
-    for registration in result.promoted:
-        transaction.on_commit(lambda r=registration: notify_moved_up(r), robust=True)
-    return result.registration
+def rsvp(event: Event, person: Person, status: str, *, at: datetime | None = None,
+         source: str = "web") -> Registration:
+    """Record or change ``person``'s answer, given at ``at`` (default now), keeping the
+    capacity.
+
+    "Going" on a full event puts the person on the waiting list; a place given up goes to
+    the first person waiting (see :func:`fill_places`), who is told by e-mail. A changed
+    answer is a new ``rsvp`` row correcting the earlier one. A cancelled event, or one over
+    by ``at``, takes no answers.
+    """
+    status = RsvpStatus(status)
+    at = at or timezone.now()
+    _check_open(event, at)
+    Event.objects.select_for_update().filter(pk=event.pk).first()  # one answer at a time
+    registration = Registration.objects.select_for_update().filter(
+        event=event, person=person).first()
+    full = event.capacity is not None and places_taken(event) >= event.capacity
+    if registration is None:
+        registration = Registration.objects.create(
+            event=event, person=person, status=status, created_at=at, updated_at=at,
+            ticket=new_code(8),
+            waitlisted_at=at if status == RsvpStatus.GOING and full else None)
+        record_activity(rows.rsvp(registration, event, source=source))
+        return registration
+    if registration.status == status:
+        return registration
+    previous = latest_activity(act.RSVP, "event", event.pk, person.pk)
+    held_place = registration.status == RsvpStatus.GOING and not registration.is_waitlisted
+    registration.status, registration.updated_at = status, at
+    registration.waitlisted_at = at if status == RsvpStatus.GOING and full else None
+    if not registration.ticket:
+        registration.ticket = new_code(8)
+    registration.save(update_fields=["status", "updated_at", "waitlisted_at", "ticket"])
+    row = rows.rsvp(registration, event, source=source)
+    row.corrects = previous
+    record_activity(row)
+    if held_place:
+        for moved in fill_places(event, at=at):
+            transaction.on_commit(lambda r=moved: notify_moved_up(r), robust=True)
+    return registration
+
+
+def _known_only_to(network: Network) -> Q:
+    """People seen by ``network`` (a registration, an attendance or a membership there) and
+    by no other network."""
+    here = (Q(pk__in=Registration.objects.filter(event__network=network).values("person_id"))
+            | Q(pk__in=Attendance.objects.filter(event__network=network).values("person_id"))
+            | Q(pk__in=Membership.objects.filter(network=network).values("person_id")))
+    elsewhere = (
+        Q(pk__in=Registration.objects.exclude(event__network=network).values("person_id"))
+        | Q(pk__in=Attendance.objects.exclude(event__network=network).values("person_id"))
+        | Q(pk__in=Membership.objects.exclude(network=network).values("person_id")))
+    return here & ~elsewhere
+
+
+@transaction.atomic
+def add_guest(network: Network, *, name: str, email: str = "",
+              organisation: str = "") -> Person:
+    """A person without an account (a guest or a walk-in) for ``network``. The same e-mail
+    address is the same guest only within the network: a person without an account whom
+    this network (and no other) has seen before. Otherwise a new guest is made, so nothing
+    another network knows about that address (a name, an organisation, a ticket) is found
+    or changed. An unknown organisation is added with sector "other"."""
+    name, email, organisation = name.strip(), email.strip().lower(), organisation.strip()
+    if not name:
+        raise ValidationError(_("Give a name."))
+    check_single_line(Person, name=name, organisation=organisation)
+    org = None
+    if organisation:
+        org = (Organisation.objects.filter(name__iexact=organisation).first()
+               or Organisation.objects.create(name=organisation, sector=Sector.OTHER))
+    guest = None
+    if email:
+        guest = (Person.objects.filter(user__isnull=True, email__iexact=email)
+                 .filter(_known_only_to(network)).order_by("pk").first())
+    if guest is None:
+        guest = Person(name=name, email=email, organisation=org)
+        guest.full_clean()
+        guest.save()
+    elif org is not None and guest.organisation_id is None:
+        guest.organisation = org
+        guest.save(update_fields=["organisation"])
+    return guest
 
 
 @transaction.atomic
@@ -207,15 +387,15 @@ def register_guest(event: Event, *, name: str, email: str, organisation: str = "
     """A guest without an account says they are coming; the ticket (or the place on the
     waiting list) goes to the e-mail address only, again on each registration with it.
 
-    The guest is resolved within the event's network only (see
-    :func:`netweave.networks.services.add_guest`). The caller must not show the returned
-    registration's ticket or status to whoever typed the address: it may be someone else's.
+    The guest is resolved within the event's network only (see :func:`add_guest`). The
+    caller must not show the returned registration's ticket or status to whoever typed the
+    address: it may be someone else's.
     """
     if not guests_allowed(event):
         raise ValidationError(_("Guests cannot register for this event."))
     if not email.strip():
         raise ValidationError(_("Give an e-mail address, so that we can send your ticket."))
-    guest = net.add_guest(event.network, name=name, email=email, organisation=organisation)
+    guest = add_guest(event.network, name=name, email=email, organisation=organisation)
     registration = rsvp(event, guest, RsvpStatus.GOING, source=source)
     # robust: a mail that fails is logged; the registration is saved and answered anyway.
     transaction.on_commit(lambda: send_notice(registration.event, registration.person,
@@ -295,10 +475,42 @@ def _require_window(event: Event) -> None:
 
 
 @transaction.atomic
+def check_in(event: Event, person: Person, *, method: str = CheckInMethod.LIST,
+             mode: str | None = None, at: datetime | None = None,
+             source: str = "web") -> Attendance:
+    """Record that ``person`` was there, at ``at`` (default now), whatever the check-in
+    window: the door, ticket, code and walk-in actions below keep the window. Checking in
+    twice changes nothing."""
+    existing = Attendance.objects.filter(event=event, person=person).first()
+    if existing is not None:
+        return existing
+    if mode is None:
+        mode = AttendanceMode.REMOTE if event.mode == "online" else AttendanceMode.IN_PERSON
+    attendance = Attendance.objects.create(
+        event=event, person=person, method=method, mode=mode,
+        checked_in_at=at or timezone.now())
+    record_activity(rows.attend(attendance, event, source=source))
+    return attendance
+
+
+@transaction.atomic
+def undo_check_in(attendance: Attendance, *, at: datetime | None = None,
+                  source: str = "web") -> None:
+    """Retract an attendance ticked by mistake: a ``void`` row corrects the ``attend`` row."""
+    event = attendance.event
+    previous = latest_activity(act.ATTEND, "event", event.pk, attendance.person_id)
+    void = rows.attend(attendance, event, source=source)
+    void.kind, void.corrects, void.weight = act.VOID, previous, 0.0
+    void.at = at or timezone.now()
+    attendance.delete()
+    record_activity(void)
+
+
+@transaction.atomic
 def door_check_in(event: Event, person: Person, *, source: str = "web") -> Attendance:
     """Tick ``person`` on the door list, while check-in is open."""
     _require_window(event)
-    return net.check_in(event, person, source=source)
+    return check_in(event, person, source=source)
 
 
 @transaction.atomic
@@ -310,8 +522,8 @@ def record_attendance(event: Event, person: Person, *, by: Any, reason: str = ""
     if not Registration.objects.filter(event=event, person=person).exists() and \
             not Membership.objects.filter(network=event.network, person=person).exists():
         raise ValidationError(_("That person is not on this list."))
-    attendance = net.check_in(event, person, method=CheckInMethod.LIST, at=event.starts_at,
-                              source=source)
+    attendance = check_in(event, person, method=CheckInMethod.LIST, at=event.starts_at,
+                          source=source)
     audit.record(by, "meet.attendance.correct", network=event.network, target=person,
                  details={"event": event.pk, "reason": reason[:500]})
     return attendance
@@ -331,7 +543,7 @@ def check_in_ticket(event: Event, ticket: str, *, source: str = "web") -> Attend
         raise CheckInError(_("No registration for this event has the code %(code)s.")
                            % {"code": code or "-"})
     _require_window(event)
-    return net.check_in(event, registration.person, method=CheckInMethod.CODE, source=source)
+    return check_in(event, registration.person, method=CheckInMethod.CODE, source=source)
 
 
 def code_matches(event: Event, code: str) -> bool:
@@ -347,7 +559,7 @@ def self_check_in(event: Event, person: Person, code: str, *,
     if not code_matches(event, code):
         raise CheckInError(_("That is not this event's check-in code."))
     _require_window(event)
-    return net.check_in(event, person, method=CheckInMethod.CODE, source=source)
+    return check_in(event, person, method=CheckInMethod.CODE, source=source)
 
 
 @transaction.atomic
@@ -358,8 +570,8 @@ def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
     if event.network.identity_mode == IdentityMode.PSEUDONYMOUS_ONLY:
         raise ValidationError(_("In this network walk-ins are checked in as members only."))
     _require_window(event)
-    guest = net.add_guest(event.network, name=name, email=email, organisation=organisation)
-    return net.check_in(event, guest, method=CheckInMethod.WALK_IN, source=source)
+    guest = add_guest(event.network, name=name, email=email, organisation=organisation)
+    return check_in(event, guest, method=CheckInMethod.WALK_IN, source=source)
 
 
 # --- calendar feeds ------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from netweave.networks import services as net
 from netweave.networks.models import (
     Attendance,
     Event,
@@ -103,7 +102,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
                     **form.event_fields())
                 event = series.occurrences.order_by("starts_at").first()
             else:
-                event = net.create_event(
+                event = services.create_event(
                     grant.network, starts_at=d["starts_at"], ends_at=d["ends_at"],
                     timezone=d["timezone"], hosts=form.host_people(), **form.event_fields())
         except ValidationError as exc:
@@ -186,7 +185,7 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     grant = network_for(request.user, slug, Capability.FACILITATE)
     event = selectors.event_of(grant, pk)
-    net.cancel_event(event)
+    services.cancel_event(event)
     messages.success(request, _("The event has been cancelled."))
     return redirect("meet-event-detail", slug=slug, pk=pk)
 
@@ -300,7 +299,7 @@ def _door_action(request: HttpRequest, event: Event, action: str | None, code_fo
             return _("The attendance has been recorded as a correction."), False
         if attendance is None:
             raise ValidationError(_("That person is not checked in."))
-        net.undo_check_in(attendance)
+        services.undo_check_in(attendance)
         return _("The check-in of %(name)s has been undone.") % {
             "name": selectors.door_name(event, attendance.person)}, False
     if action == "code" and code_form.is_valid():

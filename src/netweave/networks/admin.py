@@ -3,7 +3,7 @@
 Two rules shape it:
 
 * Objects whose creation writes activity rows (memberships, RSVPs, attendance, posts, …)
-  are created through :mod:`netweave.networks.services` only, so the admin cannot add them,
+  are created through the services modules only, so the admin cannot add them,
   and the fields the activity log mirrors (who, where, when) are read-only. Text can still
   be corrected. :class:`~netweave.networks.models.Activity` itself is append-only: read-only.
 * Wherever a row belongs to a network, people are shown by the name they use *there*: a

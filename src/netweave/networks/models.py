@@ -2,8 +2,8 @@
 
 Objects say what *is* (a network, an event, a post); the append-only :class:`Activity` log
 says what *happened* and feeds every metric (METRICS.md section 0). Domain actions that
-change objects go through :mod:`netweave.networks.services`, which write the matching
-activity rows in the same transaction.
+change objects go through the services modules (:mod:`netweave.networks.services` and each
+feature app's own), which write the matching activity rows in the same transaction.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Weave's domain actions. Activity rows are written by :mod:`netweave.networks.services`.
+"""Weave's domain actions, the only public writer of offers, needs, exchanges and
+introductions; each writes its activity rows (built by :mod:`netweave.networks.activity_rows`)
+in the same transaction.
 
-* offers, needs and interests of a member (validated, then ``add_offer``/``add_need``);
+* offers, needs and interests of a member (validated);
 * fulfilling an offer or a need records an :class:`Exchange`; it counts (a ``give`` row)
   once the receiving side confirms: at once when the one fulfilling is the receiver (a need
   answered by someone), else when the receiver confirms (an offer given to someone);
@@ -26,7 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from netweave.core.text import one_line
-from netweave.networks import services as ns
+from netweave.networks import activity_rows as rows
 from netweave.networks.models import (
     Exchange,
     Identity,
@@ -42,6 +44,7 @@ from netweave.networks.models import (
     ValueStory,
 )
 from netweave.networks.selectors import mail_language, member_name
+from netweave.networks.services import record_activity
 
 from .models import FollowUpReminder, IntroductionAnswer, StoryLink
 from .selectors import RECENT_DAYS, follow_up_days, follow_up_from, story_choices
@@ -99,20 +102,37 @@ def active_membership(network: Network, person: Person) -> Membership:
     return m
 
 
+def _add_item(model: type[Offer] | type[Need], network: Network, person: Person, text: str,
+              tags: str | Iterable[str], everywhere: bool, at: datetime | None,
+              source: str) -> Offer | Need:
+    """Save an offer or a need with one row per network it holds in (all the person's
+    active memberships when ``everywhere``)."""
+    active_membership(network, person)
+    scope = None if everywhere else network
+    item = model.objects.create(person=person, network=scope, text=_text(text),
+                                tags=parse_tags(tags), created_at=at or timezone.now())
+    networks = ([network.pk] if scope is not None else
+                Membership.objects.filter(person=person, left_at__isnull=True)
+                .values_list("network_id", flat=True))
+    row = rows.offer if model is Offer else rows.need
+    record_activity(*(row(item, nid, source=source) for nid in networks))
+    return item
+
+
+@transaction.atomic
 def add_offer(network: Network, person: Person, text: str, tags: str | Iterable[str] = "", *,
-              everywhere: bool = False, source: str = "web") -> Offer:
+              everywhere: bool = False, at: datetime | None = None,
+              source: str = "web") -> Offer:
     """Add what ``person`` brings, in ``network`` (or in all their networks)."""
-    active_membership(network, person)
-    return ns.add_offer(person, _text(text), network=None if everywhere else network,
-                        tags=parse_tags(tags), source=source)
+    return _add_item(Offer, network, person, text, tags, everywhere, at, source)
 
 
+@transaction.atomic
 def add_need(network: Network, person: Person, text: str, tags: str | Iterable[str] = "", *,
-             everywhere: bool = False, source: str = "web") -> Need:
+             everywhere: bool = False, at: datetime | None = None,
+             source: str = "web") -> Need:
     """Add what ``person`` seeks, in ``network`` (or in all their networks)."""
-    active_membership(network, person)
-    return ns.add_need(person, _text(text), network=None if everywhere else network,
-                       tags=parse_tags(tags), source=source)
+    return _add_item(Need, network, person, text, tags, everywhere, at, source)
 
 
 @transaction.atomic
@@ -122,6 +142,34 @@ def set_interests(person: Person, interests: str | Iterable[str], opt_out: bool)
     person.introductions_opt_out = bool(opt_out)
     person.save(update_fields=["interests", "introductions_opt_out"])
     return person
+
+
+@transaction.atomic
+def record_exchange(network: Network, *, giver: Person, receiver: Person, description: str,
+                    offer: Offer | None = None, need: Need | None = None, weight: float = 1.0,
+                    at: datetime | None = None) -> Exchange:
+    """Record that something was given. It counts (a ``give`` row) once the receiver confirms."""
+    if giver.pk == receiver.pk:
+        raise ValidationError(_("An exchange needs two different people."))
+    return Exchange.objects.create(network=network, giver=giver, receiver=receiver,
+                                   description=description, offer=offer, need=need,
+                                   weight=weight, created_at=at or timezone.now())
+
+
+@transaction.atomic
+def confirm_exchange(exchange: Exchange, *, at: datetime | None = None,
+                     source: str = "web") -> Exchange:
+    """The receiving side confirms; the offer and need it answers are fulfilled."""
+    if exchange.confirmed_at is not None:
+        return exchange
+    exchange.confirmed_at = at or timezone.now()
+    exchange.save(update_fields=["confirmed_at"])
+    for item in (exchange.offer, exchange.need):
+        if item is not None and item.status != Status.FULFILLED:
+            item.status, item.fulfilled_at = Status.FULFILLED, exchange.confirmed_at
+            item.save(update_fields=["status", "fulfilled_at"])
+    record_activity(rows.give(exchange, source=source))
+    return exchange
 
 
 @transaction.atomic
@@ -143,22 +191,36 @@ def fulfil(network: Network, item: Offer | Need, by: Person, counterpart: Person
     active_membership(network, counterpart)
     description = _text(description or item.text)
     if isinstance(item, Offer):
-        exchange = ns.record_exchange(network, giver=by, receiver=counterpart,
-                                      description=description, offer=item)
+        exchange = record_exchange(network, giver=by, receiver=counterpart,
+                                   description=description, offer=item)
         return exchange
-    exchange = ns.record_exchange(network, giver=counterpart, receiver=by,
-                                  description=description, need=item)
-    return ns.confirm_exchange(exchange, source=source)
+    exchange = record_exchange(network, giver=counterpart, receiver=by,
+                               description=description, need=item)
+    return confirm_exchange(exchange, source=source)
 
 
 def confirm(exchange: Exchange, by: Person, *, source: str = "web") -> Exchange:
     """The receiving side confirms an exchange (only the receiver may)."""
     if exchange.receiver_id != by.pk:
         raise PermissionDenied
-    return ns.confirm_exchange(exchange, source=source)
+    return confirm_exchange(exchange, source=source)
 
 
 # --- introductions --------------------------------------------------------------------------
+
+@transaction.atomic
+def introduce(network: Network, *, introducer: Person, person_a: Person, person_b: Person,
+              reasons: str = "", at: datetime | None = None,
+              source: str = "web") -> Introduction:
+    """Record an introduction as given (``introduce`` rows): no checks of who may introduce
+    whom and no e-mails; :func:`make_introduction` adds those."""
+    if person_a.pk == person_b.pk:
+        raise ValidationError(_("An introduction needs two different people."))
+    intro = Introduction.objects.create(network=network, introducer=introducer,
+                                        person_a=person_a, person_b=person_b, reasons=reasons,
+                                        created_at=at or timezone.now())
+    record_activity(*rows.introduce(intro, source=source))
+    return intro
 
 
 def _check_introducible(network: Network, introducer: Person, a: Membership,
@@ -241,7 +303,7 @@ def make_introduction(network: Network, introducer: Person, person_a: Person,
                                  "ask to meet someone yourself."))
     a, b = active_membership(network, person_a), active_membership(network, person_b)
     _check_introducible(network, introducer, a, b)
-    intro = ns.introduce(network, introducer=introducer, person_a=person_a, person_b=person_b,
+    intro = introduce(network, introducer=introducer, person_a=person_a, person_b=person_b,
                          reasons=_no_nul(reasons or "").strip()[:4000], source=source, at=at)
     name, lang = member_name(intro_m), translation.get_language()
 
@@ -281,9 +343,9 @@ def answer_follow_up(introduction: Introduction, person: Person, *, met: bool,
         other = Person.objects.get(pk=other_id)
         with translation.override(settings.LANGUAGE_CODE):
             description = _("A valuable meeting after an introduction")
-        exchange = ns.record_exchange(introduction.network, giver=other, receiver=person,
+        exchange = record_exchange(introduction.network, giver=other, receiver=person,
                                       description=description)
-        exchange = ns.confirm_exchange(exchange, source=source)
+        exchange = confirm_exchange(exchange, source=source)
     answer = IntroductionAnswer.objects.create(introduction=introduction, person=person,
                                                met=met, valuable=valuable, exchange=exchange,
                                                answered_at=timezone.now())
@@ -382,8 +444,10 @@ def _chosen(ids: Iterable[int], allowed: list[tuple[int, str]], what: str) -> li
 @transaction.atomic
 def tell_story(network: Network, author: Person, *, title: str, text: str, cycle: str,
                events: Iterable[int] = (), introductions: Iterable[int] = (),
-               offers: Iterable[int] = (), source: str = "web") -> ValueStory:
-    """Record ``author``'s value story (a ``story`` row) and what led to it.
+               offers: Iterable[int] = (), at: datetime | None = None,
+               source: str = "web") -> ValueStory:
+    """Record ``author``'s value story (a ``story`` row, at ``at``, default now) and what
+    led to it.
 
     ``author`` takes part in ``network`` (member or facilitator). ``cycle`` is one of
     :class:`~netweave.networks.models.ValueCycle`; ``events``, ``introductions`` and
@@ -412,7 +476,9 @@ def tell_story(network: Network, author: Person, *, title: str, text: str, cycle
              + [StoryLink(introduction_id=pk) for pk in
                 _chosen(introductions, choices.introductions, _("Introduction"))]
              + [StoryLink(offer_id=pk) for pk in _chosen(offers, choices.offers, _("Offer"))])
-    story = ns.tell_story(network, author, title=title, text=text, cycle=cycle, source=source)
+    story = ValueStory.objects.create(network=network, author=author, title=title, text=text,
+                                      cycle=ValueCycle(cycle), created_at=at or timezone.now())
+    record_activity(rows.story(story, source=source))
     for link in links:
         link.story = story
     StoryLink.objects.bulk_create(links)
