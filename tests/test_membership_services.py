@@ -382,8 +382,8 @@ def test_new_members_count_as_new_once_they_contribute(fenna, anna):
     members.join(net, anna)
     discuss_services.start_topic(net, anna, title="Hallo", body="Ik ben nieuw.")
     data = read_network_data(database_url(), net.pk)
-    figures = measure(data, Period.ending(timezone.now() + timedelta(minutes=1), days=90),
-                      lang="en").figures["activity"]
+    figures = measure(data, Period.ending(timezone.now() + timedelta(minutes=1), days=90)
+                      ).figures["activity"]
     assert figures["new"] >= 1
     assert mail.outbox == []
 
