@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from netweave.core.present import CLUSTER_COLOURS, SECTOR_COLOURS
 from netweave.dashboard import services
-from netweave.dashboard.models import Snapshot
+from netweave.dashboard.models import ReportPage, Snapshot
 from netweave.jobs.models import Job, JobStatus
 from netweave.jobs.services import run_next
 from netweave.networks.demo_loader import load_demo_networks
@@ -344,6 +344,30 @@ def test_network_page_card_comes_from_the_snapshot_and_queues_when_missing(demo,
     assert [r["label"] for r in card["rows"]] == [
         r["label"] for r in snapshot.cards["nl"]["rows"]]
     assert card["rows"] != snapshot.cards["en"]["rows"]  # Dutch labels and sentences
+
+
+def test_the_report_page_is_built_by_a_job_never_on_request(demo, settings):
+    settings.NETWEAVE_JOBS_EAGER = False
+    client = login("facilitator")
+    first = client.get(f"/n/{PUBLIC}/report/")
+    assert first.status_code == 200
+    assert "The report is being computed in the background" in text(first)
+    assert not ReportPage.objects.exists()
+    client.get(f"/n/{PUBLIC}/report/")  # a second visit queues no second job
+    jobs = Job.objects.filter(kind=services.REPORT_JOB_KIND, network=demo[PUBLIC])
+    assert jobs.count() == 1 and jobs.get().payload == {"lang": "en"}
+
+    job = run_next()  # the worker
+    assert job.status == JobStatus.DONE, job.error
+    body = text(client.get(f"/n/{PUBLIC}/report/"))
+    assert 'id="plot-map"' in body and "being computed" not in body
+    dutch = text(client.get(f"/n/{PUBLIC}/report/", headers={"accept-language": "nl"}))
+    assert "Het rapport wordt op de achtergrond berekend" in dutch  # a page per language
+    assert jobs.filter(payload__lang="nl").count() == 1
+
+    settings.NETWEAVE_DASHBOARD_MAX_AGE = 0  # stale: shown while a fresh one is queued
+    assert 'id="plot-map"' in text(client.get(f"/n/{PUBLIC}/report/"))
+    assert jobs.filter(payload__lang="en", status=JobStatus.QUEUED).count() == 1
 
 
 def test_reuse_rebuilds_once_when_expired_and_serves_the_old_value_meanwhile():

@@ -45,3 +45,31 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network_id} {self.period} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportPage(models.Model):
+    """A network's full report page (the dashboard's default period) in one language, as
+    the ``dashboard.report`` job built it: the report page serves it and never measures.
+    People appear in it by their references in the network, never by name or global id."""
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="report_pages",
+        verbose_name=_("network"),
+    )
+    lang = models.CharField(_("language"), max_length=8)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    computed_at = models.DateTimeField(_("computed"), default=now)
+    seconds = models.FloatField(_("computing time (seconds)"), default=0.0)
+    html = models.TextField(_("page"))
+
+    class Meta:
+        verbose_name = _("report page")
+        verbose_name_plural = _("report pages")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "lang"],
+                                    name="dashboard_reportpage_network_lang"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} {self.lang} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -46,7 +46,7 @@ from netweave.networks.selectors import (
     visible_networks,
 )
 
-from .models import Snapshot
+from .models import ReportPage, Snapshot
 from .periods import PeriodChoice
 from .services import is_stale, pending_job
 
@@ -172,6 +172,11 @@ class Freshness:
     @property
     def age(self) -> dt.timedelta | None:
         return timezone.now() - self.snapshot.computed_at if self.snapshot else None
+
+
+def report_html(page: ReportPage) -> str:
+    """The stored page of ``page`` (read on its own: the rest of the row is read without it)."""
+    return ReportPage.objects.values_list("html", flat=True).get(pk=page.pk)
 
 
 def snapshot_for(network: Network, choice: PeriodChoice) -> Snapshot | None:

@@ -1,8 +1,11 @@
-"""Writes of the dashboard: compute a network's figure snapshot, or queue its computation.
+"""Writes of the dashboard: compute a network's figure snapshot or report page, or queue
+their computation.
 
 :func:`compute_snapshot` runs the Measure engine (it is what the ``dashboard.measure`` job
-and ``netweave measure`` call); :func:`request_snapshot` is what a page calls: it never
-computes, it queues a job when the snapshot is missing or stale and none is queued yet.
+and ``netweave measure`` call), :func:`compute_report` builds the full report page (the
+``dashboard.report`` job); :func:`request_snapshot`, :func:`network_page_card` and
+:func:`report_page` are what pages call: they never compute, they queue a job when what
+they show is missing or stale and none is queued yet.
 """
 
 from __future__ import annotations
@@ -24,17 +27,18 @@ from django.utils.translation import ngettext
 
 from netweave.core import activity as act
 from netweave.core.measure import card as card_module
-from netweave.core.measure.data import NetworkData, Period
+from netweave.core.measure.data import NetworkData, Period, default_end
 from netweave.core.measure.engine import STEPS, measure
 from netweave.core.present import card_rows
+from netweave.core.report import BUILD_STEPS, build_report
 from netweave.core.report.export import node_attributes, to_jsonable
 from netweave.core.report.layout import PEOPLE_LIMIT, network_layout
 from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability
-from netweave.networks.selectors import network_tz
+from netweave.networks.selectors import by_reference, network_tz
 
-from .models import Snapshot
-from .periods import PeriodChoice, period_from_key
+from .models import ReportPage, Snapshot
+from .periods import DEFAULT_DAYS, PeriodChoice, period_from_key
 from .reading import UnknownNetwork, network_data
 
 if TYPE_CHECKING:
@@ -43,6 +47,8 @@ if TYPE_CHECKING:
 
 #: The job kind that computes a snapshot (payload ``{"period": key}``).
 JOB_KIND = "dashboard.measure"
+#: The job kind that builds a report page (payload ``{"lang": "en"}``).
+REPORT_JOB_KIND = "dashboard.report"
 #: Languages the health card is stored in.
 LANGUAGES = ("en", "nl")
 #: A standard period's snapshot older than this is refreshed when a page asks for it.
@@ -163,10 +169,15 @@ def is_stale(snapshot: Snapshot, choice: PeriodChoice) -> bool:
 
 def pending_job(network: Network, period_key: str) -> Job | None:
     """The queued or running snapshot job of ``network`` and ``period_key``, if any."""
+    return _pending(JOB_KIND, network, period=period_key)
+
+
+def _pending(kind: str, network: Network, **payload: str) -> Job | None:
     from netweave.jobs.models import Job, JobStatus
 
-    return (Job.objects.filter(kind=JOB_KIND, network=network, payload__period=period_key,
-                               status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    return (Job.objects.filter(kind=kind, network=network, status__in=[JobStatus.QUEUED,
+                                                                       JobStatus.RUNNING],
+                               **{f"payload__{k}": v for k, v in payload.items()})
             .order_by("-created_at").first())
 
 
@@ -242,3 +253,64 @@ def network_page_card(network: Network, lang: str,
     card = snapshot.cards.get(lang) or snapshot.cards.get("en") or {}
     return {"start": snapshot.start, "end": snapshot.end, "computed_at": snapshot.computed_at,
             "rows": card.get("rows", []), "lifecycle": card.get("lifecycle") or {}}
+
+
+def compute_report(network: Network, lang: str, *,
+                   progress: Progress | None = None) -> ReportPage:
+    """Build the full report page of ``network`` (:mod:`netweave.core.report`) over the
+    dashboard's default number of days up to the report's default end
+    (:func:`~netweave.core.measure.data.default_end`), in ``lang``, and store (replace) it.
+
+    People appear in it by their references in the network
+    (:func:`~netweave.networks.selectors.by_reference`), never by name or global id.
+    Raises :class:`NoData` when the network's data cannot be read.
+    """
+    report = progress or (lambda done, total, message="": None)
+    started = time.perf_counter()
+    total = len(BUILD_STEPS) + 2
+    report(0, total, "read")
+    try:
+        data, labels = by_reference(network, network_data(network))
+    except UnknownNetwork as exc:
+        raise NoData(str(exc)) from exc
+    tz = network_tz(network)
+    end, quiet = default_end(data.log, timezone.now(), DEFAULT_DAYS, tz)
+    period = Period.ending(end, days=DEFAULT_DAYS)
+    done = [1]
+
+    def step(name: str) -> None:
+        report(done[0], total, name)
+        done[0] += 1
+
+    built = build_report(data, period, lang=lang, labels=labels, timezone=str(tz),
+                         ends_at_last_activity=quiet, progress=step)
+    html = built.html()
+    with transaction.atomic():
+        page, _created = ReportPage.objects.update_or_create(
+            network=network, lang=lang,
+            defaults={"start": period.start, "end": period.end, "computed_at": timezone.now(),
+                      "seconds": time.perf_counter() - started, "html": html},
+        )
+    report(total, total, "done")
+    return page
+
+
+def report_page(network: Network, lang: str,
+                user: AbstractBaseUser | AnonymousUser | None = None
+                ) -> tuple[ReportPage | None, Job | None]:
+    """The stored report page of ``network`` in ``lang`` (None while it is being built)
+    and the job building a fresh one, if any: a ``dashboard.report`` job is queued when the
+    page is missing or older than :func:`max_age` and none is queued yet. Nothing is
+    measured here."""
+    from netweave.jobs.services import enqueue
+
+    page = ReportPage.objects.filter(network=network, lang=lang).defer("html").first()
+    job = None
+    if page is None or timezone.now() - page.computed_at > max_age():
+        job = _pending(REPORT_JOB_KIND, network, lang=lang) or enqueue(
+            REPORT_JOB_KIND, {"lang": lang}, network=network,
+            user=user if user is not None and user.is_authenticated else None)
+        if job.is_finished:  # run at once (NETWEAVE_JOBS_EAGER)
+            page = ReportPage.objects.filter(network=network, lang=lang).defer("html").first()
+            job = job if page is None else None
+    return page, job

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("n/<slug:slug>/report/", views.network_report, name="network-report"),
     path("n/<slug:slug>/dashboard/", views.network_dashboard, name="dashboard-network"),
     path("n/<slug:slug>/dashboard/map/", views.network_map, name="dashboard-map"),
     path("n/<slug:slug>/dashboard/activities/", views.activities, name="dashboard-activities"),

@@ -1,6 +1,7 @@
 """Dashboard pages: a network's figures, its map, the rows behind a figure, a member's own
-view and the host's overview. Thin: reads come from :mod:`.selectors`; a missing or stale
-snapshot is queued through :mod:`.services`, never computed here."""
+view, the host's overview and the full report page. Thin: reads come from
+:mod:`.selectors`; a missing or stale snapshot or report page is queued through
+:mod:`.services`, never computed here."""
 
 from __future__ import annotations
 
@@ -132,6 +133,28 @@ def _figures_html(network: Network, snapshot: selectors.Snapshot) -> str:
 
     body = selectors.reuse(key, build)
     return mark_safe(body)  # rendered by the template engine above, escaped there
+
+
+@require_GET
+def network_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network's full report (the default period, last 90 days) as one self-contained
+    page, as the ``dashboard.report`` job built it; while it is being built, a page that
+    says so.
+
+    Who may see it: as the network page (a secret network is a 404 for outsiders), and
+    only those who see the network's contents (a closed network's outsiders get a 403).
+    Its content security policy is the report's own (:mod:`netweave.trust.csp`).
+    """
+    network = network_for(request.user, slug, Capability.SEE_CONTENTS).network
+    stored, job = services.report_page(network, _lang(), request.user)
+    if stored is None:
+        response = render(request, "dashboard/report_pending.html",
+                          {"network": network, "job": job})
+    else:
+        response = HttpResponse(selectors.report_html(stored),
+                                content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @_csp

@@ -462,20 +462,7 @@ def network_page(network: Network, viewer: AnyUser | None) -> NetworkPage:
     return page
 
 
-# --- measurement: the health card and the report (METRICS.md 9; core/report) ---------------
-
-#: The period of the network page's health card and of its report, in days.
-CARD_DAYS = 90
-
-
-def _measure_input(network: Network) -> NetworkData | None:
-    from netweave.dashboard.reading import UnknownNetwork, network_data
-
-    try:
-        return network_data(network)
-    except UnknownNetwork:  # not committed yet (a request inside an open transaction)
-        return None
-
+# --- reports: people by their references in the network (METRICS.md 9; core/report) -----
 
 def by_reference(network: Network, data: NetworkData) -> tuple[NetworkData, list[str]]:
     """``data`` of ``network`` with people numbered 1, 2, ... in the order of their
@@ -485,21 +472,3 @@ def by_reference(network: Network, data: NetworkData) -> tuple[NetworkData, list
 
     numbered, originals = renumbered(data, key=lambda p: _ref(network.pk, p))
     return numbered, [_ref(network.pk, p) for p in originals]
-
-
-def network_report_html(network: Network, lang: str) -> str | None:
-    """The full report page (:mod:`netweave.core.report`) of the last :data:`CARD_DAYS` days,
-    in ``lang``; people appear by their references in the network (:func:`by_reference`),
-    never by name or global id. None when the network's data cannot be read."""
-    from netweave.core.measure.data import Period, default_end
-    from netweave.core.report import build_report
-
-    data = _measure_input(network)
-    if data is None:
-        return None
-    data, labels = by_reference(network, data)
-    end, quiet = default_end(data.log, timezone.now(), CARD_DAYS, network_tz(network))
-    report = build_report(data, Period.ending(end, days=CARD_DAYS), lang=lang,
-                          labels=labels, timezone=str(network_tz(network)),
-                          ends_at_last_activity=quiet)
-    return report.html()

@@ -57,7 +57,6 @@ accounts = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("n/<slug:slug>/", views.network_detail, name="network-detail"),
-    path("n/<slug:slug>/report/", views.network_report, name="network-report"),
     path("n/<slug:slug>/join/", members.join, name="members-join"),
     path("n/<slug:slug>/leave/", members.leave, name="members-leave"),
     path("n/<slug:slug>/profile/", members.profile, name="members-profile"),

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from netweave.dashboard.services import network_page_card
-
 from . import accounts, membership_selectors, selectors
 from .forms import SignUpForm
-from .permissions import Capability, network_for
+from .permissions import network_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,34 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A network's charter, health card, members, upcoming events and latest discussions.
+    """A network's charter, members, upcoming events and latest discussions, and the apps'
+    sections (``network_card.html``, ``network_section.html``: the dashboard's health card).
 
     A network the viewer may not see is a 404, so that a secret network's existence is not
-    given away. The health card comes from the dashboard's stored figures: this page never
-    measures the network itself (a missing card queues the job that computes it).
+    given away. Apps' sections are shown only to those who see the network's contents.
     """
     network = network_for(request.user, slug).network
     page = selectors.network_page(network, request.user)
-    card = (network_page_card(network, get_language() or "en", request.user)
-            if page.can_see_contents else None)
     join = membership_selectors.join_state(network, selectors.person_of(request.user))
     return render(request, "networks/network_detail.html",
-                  {"page": page, "network": network, "card": card, "join": join})
-
-
-def network_report(request: HttpRequest, slug: str) -> HttpResponse:
-    """The network's full report (last 90 days) as one self-contained page.
-
-    Who may see it: as the network page (a secret network is a 404 for outsiders), and
-    only those who see the network's contents (a closed network's outsiders get a 403).
-    """
-    network = network_for(request.user, slug, Capability.SEE_CONTENTS).network
-    page = selectors.network_report_html(network, get_language() or "en")
-    if page is None:
-        raise Http404
-    response = HttpResponse(page, content_type="text/html; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    return response
+                  {"page": page, "network": network, "join": join})
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.urls import reverse
+from django.utils.translation import get_language
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def network_card(context: template.Context, network: Any) -> dict | None:
+    """The network page's health card from the stored snapshot, or None while it is being
+    computed (:func:`~netweave.dashboard.services.network_page_card`: a missing card
+    queues its job, nothing is measured here)."""
+    from netweave.dashboard.services import network_page_card
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return network_page_card(network, get_language() or "en", user)
 
 
 @register.simple_tag

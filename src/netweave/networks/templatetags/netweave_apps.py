@@ -2,7 +2,8 @@
 
 ``{% app_parts "network_section.html" %}`` renders ``<app label>/network_section.html`` of
 every installed netweave app that has one, in ``INSTALLED_APPS`` order, with the current
-context. Shared pages use it for the network page's sections (``network_section.html``),
+context. Shared pages use it for the network page's sections (``network_card.html`` near
+the top, ``network_section.html`` further down),
 the main navigation (``nav.html``) and a network's sub-navigation (``network_nav.html``).
 """
 
