@@ -120,8 +120,8 @@ def test_other_processes_never_cost_the_server_a_write(tmp_path):
             writer.start()
         try:
             for n in range(ROUNDS):
-                # The report page reads the database in the web process; the dashboard queues
-                # a measurement that the job worker reads.
+                # The report page and the dashboard queue their measurement, which the job
+                # worker reads; the pages read what it stored.
                 for path in ("/n/shared/report/", "/n/shared/dashboard/"):
                     try:
                         status = facilitator.get(f"{site.base}{path}", timeout=120).status_code
