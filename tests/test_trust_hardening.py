@@ -20,11 +20,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from netweave.kit import counters
 from netweave.meet import services as meet_services
 from netweave.meet.services import calendar_token
 from netweave.networks import services
 from netweave.networks.models import Activity, Membership, Person, Visibility
-from netweave.trust import counters, gdpr
+from netweave.trust import gdpr
 from netweave.trust.models import Scope
 from netweave.trust.services import create_token
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
+from netweave.networks.apikit import ErrorOut
 from netweave.networks.models import CommunityType
 from netweave.networks.permissions import Capability, network_for
-from netweave.site.apikit import ErrorOut
 
 from . import finder
 

@@ -14,9 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 
+from netweave.kit.net import client_key
+from netweave.networks.apikit import ErrorOut
 from netweave.networks.permissions import Capability, network_for
-from netweave.site.apikit import PUBLIC_READ_AUTH, ErrorOut
-from netweave.trust.net import client_key
+from netweave.trust.auth import PUBLIC_READ_AUTH
 
 from . import selectors, services
 from .periods import PeriodError, parse_period

@@ -208,13 +208,13 @@ def request_snapshot(network: Network, choice: PeriodChoice,
     """Queue a ``dashboard.measure`` job for ``network`` and ``choice`` unless one is
     already queued or running; returns that job.
 
-    With ``client`` (:func:`netweave.trust.net.client_key` of the request) a new job for a
+    With ``client`` (:func:`netweave.kit.net.client_key` of the request) a new job for a
     custom period counts against that client's limit (``NETWEAVE_MEASURE_JOBS_PER_CLIENT``
     within ``NETWEAVE_MEASURE_JOBS_WINDOW`` seconds); beyond it :class:`JobRefused` is
     raised. The standard periods are a few per network, so they are not counted. A job
     already queued for the same period is returned and counts nothing."""
     from netweave.jobs.services import enqueue
-    from netweave.trust import counters
+    from netweave.kit import counters
 
     job = pending_job(network, choice.key)
     if job is not None:

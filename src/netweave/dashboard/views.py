@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from netweave.core.present import CHART_COLOURS, CLUSTER_COLOURS, SECTOR_COLOURS
+from netweave.kit.net import client_key
 from netweave.networks.models import Network
 from netweave.networks.permissions import Access, Capability, network_for
 from netweave.networks.selectors import member_name, person_id_for_ref
-from netweave.trust.net import client_key
 
 from . import selectors, services
 from .periods import STANDARD_DAYS, PeriodChoice, PeriodError, parse_period

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from netweave.networks.apikit import ErrorOut, bad_request, network_access
 from netweave.networks.models import Discussion, Post
 from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import person_of
-from netweave.site.apikit import ErrorOut, bad_request, network_access
 
 from . import selectors, services
 from .models import Frequency

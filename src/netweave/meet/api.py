@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from netweave.networks.apikit import ErrorOut, bad_request, network_access, refused
 from netweave.networks.models import Event, EventMode, RsvpStatus
 from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import author_names, person_id_for_ref
-from netweave.site.apikit import ErrorOut, bad_request, network_access, refused
 
 from . import recurrence, selectors, services
 

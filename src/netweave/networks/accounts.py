@@ -27,8 +27,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from netweave.trust import counters
-from netweave.trust.net import client_ip
+from netweave.kit import counters
+from netweave.kit.net import client_ip
 
 from .forms import SignUpForm
 from .models import Person

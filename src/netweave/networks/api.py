@@ -27,7 +27,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Answer
 
-from netweave.site.apikit import ErrorOut, bad_request, network_access, refused
+from netweave.networks.apikit import ErrorOut, bad_request, network_access, refused
 
 from . import membership_selectors as selectors
 from . import membership_services as services

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -94,10 +95,16 @@ def access(network: Network, user: AnyUser | None) -> Access:
         standing = Standing.OUTSIDER
     else:
         standing = Standing.ANONYMOUS
-    from netweave.trust.auth import token_allows  # trust builds on networks: import late
-
     return Access(network, standing, person, membership, staff,
                   may_facilitate=token_allows(user, "facilitate"))
+
+
+def token_allows(user: Any, scope: str) -> bool:
+    """Whether ``user`` may act with ``scope``: always for a session, and for a user
+    authenticated by an API token (:class:`netweave.trust.auth.TokenAuth`, which gives the
+    user the token's ``api_token_scopes``) only when the token has ``scope``."""
+    scopes = getattr(user, "api_token_scopes", None)
+    return scopes is None or scope in scopes
 
 
 def network_for(user: AnyUser | None, slug: str,

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from .apikit import AUTH
+from netweave.trust.auth import AUTH
 
 api = NinjaAPI(
     title="netweave API",

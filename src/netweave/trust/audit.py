@@ -19,8 +19,9 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry, Lo
 from django.db import models
 from django.http import HttpRequest
 
+from netweave.kit.net import client_ip
+
 from .models import AuditEntry
-from .net import client_ip
 
 _ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
 

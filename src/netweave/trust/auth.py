@@ -6,9 +6,10 @@ session) and checks the token's scope: reading (GET, HEAD, OPTIONS) needs ``read
 else ``write``. Endpoints for facilitators' actions also call :func:`require_scope` with
 ``"facilitate"``; for a logged-in session it always passes (sessions are not scoped).
 
-Use it next to Django's session::
-
-    api = NinjaAPI(auth=[TokenAuth(), django_auth], ...)
+Every API router authenticates alike (:data:`AUTH`): a personal API token, or the session.
+A router whose reads are open to anonymous visitors of public networks uses
+:data:`PUBLIC_READ_AUTH`, which still takes a token or a session first, so that a token
+reaches its owner's closed and secret networks there too.
 
 A request without a bearer token falls through to the session; a bearer token that is
 unknown or revoked is a 401, one without the needed scope a 403 with the reason.
@@ -21,7 +22,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, django_auth
 
 from .models import Scope
 from .services import token_owner
@@ -44,18 +45,11 @@ class TokenAuth(HttpBearer):
                             % {"scope": needed})
         owner = row.owner
         # The scopes travel with the user, so that checks given only the user (such as
-        # network_for) can ask token_allows(user, scope).
+        # network_for) can ask netweave.networks.permissions.token_allows(user, scope).
         owner.api_token_scopes = row.scopes
         request.user = owner
         request.api_token = row  # type: ignore[attr-defined]
         return owner
-
-
-def token_allows(user: Any, scope: str) -> bool:
-    """Whether ``user`` may act with ``scope``: always for a session, and for a user
-    authenticated by a token only when the token has ``scope``."""
-    scopes = getattr(user, "api_token_scopes", None)
-    return scopes is None or scope in scopes
 
 
 def require_scope(request: HttpRequest, scope: str) -> None:
@@ -64,3 +58,14 @@ def require_scope(request: HttpRequest, scope: str) -> None:
     if row is not None and scope not in row.scopes:
         raise HttpError(403, _("This API token does not have the '%(scope)s' scope.")
                         % {"scope": scope})
+
+
+def anonymous_reader(request: HttpRequest) -> Any:
+    """Without credentials: the anonymous visitor, for reads only."""
+    return request.user if request.method in SAFE_METHODS else None
+
+
+#: A personal API token, or the session (with its CSRF check on unsafe methods).
+AUTH = [TokenAuth(), django_auth]
+#: As :data:`AUTH`, and anonymous visitors may read (what public networks show them).
+PUBLIC_READ_AUTH = [*AUTH, anonymous_reader]

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from . import counters
+from netweave.kit import counters
 
 #: The form field that carries the token.
 FIELD = "once"

@@ -28,8 +28,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from . import counters
-from .net import client_ip
+from netweave.kit import counters
+from netweave.kit.net import client_ip
 
 
 def _window() -> int:

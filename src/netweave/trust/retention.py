@@ -19,23 +19,31 @@ in days or "keep forever" (``None``), how long it keeps:
 
 :func:`apply_policy` applies one network's policy in one transaction; applying it twice
 changes nothing the second time; a dry run counts what would change and changes nothing.
+
+Each app says what it keeps, in ``<app>/retention.py`` (found the way ``jobs.py`` modules
+are): :func:`sightings` registers when people were last seen in a network (a guest's
+events), :func:`forgets` what the app forgets of a network's past under a limit. This
+module names no other app's models.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from netweave.networks.models import Attendance, Network, Person, Registration
+from netweave.networks.models import Network, Person
 
 from .audit import record
 from .gdpr import make_tombstone
@@ -57,6 +65,44 @@ COUNTS = ("guests", "import_files", "import_errors", "visits", "digests", "notic
           "audit_details")
 
 Progress = Callable[[int, int, str], None]
+#: ``(people) -> {(person, network): when the person was last seen there}``.
+Sightings = Callable[["QuerySet[Person]"], dict[tuple[int, int], datetime]]
+#: ``(network, cutoff, files) -> counts``: forget what the app keeps of ``network`` from
+#: before ``cutoff``; the counts use the names of :data:`COUNTS`; paths of files to delete
+#: once the transaction commits go into ``files``.
+Forget = Callable[[Network, datetime, list[Path]], dict[str, int]]
+_SIGHTINGS: list[Sightings] = []
+_FORGET: dict[str, list[Forget]] = {"import_days": [], "bookkeeping_days": []}
+_discovered = False
+
+
+def sightings(func: Sightings) -> Sightings:
+    """Register ``func`` as telling when people were last seen in a network: a guest's
+    contact details are kept until every network that saw them is done with them."""
+    _SIGHTINGS.append(func)
+    return func
+
+
+def forgets(limit: str) -> Callable[[Forget], Forget]:
+    """Register the decorated function to forget what its app keeps of a network's past
+    under the limit ``limit`` (``"import_days"`` or ``"bookkeeping_days"``)."""
+
+    def register(func: Forget) -> Forget:
+        _FORGET[limit].append(func)
+        return func
+
+    return register
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    for config in apps.get_app_configs():
+        name = f"{config.name}.retention"
+        if config.name.startswith("netweave.") and find_spec(name) is not None:
+            import_module(name)
+    _discovered = True
 
 
 @dataclass(frozen=True)
@@ -103,16 +149,20 @@ def _cutoff(days: int | None, now: datetime) -> datetime | None:
     return None if days is None else now - timedelta(days=days)
 
 
-def _last_events(person_ids: list[int]) -> dict[tuple[int, int], datetime]:
-    """``(person, network) -> end of the person's last event there`` (RSVPs and check-ins)."""
+def last_seen(people: QuerySet[Person]) -> dict[tuple[int, int], datetime]:
+    """``(person, network) -> when the person was last seen there`` for ``people``, by
+    every app's :func:`sightings`."""
+    _discover()
+    return latest(found for func in _SIGHTINGS for found in func(people).items())
+
+
+def latest(pairs: Iterable[tuple[tuple[int, int], datetime]]
+           ) -> dict[tuple[int, int], datetime]:
+    """The latest time of each ``(person, network)`` key among ``pairs``."""
     last: dict[tuple[int, int], datetime] = {}
-    for model in (Registration, Attendance):
-        rows = (model.objects.filter(person_id__in=person_ids)
-                .values("person_id", "event__network_id").annotate(end=Max("event__ends_at")))
-        for row in rows:
-            key = (row["person_id"], row["event__network_id"])
-            if key not in last or row["end"] > last[key]:
-                last[key] = row["end"]
+    for key, at in pairs:
+        if key not in last or at > last[key]:
+            last[key] = at
     return last
 
 
@@ -120,13 +170,13 @@ def expired_guests(network: Network, now: datetime) -> list[Person]:
     """Guests of ``network`` whose contact details no network that saw them still keeps."""
     if limits_of(network).guest_days is None:
         return []
-    seen_here = Q(registrations__event__network=network) | Q(attendances__event__network=network)
-    guests = list(Person.objects.filter(user__isnull=True, memberships__isnull=True,
+    every_guest = Person.objects.filter(user__isnull=True, memberships__isnull=True,
                                         erasure__isnull=True)
-                  .filter(seen_here).distinct().order_by("pk"))
     seen: dict[int, list[tuple[int, datetime]]] = {}
-    for (person_id, network_id), end in _last_events([guest.pk for guest in guests]).items():
+    for (person_id, network_id), end in last_seen(every_guest).items():
         seen.setdefault(person_id, []).append((network_id, end))
+    here = sorted(p for p, where in seen.items() if any(n == network.pk for n, _end in where))
+    guests = list(Person.objects.filter(pk__in=here).order_by("pk"))
     cutoffs: dict[int, datetime | None] = {}
     expired = []
     for guest in guests:
@@ -140,27 +190,14 @@ def expired_guests(network: Network, now: datetime) -> list[Person]:
     return expired
 
 
-def _forget_imports(network: Network, cutoff: datetime, files: list[Path]) -> dict[str, int]:
-    from netweave.imports.models import ImportRun
-
-    runs = ImportRun.objects.filter(network=network, created_at__lt=cutoff)
-    with_file = runs.exclude(upload="")
-    files.extend(Path(path) for path in with_file.values_list("upload", flat=True))
-    found = {"import_files": with_file.update(upload=""),
-             "import_errors": runs.exclude(error="").update(error="")}
-    return found
-
-
-def _forget_bookkeeping(network: Network, cutoff: datetime) -> dict[str, int]:
-    from netweave.discuss.models import DigestSent, Visit
-    from netweave.meet.models import Notice
-
-    visits, _kinds = Visit.objects.filter(network=network, last_seen_at__lt=cutoff).delete()
-    digests, _kinds = DigestSent.objects.filter(
-        person__memberships__network=network, period_end__lt=cutoff).delete()
-    notices, _kinds = Notice.objects.filter(
-        event__network=network, event__ends_at__lt=cutoff, sent_at__lt=cutoff).delete()
-    return {"visits": visits, "digests": digests, "notices": notices}
+def _forget(limit: str, network: Network, cutoff: datetime,
+            files: list[Path]) -> dict[str, int]:
+    """What the apps' :func:`forgets` functions for ``limit`` forgot, counted."""
+    _discover()
+    counts: dict[str, int] = {}
+    for func in _FORGET[limit]:
+        counts.update(func(network, cutoff, files))
+    return counts
 
 
 def _forget_audit_details(network: Network, cutoff: datetime) -> int:
@@ -187,11 +224,11 @@ def apply_policy(network: Network, *, dry_run: bool = False, now: datetime | Non
         report(1, 4, str(_("Imports")))
         cutoff = _cutoff(limits.import_days, now)
         if cutoff is not None:
-            counts.update(_forget_imports(network, cutoff, files))
+            counts.update(_forget("import_days", network, cutoff, files))
         report(2, 4, str(_("Visits, digests and notices")))
         cutoff = _cutoff(limits.bookkeeping_days, now)
         if cutoff is not None:
-            counts.update(_forget_bookkeeping(network, cutoff))
+            counts.update(_forget("bookkeeping_days", network, cutoff, files))
         report(3, 4, str(_("Audit details")))
         cutoff = _cutoff(limits.audit_days, now)
         if cutoff is not None:

@@ -31,10 +31,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Answer
 
+from netweave.networks.apikit import ErrorOut, network_access
 from netweave.networks.models import Introduction, Need, Offer, Person, Status
 from netweave.networks.permissions import Access, Capability
 from netweave.networks.selectors import person_id_for_ref, person_ref, person_refs
-from netweave.site.apikit import ErrorOut, network_access
 
 from . import selectors, services
 

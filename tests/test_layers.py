@@ -1,0 +1,48 @@
+"""The shape of the code: the import contract (pyproject.toml, docs/contributing.md) holds,
+names every app, and the core knows no table of the web layer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+
+import netweave
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(netweave.__file__).resolve().parent
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+
+
+def test_the_import_contract_holds():
+    done = subprocess.run([str(Path(sys.executable).parent / "lint-imports"),
+                           "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "0 broken" in done.stdout
+
+
+def test_the_layers_name_every_package_of_netweave():
+    layers = next(c for c in CONFIG["contracts"] if c["type"] == "layers")["layers"]
+    layered = {m.strip() for layer in layers for m in layer.split("|")}
+    packages = {f"netweave.{p.name}" for p in PACKAGE.iterdir()
+                if (p / "__init__.py").is_file()} | {"netweave.cli"}
+    assert packages == layered
+    installed = {a for a in settings.INSTALLED_APPS if a.startswith("netweave.")}
+    assert installed <= layered
+
+
+def test_the_core_names_no_table_of_the_web_layer():
+    tables = {m._meta.db_table for m in apps.get_models()
+              if m.__module__.startswith("netweave.")}
+    named = {}
+    for path in (PACKAGE / "core").rglob("*.py"):
+        text = path.read_text()
+        found = sorted(t for t in tables if t in text)
+        if found:
+            named[str(path.relative_to(PACKAGE))] = found
+    assert named == {}
