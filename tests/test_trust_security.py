@@ -194,7 +194,7 @@ def test_token_scopes_decide_what_a_client_may_do(people, network):
     assert client.get(audit_url, **_bearer(write)).status_code == 403
     assert client.get(audit_url, **_bearer(facilitate)).status_code == 200
     # A member's facilitate-scoped token does not make them a facilitator.
-    from netweave.trust.auth import token_allows
+    from netweave.networks.permissions import token_allows
 
     assert token_allows(people["fac"].user, Scope.FACILITATE)  # a session: not scoped
     _row, member_token = services.create_token(people["member"].user, "m", Scope.FACILITATE)
@@ -372,7 +372,8 @@ def test_production_mode_turns_on_https_only_cookies_hsts_and_redirect():
 
 
 def test_a_token_users_scopes_travel_with_the_user(people, rf):
-    from netweave.trust.auth import TokenAuth, token_allows
+    from netweave.networks.permissions import token_allows
+    from netweave.trust.auth import TokenAuth
 
     _row, read = services.create_token(people["fac"].user, "reader", Scope.READ)
     user = TokenAuth().authenticate(rf.get("/api/"), read)
