@@ -136,4 +136,4 @@ def to_frame(table: pa.Table, schema: dict[str, pl.DataType], *,
               for c in nullable_ids]
     fixes += [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
               for c in nullable_texts]
-    return frame.with_columns(fixes).cast(schema).select(list(schema))
+    return frame.with_columns(fixes).cast(pl.Schema(schema)).select(list(schema))

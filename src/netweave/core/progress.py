@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class ProgressBar:
@@ -16,7 +20,8 @@ class ProgressBar:
     def __init__(self, enabled: bool, total: int, *, width: int = 30,
                  done: str | None = None) -> None:
         self.enabled, self.total, self.width, self.done = enabled, total, width, done
-        self.bar = self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self._started = False
 
     def __enter__(self) -> ProgressBar:
@@ -30,16 +35,16 @@ class ProgressBar:
                 TimeElapsedColumn,
             )
 
-            self.bar = Progress(TextColumn(f"{{task.description:<{self.width}}}"), BarColumn(),
-                                MofNCompleteColumn(), TimeElapsedColumn(),
-                                console=Console(stderr=True))
-            self.bar.start()
-            self.task = self.bar.add_task("", total=self.total)
+            bar = Progress(TextColumn(f"{{task.description:<{self.width}}}"), BarColumn(),
+                           MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(stderr=True))
+            bar.start()
+            self.bar, self.task = bar, bar.add_task("", total=self.total)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.bar is None:
+        if self.bar is None or self.task is None:
             return
         if exc_type is not None:
             self.bar.update(self.task, visible=False)
@@ -49,11 +54,11 @@ class ProgressBar:
 
     def stage(self, text: str) -> None:
         """Show ``text`` as what is being done now."""
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.update(self.task, description=text)
 
     def advance(self, n: int = 1) -> None:
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.advance(self.task, n)
 
     def step(self, name: str) -> None:

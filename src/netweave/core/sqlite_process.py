@@ -26,7 +26,7 @@ import struct
 import subprocess
 import sys
 import threading
-from typing import BinaryIO
+from typing import IO
 
 import pyarrow as pa
 
@@ -85,7 +85,7 @@ def _ask(child: subprocess.Popen, request: dict) -> tuple[bytes, bytes]:
     return kind, payload
 
 
-def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
+def _read_exact(stream: IO[bytes], size: int) -> bytes | None:
     data = stream.read(size)
     return data if len(data) == size else None
 
@@ -137,7 +137,7 @@ def _stop_idle() -> None:
         _stop(child)
 
 
-def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
+def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The child's loop: answer requests until the parent closes the pipe."""
     import adbc_driver_sqlite.dbapi as adbc_sqlite
 

@@ -387,6 +387,17 @@ class OverlapIndex:
         self.matrix = sparse.csr_matrix((0, 0))
         self._columns = sparse.csc_matrix((0, 0))
         self._model = _TextModel()
+        # Per item, filled by build(): focus tags (items x tags), kinds, community types,
+        # places (radians) and liveliness.
+        self._tag_vocab: dict[str, int] = {}
+        self._tags = sparse.csc_matrix((0, 0))
+        self._tag_sizes = np.zeros(0)
+        self._kinds = np.zeros(0, dtype=np.int8)
+        self._primary = np.zeros(0, dtype=np.int8)
+        self._masks = np.zeros(0, dtype=np.int16)
+        self._lat = np.zeros(0)
+        self._lon = np.zeros(0)
+        self._lively = np.zeros(0)
 
     # building
 
@@ -398,7 +409,8 @@ class OverlapIndex:
         vocab = self.vocabulary
         indptr, indices, counts = [0], [], []
         tag_vocab: dict[str, int] = {}
-        tag_ptr, tag_idx = [0], []
+        tag_ptr: list[int] = [0]
+        tag_idx: list[int] = []
         kinds, primaries, masks, lats, lons, lively, tag_sizes = [], [], [], [], [], [], []
         for item in items:
             if item.kind not in KINDS:
@@ -586,7 +598,7 @@ class OverlapIndex:
         score = parts["score"]
         excluded = set(exclude)
         order = np.lexsort((idx, -score))
-        hits = []
+        hits: list[OverlapHit] = []
         translation = translator(lang)
         for j in order:
             if score[j] <= 0 or len(hits) >= k:

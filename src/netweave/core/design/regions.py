@@ -176,7 +176,7 @@ def locate(region: str | None) -> tuple[float, float] | None:
     key = normalise_region(region)
     if not key:
         return None
-    is_province = bool(region) and re.search(r"provin", region.lower()) is not None
+    is_province = region is not None and re.search(r"provin", region.lower()) is not None
     if is_province and key in PROVINCES:
         return PROVINCES[key]
     return MUNICIPALITIES.get(key) or PROVINCES.get(key)

@@ -207,7 +207,7 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
     if counts[False] or counts[None]:
         batch.notes.append(f"{counts[False]:,} rows say not attended and {counts[None]:,} "
                            "rows say unknown: not counted as attendance")
-    if undated:
+    if undated and undated_at is not None:
         batch.notes.append(f"{len(undated):,} events have no date: all are dated "
                            f"{undated_at.astimezone(tz):%Y-%m-%d} (one period; --date sets "
                            "it)")

@@ -32,8 +32,10 @@ RSVP_WEIGHT = {"going": 1.0, "maybe": 0.5, "not_going": 0.0}
 def _first_seen(batch: Batch) -> dict[str, datetime]:
     """Each person's first act in the batch: the import's join time."""
     seen: dict[str, datetime] = {}
-    stamps = [(r.person, r.at) for r in (*batch.attendance, *batch.rsvps)]
-    stamps += [(r.author, r.at) for r in (*batch.threads, *batch.posts)]
+    stamps = [(a.person, a.at) for a in batch.attendance]
+    stamps += [(r.person, r.at) for r in batch.rsvps]
+    stamps += [(t.author, t.at) for t in batch.threads]
+    stamps += [(p.author, p.at) for p in batch.posts]
     stamps += [(r.person, r.at) for r in batch.reactions]
     stamps += [(h, e.starts_at) for e in batch.events for h in e.hosts]
     ix = batch.interactions
@@ -213,9 +215,10 @@ def _batch_rows(batch: Batch, offset: int, people: _Known) -> dict[str, list]:
             answer = thread is not None and thread.is_question and parent.parent is None
             row(p.author, act.ANSWER if answer else act.REPLY, p.at, target=parent.author,
                 obj_type="post")
-    for r in batch.reactions:
-        if r.post in posts:
-            row(r.person, act.REACT, r.at, target=posts[r.post].author, obj_type="post")
+    for reaction in batch.reactions:
+        if reaction.post in posts:
+            row(reaction.person, act.REACT, reaction.at, target=posts[reaction.post].author,
+                obj_type="post")
     ix = batch.interactions
     for a, t, kind, channel, at, weight in zip(ix.actor, ix.target, ix.kind, ix.channel,
                                                ix.at, ix.weight, strict=True):

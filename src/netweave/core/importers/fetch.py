@@ -69,12 +69,13 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     """An HTTPS connection to ``address``, its certificate checked against ``host``."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.context)
         self.address = address
 
     def connect(self) -> None:
         sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.context.wrap_socket(sock, server_hostname=self.host)
 
 
 Resolver = Callable[[str, int], list[str]]

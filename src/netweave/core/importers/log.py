@@ -196,11 +196,12 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
             at = undated
         else:
             stamp = fields[ptime]
-            at = times.get(stamp)
-            if at is None:
-                at = _time(stamp, origin, tz, name, number)
+            known = times.get(stamp)
+            if known is None:
+                known = _time(stamp, origin, tz, name, number)
                 if len(times) < 100_000:
-                    times[stamp] = at
+                    times[stamp] = known
+            at = known
         kind = fields[pk].lower() if 0 <= pk < width and fields[pk] else act.MESSAGE
         if kind not in _KINDS:
             raise ParseError(name, number, f"unknown kind {kind!r}", ", ".join(act.KINDS))
@@ -302,14 +303,14 @@ def merge_contacts(windows: Interactions, window: float) -> Interactions:
     for (actor, target, kind, channel), stamps in groups.items():
         stamps.sort()
         start = last = stamps[0]
-        for at in [*stamps[1:], None]:
-            if at is not None and at - last <= step:
-                last = at
+        for following in [*stamps[1:], None]:
+            if following is not None and following - last <= step:
+                last = following
                 continue
             minutes = ((last - start) + step).total_seconds() / 60
             merged.add(actor, target, kind, channel, start, minutes)
-            if at is not None:
-                start = last = at
+            if following is not None:
+                start = last = following
     return merged
 
 

@@ -242,8 +242,8 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
                  for mid in order}
     for mid in order:
         root, steps = mid, 0
-        while parent_of[root] is not None and steps <= len(order):
-            root, steps = parent_of[root], steps + 1
+        while (up := parent_of[root]) is not None and steps <= len(order):
+            root, steps = up, steps + 1
         if steps > len(order):  # a loop of replies: break it at this message
             parent_of[mid], root = None, mid
         author, _, subject, at, body = found[mid]

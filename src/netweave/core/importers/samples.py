@@ -11,6 +11,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 PEOPLE = [("Anaïs Voorbeeld", "anais@example.org"), ("Bram Proef", "bram@example.org"),
           ("Cees Test", "cees@example.org"), ("Daan Müller", "daan@example.org")]
@@ -117,7 +118,7 @@ def mbox() -> bytes:
 def slack_zip(extra_day: list[dict] | None = None) -> bytes:
     """A workspace with two channels, a thread with a reaction, and a mention."""
     t0 = START.timestamp()
-    users = [{"id": f"U{i}", "name": n.split()[0].lower(),
+    users: list[dict[str, Any]] = [{"id": f"U{i}", "name": n.split()[0].lower(),
               "profile": {"real_name": n, "email": m}} for i, (n, m) in enumerate(PEOPLE)]
     users.append({"id": "B1", "name": "bot", "is_bot": True, "profile": {}})
     channels = [{"id": "C1", "name": "algemeen"}, {"id": "C2", "name": "energie"}]

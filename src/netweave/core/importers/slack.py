@@ -95,7 +95,8 @@ def parse(path: Path | str, *, name: str | None = None, mapping: Mapping[str, st
                              "objects with an id")
         if user.get("is_bot") or user.get("id") == "USLACKBOT":
             continue
-        profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+        raw_profile = user.get("profile")
+        profile = raw_profile if isinstance(raw_profile, dict) else {}
         label = str(profile.get("real_name") or user.get("real_name") or user.get("name")
                     or user["id"])[:200]
         email = clean_email(str(profile.get("email") or ""))
@@ -133,7 +134,8 @@ def _day(batch: Batch, reader: ArchiveReader, member: str, channel: str,
             continue  # a bot, an app or a deleted user: no person to credit
         ts = msg.get("ts")
         at = _ts(ts, f"{where_file}, {where}", name)
-        text = msg.get("text") if isinstance(msg.get("text"), str) else ""
+        raw_text = msg.get("text")
+        text = raw_text if isinstance(raw_text, str) else ""
         if len(text) > MAX_BODY:
             raise ParseError(where_file, None, f"{where} has {len(text):,} characters",
                              f"at most {MAX_BODY:,}")

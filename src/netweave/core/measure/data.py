@@ -107,7 +107,7 @@ class NetworkData:
             missing = set(schema) - set(frame.columns)
             if missing:
                 raise ValueError(f"{name} table lacks columns {sorted(missing)}")
-            setattr(self, name, frame.select(list(schema)).cast(schema))
+            setattr(self, name, frame.select(list(schema)).cast(pl.Schema(schema)))
 
 
 @dataclass(frozen=True)

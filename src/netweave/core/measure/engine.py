@@ -282,7 +282,7 @@ def _quarter(at: datetime) -> Period:
 
 def _cluster_history(data: NetworkData, end: datetime, quarters: int = 2) -> list[list[dict]]:
     """Leiden clusters of the last ``quarters`` calendar quarters up to ``end``, oldest first."""
-    history = []
+    history: list[list[dict]] = []
     current = _quarter(end - timedelta(microseconds=1))
     periods = [current]
     for _ in range(quarters - 1):

@@ -347,7 +347,8 @@ def _prepare(inp: MatchInput) -> _Prepared:
             i = int(idx[r])
             if i < 0 or not eligible[i]:
                 continue
-            body = raw[r] + (" " + " ".join(tags[r]) if tags[r] else "")
+            tag_list = tags[r]
+            body = raw[r] + (" " + " ".join(tag_list) if tag_list else "")
             key = (body, language[i])
             stems = cache.get(key)
             if stems is None:
