@@ -1,13 +1,15 @@
 """The shape of the code: the import contract (pyproject.toml, docs/contributing.md) holds,
-names every app, and the core knows no table of the web layer."""
+names every app, the core knows no table of the web layer, and the core type-checks."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 
@@ -46,3 +48,15 @@ def test_the_core_names_no_table_of_the_web_layer():
         if found:
             named[str(path.relative_to(PACKAGE))] = found
     assert named == {}
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+                    reason="reads no database: runs once, in the SQLite pass")
+def test_the_core_type_checks():
+    """mypy over src/netweave/core as pyproject.toml configures it ([tool.mypy]), with its
+    cache in var/ so that a second run takes seconds."""
+    done = subprocess.run([sys.executable, "-m", "mypy", "--config-file",
+                           str(ROOT / "pyproject.toml"), "--cache-dir",
+                           str(ROOT / "var" / "mypy-cache")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

@@ -157,7 +157,8 @@ class _Builder:
         self.tz = ZoneInfo(profile.charter["timezone"])
         self.n_events = (round(months * profile.events_per_month) if events is None
                          else events)
-        self._active_cache: dict[tuple[int, str], tuple[np.ndarray, ...]] = {}
+        self._active_cache: dict[tuple[int, str],
+                                 tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     # -- helpers --
 
@@ -410,9 +411,9 @@ class _Builder:
             fixed = ["Regio Rivierenland", "Provincie Gelderland", "Waterschap Rivierenland",
                      *(f"Gemeente {m}" for m in NL_MUNICIPALITIES),
                      "Omgevingsdienst Rivierenland"]
-            out = [x for x in fixed if x not in seen][:max(count, 4)]
-            seen.update(out)
-            return out
+            names = [x for x in fixed if x not in seen][:max(count, 4)]
+            seen.update(names)
+            return names
         templates = {
             BUS: ("{s} Installatietechniek", "Installatiebedrijf {s}", "{s} Elektrotechniek",
                   "Bouwbedrijf {s}", "Zonnestroom {p}", "{s} Isolatie", "{s} Klimaattechniek",
@@ -883,6 +884,7 @@ class _Builder:
             recent = np.nonzero((self.arr <= t) & (self.arr > t - 90 * DAY) & (self.stop > t))[0]
             recent = recent[recent >= self.n_fac]
             newcomer = len(recent) > 0 and self.r.random() < 0.5
+            a: int | None
             if newcomer:
                 a = int(recent[self.pick_index(len(recent))])
             else:
@@ -943,9 +945,10 @@ class _Builder:
             out.append(ExchangeRecord(giver, receiver, offer, need, text, weight, _dt(created),
                                       None if confirmed is None else _dt(confirmed)))
 
-        offer_cdf = np.cumsum(offer_w) / offer_w.sum() if offer_w is not None else None
+        # Without offers no exchange is drawn; without needs none answers a need.
+        offer_cdf = np.cumsum(offer_w) / offer_w.sum() if offer_w is not None else np.empty(0)
         need_cdf = np.cumsum(need_w) / need_w.sum() if need_w is not None else None
-        for _ in range(count if offer_cdf is not None else 0):
+        for _ in range(count if offer_w is not None else 0):
             o = min(int(np.searchsorted(offer_cdf, rng.random())), len(offers) - 1)
             if o in used_offer:
                 o_link = None

@@ -245,7 +245,7 @@ EN_LAST = (
     "Baker", "Harris", "Morris", "Price", "Shaw", "Ward", "Fox",
 )
 
-ENERGY_OFFERS = {
+ENERGY_OFFERS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
     GOV: (("Kennis van subsidieregelingen voor isolatie en warmtepompen",
            ("isolatie", "warmtepompen")),
           ("Contact met de regisseur van de wijkaanpak in onze gemeente", ("wijkaanpak",)),
@@ -299,7 +299,7 @@ ENERGY_NEEDS = {
           ("Advies over zonnepanelen op een monumentaal gebouw", ("zonnepanelen",))),
 }
 
-ENERGY_STORIES = {
+ENERGY_STORIES: dict[str, tuple[tuple[str, str], ...]] = {
     "immediate": (
         ("Drie tips in één avond",
          "Op de bijeenkomst in {place} kreeg ik drie bruikbare tips over {topic} die ik de "

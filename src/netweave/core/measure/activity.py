@@ -25,6 +25,7 @@ Conventions used by every function of the measurement engine's temporal part:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -155,6 +156,32 @@ def _is_offline_attendance() -> pl.Expr:
 
 def share(numerator: int | float, denominator: int | float) -> float | None:
     return None if not denominator else float(numerator) / float(denominator)
+
+
+def latest(series: pl.Series) -> datetime | None:
+    """The latest time in a datetime column (None when it has none)."""
+    return _moment(series, series.max())
+
+
+def earliest(series: pl.Series) -> datetime | None:
+    """The earliest time in a datetime column (None when it has none)."""
+    return _moment(series, series.min())
+
+
+def _moment(series: pl.Series, value: object) -> datetime | None:
+    if value is not None and not isinstance(value, datetime):
+        raise TypeError(f"column {series.name!r} holds {type(value).__name__}, not times")
+    return value
+
+
+def number(value: object) -> float | None:
+    """A Polars aggregate of a numeric column (``median()``, ``sum()``) as a float, None
+    when there was nothing to aggregate."""
+    if value is None:
+        return None
+    if not isinstance(value, int | float):
+        raise TypeError(f"{value!r} is not a number")
+    return float(value)
 
 
 def mean_present(values: list[float | None]) -> float | None:
@@ -364,7 +391,7 @@ def retention_cohorts(data: NetworkData, end: datetime) -> dict:
     counts = (pairs.join(firsts, on="actor").group_by("c", k=pl.col("m") - pl.col("c"))
               .len())
     table = {(c, k): n for c, k, n in counts.iter_rows()}
-    first_c = int(firsts.get_column("c").min())
+    first_c = int(number(firsts.get_column("c").min()) or 0)
     width = last_m - first_c + 1
     out["offsets"] = list(range(width))
     for c in range(first_c, last_m + 1):
@@ -455,7 +482,7 @@ def event_figures(data: NetworkData, period: Period) -> dict:
                      converted=pl.col("converted").fill_null(False).sum()),
                        on="event", how="left")
                  .sort("at", "event"))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in per_event.iter_rows(named=True):
         offline = bool(r["offline"])
         first = int(r["first_time_offline_attendees"] or 0) if offline else None
@@ -467,7 +494,7 @@ def event_figures(data: NetworkData, period: Period) -> dict:
             "attendees": attendees, "returning_attendees": returning,
             "return_rate": share(returning, attendees),
             "first_time_offline_attendees": first, "converted": conv,
-            "conversion": share(conv, first) if offline else None,
+            "conversion": share(conv, first) if conv is not None and first else None,
         })
     offline_rows = [r for r in rows if r["offline"]]
     first_total = sum(r["first_time_offline_attendees"] for r in offline_rows)

@@ -583,7 +583,7 @@ def format_number(x: float, lang: str, decimals: int = 0) -> str:
     """``1,234.5`` in English, ``1.234,5`` in Dutch (decimal comma, dot for thousands)."""
     text = f"{x:,.{decimals}f}"
     if _lang(lang) == "nl":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))
     return text
 
 
@@ -638,13 +638,13 @@ class _Renderer:
             d = round(now * 100) - round(prev * 100)
             return self.noun(POINTS, d, _signed(self.number(abs(d)), d))
         if row.unit == "index":
-            d = round(now, 2) - round(prev, 2)
-            return _signed(self.number(abs(d), 2), round(d, 2))
+            change = round(now, 2) - round(prev, 2)
+            return _signed(self.number(abs(change), 2), round(change, 2))
         if row.unit == "hours":
-            d = now - prev
-            dec = _hours_decimals(d)
-            return self.noun(HOURS, round(d, dec), _signed(self.number(abs(d), dec),
-                                                           round(d, dec)))
+            change = now - prev
+            dec = _hours_decimals(change)
+            return self.noun(HOURS, round(change, dec), _signed(self.number(abs(change), dec),
+                                                                round(change, dec)))
         if row.unit == "days":
             d = round(now) - round(prev)
             return self.noun(DAYS, d, _signed(self.number(abs(d)), d))
@@ -790,7 +790,7 @@ def _sentence(r: _Renderer, row: Indicator, now: float | None, prev: float | Non
         name = t if t in ("up", "down") else ("true" if now else "false")
         return r.gettext(row.templates[name])
     value = r.value(row, now)
-    if t is None:
+    if t is None or prev is None:
         return r.gettext(row.templates["now"]) % {"value": value}
     return r.gettext(row.templates[t]) % {"value": value, "delta": r.delta(row, now, prev)}
 

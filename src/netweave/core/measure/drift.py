@@ -36,6 +36,7 @@ import re
 from array import array
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -158,13 +159,13 @@ def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: in
 
     result: dict = {"quarters": [], "trend": None, "charter_has_text": bool(charter_stems),
                     "languages": languages}
-    if first is None:
+    if first is None or last is None:
         return result
     if end is not None:
         last = max(last, _quarter_index(end - _EPSILON))
     n_quarters = last - first + 1
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"quarter": quarter_label(first + q), "documents": 0, "similarity_to_charter": None,
          "compared_with": None, "rising_terms": []}
         for q in range(n_quarters)
@@ -251,7 +252,8 @@ def _distinct_texts(texts: pl.DataFrame) -> tuple[pl.DataFrame, int | None, int 
     """Distinct texts (sorted) with their total count ``n`` and their quarters ``q`` with the
     count in each ``qn``; and the first and last quarter index of any text (None without)."""
     at = pl.col("at")
-    if texts.schema["at"].time_zone is not None:  # type: ignore[union-attr]
+    dtype = texts.schema["at"]
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
         at = at.dt.convert_time_zone("UTC")
     keyed = texts.select(
         "text", q=at.dt.year().cast(pl.Int64) * 4 + (at.dt.month().cast(pl.Int64) - 1) // 3)
@@ -271,7 +273,7 @@ _EPSILON = timedelta(microseconds=1)
 
 
 def _top_rising(rise: np.ndarray, centroid: sparse.csr_matrix, terms: np.ndarray,
-                surfaces: dict[str, tuple[int, str]], top: int) -> list[dict]:
+                surfaces: dict[str, tuple[float, str]], top: int) -> list[dict]:
     positive = np.flatnonzero(rise > 0)
     if not positive.size:
         return []

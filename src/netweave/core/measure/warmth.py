@@ -11,6 +11,7 @@ still open at a given moment is :func:`between_meetings`' subject.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -22,12 +23,15 @@ from .activity import (
     US_PER_WEEK,
     attendances,
     contributions,
+    earliest,
     events,
     in_window,
     is_contribution,
     is_event_attendance,
     iso,
+    latest,
     mean_present,
+    number,
     online_between_meetings,
     period_dict,
     share,
@@ -137,12 +141,12 @@ def first_response_times(data: NetworkData, period: Period) -> pl.DataFrame:
 def _response_summary(frame: pl.DataFrame) -> dict:
     answered = frame.filter(pl.col("hours").is_not_null())
     within = answered.filter(pl.col("hours") <= RESPONSE_DAYS * 24).height
-    median = answered.get_column("hours").median() if answered.height else None
+    median = number(answered.get_column("hours").median()) if answered.height else None
     return {
         "discussions": frame.height,
         "answered": answered.height,
         "answered_share": share(answered.height, frame.height),
-        "median_hours": None if median is None else float(median),
+        "median_hours": median,
         "answered_within_7_days": within,
         "within_7_days_share": share(within, frame.height),
     }
@@ -161,7 +165,7 @@ def _covered_weeks(online: pl.DataFrame, gaps: pl.DataFrame) -> pl.DataFrame:
     ``[t + 7k days, t + 7(k+1) days)``. ``gaps`` has columns ``t, weeks`` sorted by ``t``."""
     if gaps.is_empty() or online.is_empty():
         return pl.DataFrame(schema={"t": gaps.schema["t"], "covered_weeks": pl.UInt32()})
-    lo = gaps.get_column("t").min()
+    lo = earliest(gaps.get_column("t"))
     hits = (online.filter(pl.col("at") >= lo).select("at")
             .join_asof(gaps, left_on="at", right_on="t", strategy="backward",
                        check_sortedness=False)
@@ -200,8 +204,8 @@ def warmth_figures(data: NetworkData, period: Period) -> dict:
     log = data.log
     start, end = utc(period.start), utc(period.end)
     members = member_days_since_last(data, end)
-    last = members.get_column("last_contribution").max() if members.height else None
-    days_median = members.get_column("days_since").median() if members.height else None
+    last = latest(members.get_column("last_contribution"))
+    days_median = number(members.get_column("days_since").median()) if members.height else None
 
     ev, times = _meetings(log)
     closing = (times.filter(pl.col("t_next").is_not_null()
@@ -209,15 +213,15 @@ def warmth_figures(data: NetworkData, period: Period) -> dict:
                .with_columns(weeks=(pl.col("t_next") - pl.col("t")).dt.total_microseconds()
                              // US_PER_WEEK))
     # Only online rows inside the gaps closing in P matter to gaps and carry-over.
-    first_gap = closing.get_column("t").min() if closing.height else end
+    first_gap = earliest(closing.get_column("t")) or end
     online = online_between_meetings(log, ev.get_column("event"), first_gap, end)
     covered = _covered_weeks(online, closing.select("t", "weeks"))
     gaps = (closing.join(covered, on="t", how="left")
             .with_columns(pl.col("covered_weeks").fill_null(0)).sort("t"))
-    gap_rows = [{"from": iso(t), "to": iso(t_next), "weeks": int(w), "covered_weeks": int(c),
-                 "coverage": share(c, w)}
-                for t, t_next, w, c in gaps.select("t", "t_next", "weeks", "covered_weeks")
-                .iter_rows()]
+    gap_rows: list[dict[str, Any]] = [
+        {"from": iso(t), "to": iso(t_next), "weeks": int(w), "covered_weeks": int(c),
+         "coverage": share(c, w)}
+        for t, t_next, w, c in gaps.select("t", "t_next", "weeks", "covered_weeks").iter_rows()]
 
     carry = _carry_over(log, ev, times, online, start, end)
 
@@ -233,7 +237,7 @@ def warmth_figures(data: NetworkData, period: Period) -> dict:
         "days_since_last_contribution": None if last is None
         else (end - last).total_seconds() / 86400,
         "members_with_contributions": members.height,
-        "member_days_since_last_median": None if days_median is None else float(days_median),
+        "member_days_since_last_median": days_median,
         "gaps": gap_rows,
         "gap_coverage_mean": mean_present([g["coverage"] for g in gap_rows]),
         "carry_over": carry,
@@ -241,8 +245,8 @@ def warmth_figures(data: NetworkData, period: Period) -> dict:
         "time_to_first_response": {**_response_summary(responses), "questions": q_summary},
         "burstiness_network": network_burstiness(data, period),
         "burstiness_members": bursts.len(),
-        "burstiness_member_median": float(bursts.median()) if bursts.len() else None,
-        "burstiness_member_mean": float(bursts.mean()) if bursts.len() else None,
+        "burstiness_member_median": number(bursts.median()) if bursts.len() else None,
+        "burstiness_member_mean": number(bursts.mean()) if bursts.len() else None,
     }
 
 
@@ -308,9 +312,9 @@ def between_meetings(data: NetworkData, at: datetime) -> dict:
         "gap_coverage_so_far": None, "last_meeting_attendees": 0,
         "quiet_since_last_meeting": [],
     }
-    if times.is_empty():
+    t = latest(times.get_column("t"))
+    if t is None:
         return out
-    t = times.get_column("t").max()
     weeks = (at - t) // timedelta(days=7)
     log = data.log.filter((pl.col("at") >= t) & before)  # the rows since the last meeting
     online = online_between_meetings(log, ev.get_column("event"))

@@ -399,19 +399,19 @@ def _trend_section(tx: Text, figures: Mapping[str, Any], plots: list) -> str:
     if graph:
         gmonths = [g["month"] for g in graph]
         rec = [g.get("reciprocity") or {} for g in graph]
-        keys = (("edge_reciprocity", _("Ties that go both ways"), CHART_COLOURS["teal"]),
-                ("weighted_reciprocity", _("Weighted reciprocity"), CHART_COLOURS["blue"]),
-                ("reciprocal_member_share", _("Members who give and take"),
-                 CHART_COLOURS["purple"]))
-        data = [t for k, label, colour in keys
+        rec_keys = (
+            ("edge_reciprocity", _("Ties that go both ways"), CHART_COLOURS["teal"]),
+            ("weighted_reciprocity", _("Weighted reciprocity"), CHART_COLOURS["blue"]),
+            ("reciprocal_member_share", _("Members who give and take"), CHART_COLOURS["purple"]))
+        data = [t for k, label, colour in rec_keys
                 for t in _month_lines(gmonths, [r.get(k) for r in rec], tx.t(label), colour,
                                       partial=gpartial)]
         parts.append(_chart(
             tx, plots, "reciprocity", tx.t(_("Reciprocity")), data,
             _base_layout(tx, yaxis={"rangemode": "tozero", "tickformat": ".0%",
                                     "automargin": True}),
-            (month, *(tx.t(label) for _k, label, _c in keys)),
-            [(row_label(gmonths, i, gpartial), *(tx.pct(r.get(k)) for k, *_rest in keys))
+            (month, *(tx.t(label) for _k, label, _c in rec_keys)),
+            [(row_label(gmonths, i, gpartial), *(tx.pct(r.get(k)) for k, *_rest in rec_keys))
              for i, r in enumerate(rec)]))
 
         sector = [((g.get("composition") or {}).get("sector") or {}) for g in graph]

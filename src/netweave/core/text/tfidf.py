@@ -49,6 +49,7 @@ def tfidf(matrix: sparse.csr_matrix,
     n_rows, n_cols = matrix.shape
     np.log(matrix.data, out=matrix.data)
     matrix.data += 1.0
+    df: np.ndarray
     if weights is None:
         df = np.bincount(matrix.indices, minlength=n_cols).astype(np.float64)
         n_documents = float(n_rows)
