@@ -4,6 +4,7 @@ names every app, the core knows no table of the web layer, and the core type-che
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -60,3 +61,20 @@ def test_the_core_type_checks():
                            str(ROOT / "var" / "mypy-cache")],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_the_code_cites_the_metrics_doc_of_the_repository_by_existing_anchors():
+    """Docstrings cite docs/metrics.md (the repository's own definitions, not a METRICS.md a
+    clone does not have), by anchors the document has."""
+    doc = (ROOT / "docs" / "metrics.md").read_text()
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', doc))
+    assert len(anchors) >= 10
+    stale, missing = [], []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        where = str(path.relative_to(PACKAGE))
+        if "METRICS.md" in text:
+            stale.append(where)
+        missing += [f"{where}: #{a}" for a in re.findall(r"docs/metrics\.md#([\w-]+)", text)
+                    if a not in anchors]
+    assert stale == [] and missing == []

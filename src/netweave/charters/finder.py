@@ -2,7 +2,7 @@
 
 :func:`instance_index` builds :class:`netweave.core.design.overlap.OverlapIndex` from the
 database with live figures per item (active participants in the last 90 days and days since
-the last contribution, METRICS.md 1 and 2), and keeps it in this process for
+the last contribution, docs/metrics.md 1 and 2), and keeps it in this process for
 :data:`TTL_SECONDS`; saving or deleting a network, discussion or post drops it at once, and
 a change in the number or highest id of networks or discussions (another process) rebuilds
 it on the next query.
@@ -35,7 +35,7 @@ from netweave.networks.selectors import AnyUser, person_of
 
 #: How long a built index is reused before the figures are read again.
 TTL_SECONDS = 60.0
-#: The period of "active participants" (METRICS.md 1, as on the health card).
+#: The period of "active participants" (docs/metrics.md#activity, as on the health card).
 ACTIVE_DAYS = 90
 
 

@@ -1,4 +1,4 @@
-"""The vocabulary of the activity log (METRICS.md section 0).
+"""The vocabulary of the activity log (docs/metrics.md#data).
 
 Plain Python, no web framework: the web layer, the importers and the measurement
 engine all take their kinds, channels and column names from here.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-# Kinds of activity (METRICS.md 0). The list is extendable: new kinds are appended.
+# Kinds of activity (docs/metrics.md#data). The list is extendable: new kinds are appended.
 JOIN: Final = "join"
 LEAVE: Final = "leave"
 RSVP: Final = "rsvp"
@@ -38,7 +38,7 @@ KINDS: Final[tuple[str, ...]] = (
 VOID: Final = "void"
 
 #: Kinds that are not contributions: an RSVP is an intention, joining and leaving are not
-#: taking part (METRICS.md 0, "Contribution").
+#: taking part (docs/metrics.md#data, "Contribution").
 NON_CONTRIBUTION_KINDS: Final = frozenset({JOIN, LEAVE, RSVP})
 CONTRIBUTION_KINDS: Final = frozenset(KINDS) - NON_CONTRIBUTION_KINDS
 
@@ -52,7 +52,7 @@ OBJECT_TYPES: Final[tuple[str, ...]] = (
     "reaction", "offer", "need", "exchange", "introduction", "story",
 )
 
-#: Stakeholder sectors (METRICS.md 4), in display order.
+#: Stakeholder sectors (docs/metrics.md#composition), in display order.
 SECTORS: Final[tuple[str, ...]] = (
     "government", "business", "civil_society", "knowledge", "residents", "other",
 )
@@ -65,5 +65,5 @@ COLUMNS: Final[tuple[str, ...]] = (
 
 
 def is_contribution(kind: str) -> bool:
-    """True when ``kind`` counts as a contribution (METRICS.md 0)."""
+    """True when ``kind`` counts as a contribution (docs/metrics.md#data)."""
     return kind not in NON_CONTRIBUTION_KINDS

@@ -98,7 +98,7 @@ def query(url: str, sql: str, params: Iterable = ()) -> pa.Table:
 
 
 def effective_log(frame: pl.DataFrame) -> pl.DataFrame:
-    """Drop rows corrected by a later row, and ``void`` retractions (METRICS.md 0)."""
+    """Drop rows corrected by a later row, and ``void`` retractions (docs/metrics.md#data)."""
     corrected = frame.get_column("corrects").drop_nulls()
     if corrected.is_empty():
         return frame

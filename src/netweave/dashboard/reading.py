@@ -8,7 +8,7 @@ no table. :func:`network_data` is the one way the app reads a network for the en
 dashboard's snapshot job, the report page and ``netweave report`` all call it).
 
 A member's profile in the network (sector, organisation) comes before the person's own; a
-person with none of them has no sector (unknown, METRICS.md 4), never "other".
+person with none of them has no sector (unknown, docs/metrics.md#composition), never "other".
 
 Privacy: the engine gets no names. For members who take part under a pseudonym the
 organisation is left out as well (a small organisation can give a person away); their
@@ -106,7 +106,7 @@ WHERE d.{column(d, 'network')} = ?
 
 
 def _events_sql() -> str:
-    """The network's events themselves, cancelled ones left out (METRICS.md 0, "Event")."""
+    """The network's events themselves, cancelled ones left out (docs/metrics.md#data, "Event")."""
     e = Event
     return f"""
 SELECT {column(e, 'id')} AS event, {{{column(e, 'starts_at')}}} AS at,

@@ -120,7 +120,8 @@ CHANNEL_LABELS = {act.ONLINE: gettext_lazy("online"), act.OFFLINE: gettext_lazy(
 
 
 def sector_label(value: str) -> str:
-    """The label of a sector; ``unknown`` (nobody said, METRICS.md 4) is not "Other"."""
+    """The label of a sector; ``unknown`` (nobody said, docs/metrics.md#composition) is not
+    "Other"."""
     if value == "unknown":
         return _("Sector unknown")
     try:
@@ -242,8 +243,8 @@ def drill_url(network: Network, set_name: str, start: str, end: str, *,
 
 def _table_chart(key: str, title: str, kind: str, months: list[str], series: list[dict],
                  drill: str, *, percent: bool = False, partial: bool = False) -> Chart:
-    """A monthly chart; ``partial``: the last month is not over yet (METRICS.md 7), which
-    its table row and the summary say."""
+    """A monthly chart; ``partial``: the last month is not over yet (docs/metrics.md#dynamics),
+    which its table row and the summary say."""
     fmt = _pct if percent else _num
     partial = partial and bool(months)
     labels = [*months[:-1], _("%(month)s (so far)") % {"month": months[-1]}] if partial \

@@ -242,7 +242,7 @@ def set_follow(request: HttpRequest, slug: str, topic_id: int, data: FollowIn):
 
 @router.get("/n/{slug}/between-meetings", response={200: BetweenMeetingsOut, 403: ErrorOut,
                                                             404: ErrorOut},
-            summary="Warmth since the last meeting (METRICS.md 2), for facilitators")
+            summary="Warmth since the last meeting (docs/metrics.md#warmth), for facilitators")
 def between_meetings(request: HttpRequest, slug: str):
     access = network_access(request, slug, Capability.FACILITATE)
     f = selectors.between_meetings(access.network)

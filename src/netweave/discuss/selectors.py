@@ -231,7 +231,7 @@ def post_node(post: Post, viewer: Person | None) -> PostNode:
     return nodes[post.pk]
 
 
-# --- warmth: the facilitator's page between meetings (METRICS.md 2) -----------------------
+# --- warmth: the facilitator's page between meetings (docs/metrics.md#warmth) ---
 
 @dataclass(frozen=True)
 class BetweenMeetings:
@@ -247,7 +247,7 @@ class BetweenMeetings:
 
 
 def between_meetings(network: Network, at: datetime | None = None) -> BetweenMeetings:
-    """METRICS.md 2 as of ``at`` (now), computed by
+    """docs/metrics.md#warmth as of ``at`` (now), computed by
     :func:`netweave.core.measure.warmth.between_meetings` over the network's activity log;
     the quiet people are named as the network shows them (pseudonyms where used)."""
     from netweave.core.measure.data import NetworkData

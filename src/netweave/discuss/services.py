@@ -2,7 +2,7 @@
 and the private conversation of two people introduced to each other.
 
 The only public writer of discussions, posts and reactions. Topics, replies, mentions and
-reactions write their activity rows (METRICS.md 0, built by
+reactions write their activity rows (docs/metrics.md#data, built by
 :mod:`netweave.networks.activity_rows`) in the same transaction.
 """
 
@@ -61,7 +61,7 @@ def _clean_text(value: str, *, field: str, limit: int) -> str:
 
 
 def _record_mentions(post: Post, network: Network, source: str = "web") -> list[Mention]:
-    """Store who ``post`` names, each with its ``mention`` activity row (METRICS.md 0)."""
+    """Store who ``post`` names, each with its ``mention`` activity row (docs/metrics.md#data)."""
     names = selectors.mention_names(network)
     found = find_mentions(post.body, names)
     found.pop(post.author_id, None)

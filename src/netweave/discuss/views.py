@@ -158,7 +158,7 @@ def topic_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def between_meetings(request: HttpRequest, slug: str) -> HttpResponse:
-    """The facilitator's view of the time since the last meeting (METRICS.md 2)."""
+    """The facilitator's view of the time since the last meeting (docs/metrics.md#warmth)."""
     access = network_for(request.user, slug, Capability.FACILITATE)
     figures = selectors.between_meetings(access.network)
     coverage = None if figures.gap_coverage is None else round(figures.gap_coverage * 100)

@@ -1,7 +1,7 @@
 """Meet's write actions, the only public writer of events and what hangs on them: events and
 recurring series, RSVPs with the waiting list, guests, check-in, invitations and reminders.
 
-Each change writes its activity rows (METRICS.md section 0, built by
+Each change writes its activity rows (docs/metrics.md#data, built by
 :mod:`netweave.networks.activity_rows`) in the same transaction.
 """
 

@@ -1,4 +1,4 @@
-"""Which activity rows each domain object stands for (METRICS.md section 0).
+"""Which activity rows each domain object stands for (docs/metrics.md#data).
 
 One function per kind of object, returning unsaved :class:`Activity` rows. The services
 save them in the same transaction as the object; the demo loader and the importers save
@@ -62,7 +62,8 @@ def rsvp(r: Registration, event: Event, *, source: str = "web") -> Activity:
 
 
 def attend(a: Attendance, event: Event, *, source: str = "web") -> Activity:
-    """Attending an event; the tie to co-attendees is derived by the engine (METRICS.md 0)."""
+    """Attending an event; the tie to co-attendees is derived by the engine
+    (docs/metrics.md#data)."""
     return _row(event.network_id, a.person_id, act.ATTEND, "event", event.pk,
                 at=a.checked_in_at, channel=a.channel, source=source)
 
@@ -117,7 +118,7 @@ def give(e: Exchange, *, source: str = "web") -> Activity:
 
 
 def introduce(i: Introduction, *, source: str = "web") -> list[Activity]:
-    """An introduction ties the introducer to both people introduced (METRICS.md 0)."""
+    """An introduction ties the introducer to both people introduced (docs/metrics.md#data)."""
     return [
         _row(i.network_id, i.introducer_id, act.INTRODUCE, "introduction", i.pk,
              at=i.created_at, target_id=person_id, source=source)

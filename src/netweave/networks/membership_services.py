@@ -2,8 +2,8 @@
 claiming imported history.
 
 Every step that starts or ends a membership goes through :func:`.services.join_network` or
-:func:`.services.leave_network`, so it writes its ``join`` or ``leave`` row (METRICS.md 0) in
-the same transaction: an approved request or an accepted invitation is a ``join`` at the
+:func:`.services.leave_network`, so it writes its ``join`` or ``leave`` row (docs/metrics.md#data)
+in the same transaction: an approved request or an accepted invitation is a ``join`` at the
 moment of approval or acceptance; a removal is a ``leave``. Asking to join writes no row
 (nobody has joined yet). Claiming moves imported history to an account through correcting
 rows, never by changing a row of the log.

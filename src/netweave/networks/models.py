@@ -1,7 +1,7 @@
 """Domain models of netweave.
 
 Objects say what *is* (a network, an event, a post); the append-only :class:`Activity` log
-says what *happened* and feeds every metric (METRICS.md section 0). Domain actions that
+says what *happened* and feeds every metric (docs/metrics.md#data). Domain actions that
 change objects go through the services modules (:mod:`netweave.networks.services` and each
 feature app's own), which write the matching activity rows in the same transaction.
 """
@@ -752,7 +752,7 @@ class Introduction(models.Model):
 
 
 class ValueCycle(models.TextChoices):
-    """Value-creation cycles (Wenger, Trayner & de Laat 2011; METRICS.md 8)."""
+    """Value-creation cycles (Wenger, Trayner & de Laat 2011; docs/metrics.md#stories)."""
 
     IMMEDIATE = "immediate", _("Immediate value")
     POTENTIAL = "potential", _("Potential value")
@@ -795,7 +795,7 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class Activity(models.Model):
-    """One row of the append-only activity log (METRICS.md section 0).
+    """One row of the append-only activity log (docs/metrics.md#data).
 
     ``object_type``/``object_id`` point at the domain object the row is about. A row that
     corrects an earlier one (an RSVP changed, an attendance ticked by mistake) names it in

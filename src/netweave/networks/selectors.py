@@ -462,7 +462,7 @@ def network_page(network: Network, viewer: AnyUser | None) -> NetworkPage:
     return page
 
 
-# --- reports: people by their references in the network (METRICS.md 9; core/report) -----
+# --- reports: people by their references (docs/metrics.md#health-card; core/report) ---
 
 def by_reference(network: Network, data: NetworkData) -> tuple[NetworkData, list[str]]:
     """``data`` of ``network`` with people numbered 1, 2, ... in the order of their

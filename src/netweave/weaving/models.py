@@ -22,7 +22,7 @@ class IntroductionAnswer(models.Model):
     """One introduced person's answers: "did you meet?" and "was it valuable?".
 
     A meeting found valuable is recorded as a confirmed :class:`Exchange` from the other
-    person to the one answering (a ``give`` row, METRICS.md 3), kept in ``exchange``.
+    person to the one answering (a ``give`` row, docs/metrics.md#reciprocity), kept in ``exchange``.
     """
 
     introduction = models.ForeignKey(

@@ -11,10 +11,10 @@
   (``null``), so no reason ("... works in government") can give them away;
 * offers and needs: open ones of the members, for this network or for all their networks,
   with their tags; interests: ``Person.interests``;
-* ties: the tie graph of the whole effective activity log (METRICS.md 0: interactions such as
-  replies, answers, gives and introductions, plus co-attendance), read through the ORM so that
-  it also sees the current transaction;
-* clusters: Leiden clusters of that tie graph (METRICS.md 5) with at least
+* ties: the tie graph of the whole effective activity log (docs/metrics.md#data: interactions
+  such as replies, answers, gives and introductions, plus co-attendance), read through the
+  ORM so that it also sees the current transaction;
+* clusters: Leiden clusters of that tie graph (docs/metrics.md#structure) with at least
   :data:`MIN_CLUSTER` members, named after their most common interest tag;
 * recent introductions: this network's :class:`~netweave.networks.models.Introduction` rows.
 """
@@ -116,7 +116,7 @@ def _texts(model: type[Offer] | type[Need], network: Network,
 
 
 def network_ties(network: Network) -> TieGraph:
-    """The tie graph of ``network``'s whole effective activity log (METRICS.md 0)."""
+    """The tie graph of ``network``'s whole effective activity log (docs/metrics.md#data)."""
     values = Activity.objects.filter(network=network).order_by("pk").values_list(
         "id", "network_id", "actor_id", "kind", "target_id", "object_type", "object_id",
         "channel", "at", "weight", "source", "corrects_id")
@@ -131,8 +131,8 @@ def network_ties(network: Network) -> TieGraph:
 
 def _clusters(graph: TieGraph, members: list[Membership], interests: list[tuple[int, str]],
               lang: str) -> tuple[list[int | None], dict[int, str]]:
-    """Leiden cluster of each member (METRICS.md 5; None when isolated or in a cluster of
-    fewer than :data:`MIN_CLUSTER` members) and a name per cluster: its most common interest
+    """Leiden cluster of each member (docs/metrics.md#structure; None when isolated or in a cluster
+    of fewer than :data:`MIN_CLUSTER` members) and a name per cluster: its most common interest
     tag, when at least two of its members share it."""
     if graph.ties == 0:
         return [None] * len(members), {}
@@ -366,7 +366,7 @@ class Newcomer:
 def isolated_newcomers(network: Network, *, now: datetime | None = None,
                        ties: TieGraph | None = None) -> list[Newcomer]:
     """Members (not facilitators or observers) who joined within :data:`NEWCOMER_DAYS` and
-    have no tie yet (METRICS.md 0)."""
+    have no tie yet (docs/metrics.md#data)."""
     now = now or timezone.now()
     graph = ties if ties is not None else network_ties(network)
     degree = graph.degree()

@@ -9,7 +9,7 @@ in the same transaction.
 * an introduction (``introduce`` rows tie the introducer to both) with an e-mail to both;
 * the follow-up: each side answers "did you meet?" and "was it valuable?"; a valuable meeting
   is a confirmed exchange from the other side to the one answering (a ``give`` row), so two
-  people who both found it valuable appear as a reciprocal tie (METRICS.md 3).
+  people who both found it valuable appear as a reciprocal tie (docs/metrics.md#reciprocity).
 """
 
 from __future__ import annotations

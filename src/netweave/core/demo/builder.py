@@ -982,7 +982,7 @@ class _Builder:
         return out
 
     def stories(self) -> list[StoryRecord]:
-        """Value-creation stories; later ones reach further cycles (METRICS.md 8)."""
+        """Value-creation stories; later ones reach further cycles (docs/metrics.md#stories)."""
         p, rng = self.p, self.rng
         count = max(5, int(rng.poisson(p.story_rate * self._person_months())))
         span = self.t_end - self.t0

@@ -187,7 +187,7 @@ class IntroductionRecord:
 
 @dataclass(slots=True)
 class StoryRecord:
-    """A value-creation story; ``cycle`` as in METRICS.md 8."""
+    """A value-creation story; ``cycle`` as in docs/metrics.md#stories."""
 
     author: int
     title: str
@@ -236,7 +236,8 @@ class DemoNetwork:
             "exchanges", "introductions", "stories"))
 
     def activity_row_estimate(self) -> int:
-        """Activity rows a load writes (METRICS.md 0); the loader's own count is authoritative."""
+        """Activity rows a load writes (docs/metrics.md#data); the loader's own count is
+        authoritative."""
         return (len(self.memberships)
                 + sum(m.left_at is not None for m in self.memberships)
                 + sum(len(e.hosts) for e in self.events)

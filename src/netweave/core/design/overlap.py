@@ -33,8 +33,8 @@ Combined score (our design; weights are module constants)
 when the primary community types agree, 0.5 when some type is shared, else 0.
 
 ``liveliness = min(1, ln(1 + active) / ln(1 + 30)) * 0.5 ** (days / 30)``: active
-participants in the last 90 days (METRICS.md 1) on a log scale, saturating at 30, times a
-warmth decay halving every 30 days since the last contribution (METRICS.md 2); no
+participants in the last 90 days (docs/metrics.md#activity) on a log scale, saturating at 30, times
+a warmth decay halving every 30 days since the last contribution (docs/metrics.md#warmth); no
 contribution ever gives 0.
 
 ``distance = 0.5 + 0.5 * exp(-km / 50)`` only when both the query and the candidate are
@@ -304,9 +304,9 @@ class OverlapItem:
     community_types: Sequence[str] = ()
     region: str = ""
     mode: str = ""
-    #: Active participants in the last 90 days (METRICS.md 1).
+    #: Active participants in the last 90 days (docs/metrics.md#activity).
     active_participants: int = 0
-    #: Days since the last contribution (METRICS.md 2); None when there was none.
+    #: Days since the last contribution (docs/metrics.md#warmth); None when there was none.
     days_since_last_contribution: float | None = None
 
 

@@ -1,4 +1,5 @@
-"""Activity and reach (METRICS.md section 1), and the columnar helpers sections 2, 6 and 8 share.
+"""Activity and reach (docs/metrics.md#activity), and the columnar helpers sections 2, 6 and 8
+share.
 
 Everything here is vectorised Polars over the activity log (schema
 :data:`netweave.core.logreader.SCHEMA`): filters, ``group_by`` aggregations and joins, never a
@@ -7,8 +8,9 @@ Python loop over rows, so the figures stay fast at tens of millions of rows.
 Conventions used by every function of the measurement engine's temporal part:
 
 - A period is half-open, ``[start, end)``; times are compared in UTC.
-- A *contribution* is any row whose kind is not ``join``, ``leave`` or ``rsvp`` (METRICS.md 0,
-  :func:`netweave.core.activity.is_contribution`); ``void`` rows never count.
+- A *contribution* is any row whose kind is not ``join``, ``leave`` or ``rsvp``
+  (docs/metrics.md#data, :func:`netweave.core.activity.is_contribution`); ``void`` rows
+  never count.
 - An *event* is a distinct ``object_id`` of ``attend`` rows with ``object_type == "event"``.
   Its *time* is its earliest ``attend`` row. *Events held* in a period also come from the
   events themselves (``NetworkData.events``): an event listed there is held in P when it
@@ -33,7 +35,7 @@ from netweave.core import activity as act
 
 from .data import NetworkData, Period
 
-#: Kinds that never count as a contribution (METRICS.md 0), plus the bookkeeping ``void``.
+#: Kinds that never count as a contribution (docs/metrics.md#data), plus the bookkeeping ``void``.
 NOT_CONTRIBUTING: tuple[str, ...] = (*sorted(act.NON_CONTRIBUTION_KINDS), act.VOID)
 #: Contribution kinds in the order of :data:`netweave.core.activity.KINDS`.
 CONTRIBUTION_KINDS_ORDERED: tuple[str, ...] = tuple(
@@ -43,7 +45,7 @@ US_PER_DAY = 24 * US_PER_HOUR
 US_PER_WEEK = 7 * US_PER_DAY
 #: Months per actor in the integer keys of :func:`monthly_activity_series`.
 _KEY_SPAN = 1 << 20
-#: Conversion window after an offline event (METRICS.md 1).
+#: Conversion window after an offline event (docs/metrics.md#activity).
 CONVERSION_DAYS = 30
 
 
@@ -69,7 +71,7 @@ def period_dict(period: Period) -> dict:
 
 
 def is_contribution() -> pl.Expr:
-    """Row filter: the row is a contribution (METRICS.md 0)."""
+    """Row filter: the row is a contribution (docs/metrics.md#data)."""
     return ~pl.col("kind").is_in(NOT_CONTRIBUTING)
 
 
@@ -107,7 +109,7 @@ def month_label(index: int) -> str:
 
 
 def contributions(log: pl.DataFrame) -> pl.DataFrame:
-    """The contribution rows of ``log`` (METRICS.md 0)."""
+    """The contribution rows of ``log`` (docs/metrics.md#data)."""
     return log.filter(is_contribution())
 
 
@@ -204,7 +206,7 @@ def _counts(frame: pl.DataFrame, column: str, defaults: tuple[str, ...]) -> dict
 # ---------------------------------------------------------------------------------------------
 
 def activity_figures(data: NetworkData, period: Period, *, previous: Period | None = None) -> dict:
-    """Activity and reach of ``period`` P (METRICS.md 1).
+    """Activity and reach of ``period`` P (docs/metrics.md#activity).
 
     - ``activities``: contributions with ``at`` in P; ``activities_by_kind`` (every
       contribution kind, 0 when absent) and ``activities_by_channel`` (offline, online).
@@ -271,7 +273,7 @@ def activity_figures(data: NetworkData, period: Period, *, previous: Period | No
 
 def monthly_activity_series(data: NetworkData, start: datetime, end: datetime) -> list[dict]:
     """The section-1 headline figures for each calendar month (UTC) overlapping
-    ``[start, end)`` (METRICS.md 1 and 7, "monthly series").
+    ``[start, end)`` (docs/metrics.md 1 and 7, "monthly series").
 
     Each month is a whole calendar month used as P, with the previous calendar month as P-1;
     the figures equal :func:`activity_figures` ``(data, month, previous=previous_month)``
@@ -361,7 +363,7 @@ def monthly_activity_series(data: NetworkData, start: datetime, end: datetime) -
 
 
 def retention_cohorts(data: NetworkData, end: datetime) -> dict:
-    """Birth-retention cohorts up to ``end`` (METRICS.md 1, "Retention cohorts").
+    """Birth-retention cohorts up to ``end`` (docs/metrics.md#activity, "Retention cohorts").
 
     Only contributions before ``end`` count. An actor's cohort ``c`` is the calendar month
     (UTC) of their first contribution; ``retention(c, k) = |{a in c with a contribution in month
@@ -409,8 +411,8 @@ def retention_cohorts(data: NetworkData, end: datetime) -> dict:
 
 def rsvp_figures(data: NetworkData, period: Period) -> dict:
     """What RSVPs say of the listed events held in P whose attendance was not recorded
-    (METRICS.md 1, "Events without recorded attendance"): an RSVP-only history (an export
-    without attendance) still shows its meetings and who said they would come.
+    (docs/metrics.md#activity, "Events without recorded attendance"): an RSVP-only history (an
+    export without attendance) still shows its meetings and who said they would come.
 
     Keys: ``events_without_attendance`` (listed events starting in P with no attendance row
     at all), ``rsvp_going`` (distinct people whose last RSVP to one of them said going:
@@ -435,7 +437,8 @@ def rsvp_figures(data: NetworkData, period: Period) -> dict:
 
 
 def event_figures(data: NetworkData, period: Period) -> dict:
-    """Event return rate and conversion for the events held in ``period`` (METRICS.md 1).
+    """Event return rate and conversion for the events held in ``period``
+    (docs/metrics.md#activity).
 
     Events and their times are as in the module docstring; an event is *in P* when its time
     is in P.

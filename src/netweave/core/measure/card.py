@@ -1,4 +1,4 @@
-"""The health card (METRICS.md section 9), and the lifecycle sentence (section 7).
+"""The health card (docs/metrics.md#health-card), and the lifecycle sentence (section 7).
 
 No single magic score: per indicator its value, its trend against ``P-1``, a traffic light
 with documented thresholds and one plain sentence, with the indicators that matter most for
@@ -12,7 +12,7 @@ this package's Django catalogue (domain ``django``, ``src/netweave/locale``), so
 
 Input: ``{indicator key: (value now, value in P-1)}``; a bare number means "no previous
 value", None or a missing key means "no data". Keys, units and what the engine must put in
-them are in :data:`INDICATORS` (``source`` names the METRICS.md figure).
+them are in :data:`INDICATORS` (``source`` names the docs/metrics.md figure).
 
 Trend (our design): ``"flat"`` when ``|now - previous| <= max(abs_tol, rel_tol * |previous|)``,
 else ``"up"`` / ``"down"``; None when either value is missing. Default tolerances by unit:
@@ -107,7 +107,7 @@ class Indicator:
     amber: float
     #: Why these thresholds (documentation, English).
     reason: str
-    #: The METRICS.md figure the engine puts under ``key``.
+    #: The docs/metrics.md figure the engine puts under ``key``.
     source: str
     templates: Templates
     #: Plural pair naming a count's unit, with ``%(n)s``.
@@ -134,7 +134,7 @@ POINTS = ngettext("%(n)s percentage point", "%(n)s percentage points")
 NO_DATA = _("%(label)s: no data for this period.")
 NOT_RECORDED = _("%(label)s: not recorded in this data.")
 
-#: What the data must record for an indicator to mean anything (METRICS.md 9, "Not
+#: What the data must record for an indicator to mean anything (docs/metrics.md#health-card, "Not
 #: recorded"): indicator key -> a key of the engine's ``recorded`` figures. Where the whole
 #: history holds none of it (a message log has no events, no sectors, no give and take) the
 #: indicator is "not recorded" (grey, said in words), never a measured zero.
@@ -230,8 +230,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         key="returning_share", label=_("Returning participants"), unit="share",
         direction="higher", basis="value", green=0.5, amber=0.3,
-        reason="Half returning is the maturity mark of METRICS.md 7; below three in ten the "
-               "network mostly churns.",
+        reason="Half returning is the maturity mark of docs/metrics.md#dynamics; below three "
+               "in ten the network mostly churns.",
         source="1 Returning / Active participants in P",
         templates={
             "up": _("Returning participants rose to %(value)s of those active (%(delta)s "
@@ -326,7 +326,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         key="time_to_first_response_hours", label=_("Time to first response"),
         unit="hours", direction="lower", basis="value", green=48, amber=168,
-        reason="An answer within two days keeps a question alive; after a week (METRICS.md "
+        reason="An answer within two days keeps a question alive; after a week (docs/metrics.md "
                "2's window) the asker has moved on.",
         source="2 Time to first response, median over discussions opened in P, in hours",
         templates={
@@ -442,8 +442,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         key="largest_component_share", label=_("Connectedness"), unit="share",
         direction="higher", basis="value", green=0.5, amber=0.3,
-        reason="Below half in the largest connected group is METRICS.md 5's 'fragments' "
-               "stage; under three in ten the network is mostly loose pieces.",
+        reason="Below half in the largest connected group is docs/metrics.md#structure's "
+               "'fragments' stage; under three in ten the network is mostly loose pieces.",
         source="5 Largest component's share of active participants",
         templates={
             "up": _("The largest connected group grew to %(value)s of those active "
@@ -522,7 +522,7 @@ INDICATORS: tuple[Indicator, ...] = (
 _BY_KEY = {row.key: row for row in INDICATORS}
 assert len(_BY_KEY) == len(INDICATORS), "indicator keys must be unique"
 
-#: Which indicators lead per primary type, in order (METRICS.md 9).
+#: Which indicators lead per primary type, in order (docs/metrics.md#health-card).
 LEADING: dict[str, tuple[str, ...]] = {
     # activities held, reach, cross-sector mix, realised-value stories
     "action": ("events_held", "reach", "cross_sector_tie_share", "realised_stories"),
@@ -541,7 +541,7 @@ LEADING: dict[str, tuple[str, ...]] = {
 assert all(k in _BY_KEY for keys in LEADING.values() for k in keys)
 
 
-# --- lifecycle (METRICS.md 7) ---------------------------------------------------------------
+# --- lifecycle (docs/metrics.md#dynamics) ---
 
 STAGE_LABELS = {
     "inception": _("Inception"),
@@ -709,7 +709,7 @@ def health_card(
     table: tuple[Indicator, ...] = INDICATORS,
     recorded: Mapping[str, bool] | None = None,
 ) -> list[dict]:
-    """The health card of one network for one period (METRICS.md 9).
+    """The health card of one network for one period (docs/metrics.md#health-card).
 
     ``values``: ``{key: (now, previous)}`` (see :data:`INDICATORS`); a bare number is a value
     without a previous one; None or ``(None, None)`` is no data. The type's leading

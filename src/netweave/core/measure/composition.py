@@ -1,4 +1,4 @@
-"""Composition and bridging (METRICS.md section 4).
+"""Composition and bridging (docs/metrics.md#composition).
 
 For a categorical attribute of people (a column of ``NetworkData.people``: ``sector`` by
 default, ``organisation``, or any other column the people table carries):
@@ -18,7 +18,7 @@ default, ``organisation``, or any other column the people table carries):
   ``2·(1 - Σ_g n_g(n_g-1)/(n(n-1))) - 1`` (``n_g``, ``n``: people with ≥1 tie and a known
   value), since raw E-I is confounded by group sizes.
 * **Cross-group tie share** ``E/(E + I)`` weighted: the share of tie weight (interaction plus
-  co-attendance, METRICS.md 0) that crosses groups; for ``sector`` this is the
+  co-attendance, docs/metrics.md#data) that crosses groups; for ``sector`` this is the
   cross-sector tie share.
 
 **Unknown values.** People without a value (missing from the people table, or an empty or
@@ -50,8 +50,8 @@ KNOWN_CATEGORIES: dict[str, tuple[str, ...]] = {"sector": SECTORS}
 def blau_index(counts: Iterable[int], k: int | None = None) -> tuple[float | None, float | None]:
     """Blau's index ``1 - Σ p_g²`` and its normalised form ``(1 - Σ p_g²)/(1 - 1/K)``.
 
-    METRICS.md 4 (Blau 1977). ``counts`` are group sizes; ``K`` defaults to the number of
-    non-empty groups. Returns ``(blau, normalised)``, ``None`` where undefined.
+    docs/metrics.md#composition (Blau 1977). ``counts`` are group sizes; ``K`` defaults to the
+    number of non-empty groups. Returns ``(blau, normalised)``, ``None`` where undefined.
     Example: counts ``(2, 2)`` give ``(0.5, 1.0)``; with ``k=6``, ``(0.5, 0.6)``.
     """
     c = np.asarray(list(counts), dtype=np.float64)
@@ -65,13 +65,15 @@ def blau_index(counts: Iterable[int], k: int | None = None) -> tuple[float | Non
 
 
 def ei_index(external: float, internal: float) -> float | None:
-    """Krackhardt & Stern's E-I index ``(E - I)/(E + I)`` (METRICS.md 4); ``None`` if no ties."""
+    """Krackhardt & Stern's E-I index ``(E - I)/(E + I)`` (docs/metrics.md#composition); ``None`` if
+    no ties."""
     total = external + internal
     return float((external - internal) / total) if total > 0 else None
 
 
 def expected_ei_index(group_sizes: Iterable[int]) -> float | None:
-    """E-I under random mixing: ``2·(1 - Σ_g n_g(n_g-1)/(n(n-1))) - 1`` (METRICS.md 4).
+    """E-I under random mixing: ``2·(1 - Σ_g n_g(n_g-1)/(n(n-1))) - 1``
+    (docs/metrics.md#composition).
 
     ``group_sizes`` are ``n_g``. ``None`` when ``n < 2``.
     Example: two groups of 5: ``2·(1 - 40/90) - 1 = 0.111…``.
@@ -103,7 +105,7 @@ class AttributeIndex:
 
 
 def attribute_index(people: pl.DataFrame, attribute: str) -> AttributeIndex:
-    """Index ``people[attribute]`` for :meth:`AttributeIndex.lookup` (METRICS.md 4).
+    """Index ``people[attribute]`` for :meth:`AttributeIndex.lookup` (docs/metrics.md#composition).
 
     Empty strings and nulls are unknown, as are people missing from ``people``; a person
     listed twice keeps the first row. Raises ``KeyError`` for an attribute the people table
@@ -126,7 +128,7 @@ def attribute_index(people: pl.DataFrame, attribute: str) -> AttributeIndex:
 def attribute_figures(data: NetworkData, graph: TieGraph, attribute: str,
                       *, detail: bool = True,
                       index: AttributeIndex | None = None) -> dict[str, Any]:
-    """METRICS.md 4 figures for one attribute on a built tie graph.
+    """docs/metrics.md#composition figures for one attribute on a built tie graph.
 
     Keys: ``active_participants``, ``known``, ``unknown`` (active participants with and
     without a value), ``categories`` (``K`` used for normalising), ``shares`` (group ->
@@ -197,7 +199,7 @@ def composition_figures(data: NetworkData, period: Period | None,
                         graph: TieGraph | None = None,
                         attributes: Iterable[str] = ("sector", "organisation"),
                         *, detail: bool = True) -> dict[str, Any]:
-    """All figures of METRICS.md section 4 for ``period``, per attribute.
+    """All figures of docs/metrics.md#composition for ``period``, per attribute.
 
     ``graph`` is the period's :func:`tie_graph` (built when not given). Returns
     ``{"active_participants": int, "attributes": {attribute: attribute_figures(...)}}``;

@@ -1,6 +1,6 @@
 """Inputs of the measurement engine: one network's data as columnar tables, and periods.
 
-Everything the engine computes (METRICS.md sections 1-9) is a function of a
+Everything the engine computes (docs/metrics.md sections 1-9) is a function of a
 :class:`NetworkData` and a :class:`Period`. The tables are Polars DataFrames; the schemas
 below are the contract between the readers (database, files, demo) and the engine.
 """
@@ -27,8 +27,9 @@ PEOPLE_SCHEMA: dict[str, pl.DataType] = {
     "pseudonymous": pl.Boolean(),
 }
 
-#: Posts of discussions, for time to first response (METRICS.md 2). ``parent`` is empty for
-#: a discussion's opening post; ``question`` tells whether the discussion is a question.
+#: Posts of discussions, for time to first response (docs/metrics.md#warmth). ``parent`` is
+#: empty for a discussion's opening post; ``question`` tells whether the discussion is a
+#: question.
 POSTS_SCHEMA: dict[str, pl.DataType] = {
     "post": pl.Int64(),
     "discussion": pl.Int64(),
@@ -39,13 +40,13 @@ POSTS_SCHEMA: dict[str, pl.DataType] = {
     "accepted": pl.Boolean(),
 }
 
-#: Discussion text (titles and post bodies), for topic drift (METRICS.md 7).
+#: Discussion text (titles and post bodies), for topic drift (docs/metrics.md#dynamics).
 TEXTS_SCHEMA: dict[str, pl.DataType] = {
     "at": pl.Datetime("us", "UTC"),
     "text": pl.String(),
 }
 
-#: Value-creation stories (METRICS.md 8); ``cycle`` is immediate, potential, applied,
+#: Value-creation stories (docs/metrics.md#stories); ``cycle`` is immediate, potential, applied,
 #: realised or reframing.
 STORIES_SCHEMA: dict[str, pl.DataType] = {
     "story": pl.Int64(),
@@ -56,7 +57,7 @@ STORIES_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-#: The events themselves (METRICS.md 0, "Event"): ``at`` is the start, ``mode`` offline,
+#: The events themselves (docs/metrics.md#data, "Event"): ``at`` is the start, ``mode`` offline,
 #: online or hybrid. Cancelled events are left out by the readers. An event of the log that
 #: is missing here (data without an events table) is known from its attendances only.
 EVENTS_SCHEMA: dict[str, pl.DataType] = {
@@ -112,7 +113,7 @@ class NetworkData:
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open time window ``[start, end)`` (METRICS.md 0)."""
+    """A half-open time window ``[start, end)`` (docs/metrics.md#data)."""
 
     start: datetime
     end: datetime
@@ -147,14 +148,14 @@ class Period:
         return out
 
 
-#: Rows that do not count as something happening in a network (METRICS.md 0, "Period"):
+#: Rows that do not count as something happening in a network (docs/metrics.md#data, "Period"):
 #: joining and leaving are membership bookkeeping, ``void`` retracts a row.
 _NOT_HAPPENING = (act.JOIN, act.LEAVE, act.VOID)
 
 
 def default_end(log: pl.DataFrame, now: datetime, days: int,
                 tz: tzinfo) -> tuple[datetime, bool]:
-    """The end of a report's default period (METRICS.md 0, "Period"), for the database and
+    """The end of a report's default period (docs/metrics.md#data, "Period"), for the database and
     for files alike: ``(now, False)``, unless nothing happened in the ``days`` days before
     ``now``; then ``(midnight after the last thing that happened, in tz, True)``.
 

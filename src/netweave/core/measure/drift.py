@@ -1,8 +1,8 @@
-"""Dynamics (METRICS.md section 7): topic drift, lifecycle stage and growth.
+"""Dynamics (docs/metrics.md#dynamics): topic drift, lifecycle stage and growth.
 
 Pure core: plain Python, Polars, NumPy, SciPy and scikit-learn; no web framework.
 
-Topic drift (METRICS.md 7, "Topic drift")
+Topic drift (docs/metrics.md#dynamics, "Topic drift")
 -----------------------------------------
 Each discussion text (``NetworkData.texts``: titles and post bodies) is turned into stems as
 :mod:`netweave.core.text.words` says (tokenise, fold accents, guess the language, drop stop
@@ -69,7 +69,7 @@ def quarter_label(index: int) -> str:
 
 def topic_drift(data: NetworkData, end: datetime | None = None, *, top_terms: int = 10,
                 default_language: str = "nl") -> dict:
-    """Topic drift per calendar quarter against the charter (METRICS.md 7).
+    """Topic drift per calendar quarter against the charter (docs/metrics.md#dynamics).
 
     Texts at or after ``end`` are left out; with ``end`` the quarters run up to the one that
     holds the last instant before ``end`` (trailing quarters without text included),
@@ -310,7 +310,7 @@ def lifecycle_stage(
     maturity_returning_share: float = 0.5,
     maturity_months: int = 6,
 ) -> dict:
-    """The network's lifecycle stage by the rule of METRICS.md 7 (FeverBee stages).
+    """The network's lifecycle stage by the rule of docs/metrics.md#dynamics (FeverBee stages).
 
     Inputs (the engine feeds them from sections 1 and 5):
 
@@ -422,7 +422,7 @@ def _change(now: float | None, base: float | None) -> tuple[float | None, float 
 
 
 def growth(series: Sequence[dict], key: str) -> dict:
-    """Month-over-month and year-over-year change of a monthly series (METRICS.md 7).
+    """Month-over-month and year-over-year change of a monthly series (docs/metrics.md#dynamics).
 
     ``series``: dicts with ``"month"`` ("YYYY-MM", a date or a datetime; ``"start"`` is read
     when ``"month"`` is absent, as for ``Period.months()``) and the figure under ``key``

@@ -1,4 +1,5 @@
-"""Engagement levels (METRICS.md section 6, after the Orbit model, adapted to networks that meet).
+"""Engagement levels (docs/metrics.md#engagement, after the Orbit model, adapted to networks that
+meet).
 
 Vectorised Polars over the activity log: one ``group_by`` per look-back, never a loop over rows.
 """
@@ -32,7 +33,8 @@ _LEVEL_OF_RANK = pl.DataFrame({"rank": list(_RANK.values()), "level": list(_RANK
 
 
 def engagement_levels(data: NetworkData, at: datetime) -> pl.DataFrame:
-    """Each person's engagement level from their rows in ``[at - 365 days, at)`` (METRICS.md 6).
+    """Each person's engagement level from their rows in ``[at - 365 days, at)``
+    (docs/metrics.md#engagement).
 
     The level is the highest that applies:
 
@@ -85,7 +87,8 @@ def quarter_start(at: datetime) -> datetime:
 
 
 def quarterly_levels(data: NetworkData, at: datetime) -> pl.DataFrame:
-    """Engagement levels with demotion reviewed once a quarter (METRICS.md 6; our rule).
+    """Engagement levels with demotion reviewed once a quarter (docs/metrics.md#engagement; our
+    rule).
 
     ``level(p) = max(engagement_levels(at)[p], engagement_levels(q)[p])`` with ``q`` the
     start of the calendar quarter (UTC) holding ``at`` (:func:`quarter_start`) and the order
@@ -103,7 +106,8 @@ def quarterly_levels(data: NetworkData, at: datetime) -> pl.DataFrame:
 
 
 def engagement_figures(data: NetworkData, at: datetime) -> dict:
-    """Members per engagement level at ``at`` (METRICS.md 6), from :func:`quarterly_levels`.
+    """Members per engagement level at ``at`` (docs/metrics.md#engagement), from
+    :func:`quarterly_levels`.
 
     Facilitators (``people.role == "facilitator"``) are counted apart, under ``facilitators``,
     and left out of ``levels`` and ``total`` (Orbit excludes staff).

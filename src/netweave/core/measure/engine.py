@@ -1,4 +1,4 @@
-"""The measurement engine: every figure of METRICS.md for one network and one period.
+"""The measurement engine: every figure of docs/metrics.md for one network and one period.
 
 :func:`measure` runs sections 1-9 over a :class:`NetworkData` and returns a
 :class:`Measurement`: the figures as plain JSON-ready data, plus the period's tie graph and
@@ -72,7 +72,7 @@ class Measurement:
 
 def measure(data: NetworkData, period: Period, *,
             progress: Progress | None = None) -> Measurement:
-    """Every figure of METRICS.md sections 1-9 for ``period``, with monthly series.
+    """Every figure of docs/metrics.md sections 1-9 for ``period``, with monthly series.
 
     The figures are language-neutral: keys, numbers and states (the health card's entries
     and the lifecycle stage with its reason); the report and the web pages put them in words
@@ -201,12 +201,13 @@ def measure(data: NetworkData, period: Period, *,
     return Measurement(figures=figures, graph=graph)
 
 
-#: Kinds that are give and take (METRICS.md 3).
+#: Kinds that are give and take (docs/metrics.md#reciprocity).
 _GIVE_TAKE_KINDS = (act.ANSWER, act.REPLY, act.GIVE, act.INTRODUCE, act.HOST)
 
 
 def recorded(data: NetworkData) -> dict[str, bool]:
-    """What the whole history records, whatever the period (METRICS.md 9, "Not recorded"):
+    """What the whole history records, whatever the period (docs/metrics.md#health-card, "Not
+    recorded"):
     ``events`` (a listed event, or any row about an event: attendance, RSVP, hosting),
     ``attendance`` (an attendance of an event), ``meetings`` (an offline attendance),
     ``online`` (an online contribution), ``discussions`` (a post), ``give_take`` (a row of a
@@ -236,8 +237,8 @@ def recorded(data: NetworkData) -> dict[str, bool]:
 
 
 def _last_month_partial(period: Period) -> bool:
-    """Whether the period ends inside a calendar month (METRICS.md 7, "partial month"): that
-    month's figures are not complete yet."""
+    """Whether the period ends inside a calendar month (docs/metrics.md#dynamics, "partial month"):
+    that month's figures are not complete yet."""
     last = month_of(period.end - timedelta(microseconds=1))
     return month_start(last + 1) != period.end.astimezone(UTC)
 
@@ -265,7 +266,8 @@ def _retention_at(retention: dict, period: Period, k: int) -> float | None:
 
 
 def _pseudonymous_share(data: NetworkData, period: Period) -> float | None:
-    """Share of active participants who take part under a pseudonym (METRICS.md 9)."""
+    """Share of active participants who take part under a pseudonym
+    (docs/metrics.md#health-card)."""
     active = (contributions(data.log).filter(in_window(period.start, period.end))
               .get_column("actor").unique())
     if active.is_empty():

@@ -1,5 +1,5 @@
-"""One person's own figures in a network: the member view ("My participation", METRICS.md 1,
-"Member view").
+"""One person's own figures in a network: the member view ("My participation",
+docs/metrics.md#activity, "Member view").
 
 The same definitions as every other figure, so the member view can never count otherwise
 than the dashboard: a *contribution* is :func:`.activity.is_contribution` over the effective

@@ -1,11 +1,11 @@
-"""Reciprocity and give-and-take (METRICS.md section 3).
+"""Reciprocity and give-and-take (docs/metrics.md#reciprocity).
 
 All figures of the directed interaction graph come from :func:`netweave.core.measure.ties.
 tie_graph` (co-attendance is undirected and plays no part here). Each is a few sparse-matrix
 operations, ``O(L)`` for ``L`` directed ties, and the give/take balance one group-by over the
 period's rows.
 
-Give/take (METRICS.md 3): *give* is the summed ``weight`` of a person's rows of kind
+Give/take (docs/metrics.md#reciprocity): *give* is the summed ``weight`` of a person's rows of kind
 ``answer``, ``reply``, ``give``, ``introduce`` and ``host``; *take* the summed weight of the
 rows of kind ``answer``, ``reply``, ``give`` and ``introduce`` that target them (``host`` has
 no target). A fulfilled offer or need is recorded in the log as one ``give`` row (the
@@ -28,7 +28,7 @@ from netweave.core import activity as act
 from .data import NetworkData, Period
 from .ties import TieGraph, rows_in, tie_graph
 
-#: Kinds whose actor gives and whose target takes (METRICS.md 3).
+#: Kinds whose actor gives and whose target takes (docs/metrics.md#reciprocity).
 GIVE_KINDS: tuple[str, ...] = (act.ANSWER, act.REPLY, act.GIVE, act.INTRODUCE, act.HOST)
 #: Edges of the histogram of the balance ``b``: ten bins of width 0.2 over [-1, 1].
 BALANCE_BINS: tuple[float, ...] = tuple(np.round(np.linspace(-1.0, 1.0, 11), 10).tolist())
@@ -38,7 +38,7 @@ QUANTILES: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
 def edge_reciprocity(directed: sp.spmatrix) -> float | None:
     """Edge reciprocity ``r`` = share of directed ties ``(u,v)`` whose reverse exists.
 
-    METRICS.md 3; the same value as ``networkx.reciprocity(G)`` on the graph without
+    docs/metrics.md#reciprocity; the same value as ``networkx.reciprocity(G)`` on the graph without
     self-loops. ``None`` without ties. Example: ties 1→2, 2→1, 1→3 give ``r = 2/3``.
     """
     a = _pattern(directed)
@@ -50,9 +50,9 @@ def edge_reciprocity(directed: sp.spmatrix) -> float | None:
 def reciprocity_beyond_chance(directed: sp.spmatrix) -> float | None:
     """``rho = (r - ā)/(1 - ā)``, ``ā = L/(n(n-1))`` (Garlaschelli & Loffredo 2004, PRL 93).
 
-    METRICS.md 3. ``L`` directed ties, ``n`` people with ≥1 directed tie. ``rho > 0``: more
-    reciprocal than a random graph of the same density; ``rho < 0``: less (antireciprocal).
-    ``None`` when undefined (no ties, or ``ā = 1``).
+    docs/metrics.md#reciprocity. ``L`` directed ties, ``n`` people with ≥1 directed tie.
+    ``rho > 0``: more reciprocal than a random graph of the same density; ``rho < 0``: less
+    (antireciprocal). ``None`` when undefined (no ties, or ``ā = 1``).
     """
     a = _pattern(directed)
     if a.nnz == 0:
@@ -68,8 +68,8 @@ def reciprocity_beyond_chance(directed: sp.spmatrix) -> float | None:
 def weighted_reciprocity(directed: sp.spmatrix) -> float | None:
     """``r_w = Σ_{i≠j} min(w_ij, w_ji) / Σ_{i≠j} w_ij`` (Squartini et al. 2013, PRE 88).
 
-    METRICS.md 3. Share of the interaction weight that is returned. ``None`` without ties.
-    Example: 1→2 weight 3, 2→1 weight 1 give ``r_w = (1 + 1)/4 = 0.5``.
+    docs/metrics.md#reciprocity. Share of the interaction weight that is returned. ``None`` without
+    ties. Example: 1→2 weight 3, 2→1 weight 1 give ``r_w = (1 + 1)/4 = 0.5``.
     """
     w = sp.csr_matrix(directed)
     total = float(w.sum())
@@ -81,8 +81,8 @@ def weighted_reciprocity(directed: sp.spmatrix) -> float | None:
 def give_take(rows: pl.DataFrame) -> pl.DataFrame:
     """Per person: ``give``, ``take`` and balance ``b = (give - take)/(give + take)``.
 
-    METRICS.md 3; ``rows`` are the period's activity rows. Columns ``person``, ``give``,
-    ``take``, ``balance`` (in [-1, 1]), one row per person with give + take > 0, sorted by
+    docs/metrics.md#reciprocity; ``rows`` are the period's activity rows. Columns ``person``,
+    ``give``, ``take``, ``balance`` (in [-1, 1]), one row per person with give + take > 0, sorted by
     person. Kinds and the treatment of offers and needs: see the module docstring.
     """
     rel = rows.filter(pl.col("kind").is_in(list(GIVE_KINDS)) & (pl.col("weight") > 0)
@@ -98,7 +98,7 @@ def give_take(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def balance_distribution(balance: np.ndarray) -> dict[str, Any]:
-    """Distribution of the give/take balance ``b`` (METRICS.md 3).
+    """Distribution of the give/take balance ``b`` (docs/metrics.md#reciprocity).
 
     Keys: ``members`` (count), ``mean``, ``quantiles`` (``p10``, ``p25``, ``p50``, ``p75``,
     ``p90``, linear interpolation), ``histogram`` (``edges``: 11 bin edges from -1 to 1;
@@ -120,7 +120,7 @@ def balance_distribution(balance: np.ndarray) -> dict[str, Any]:
 
 def reciprocity_figures(data: NetworkData, period: Period | None, graph: TieGraph | None = None,
                         *, per_person: bool = True) -> dict[str, Any]:
-    """All figures of METRICS.md section 3 for ``period``.
+    """All figures of docs/metrics.md#reciprocity for ``period``.
 
     ``graph`` is the period's :func:`tie_graph` (built when not given). Returns:
 

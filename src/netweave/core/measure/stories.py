@@ -1,4 +1,4 @@
-"""Value-creation stories (METRICS.md section 8; Wenger, Trayner & de Laat 2011, "Promoting
+"""Value-creation stories (docs/metrics.md#stories; Wenger, Trayner & de Laat 2011, "Promoting
 and assessing value creation in communities and networks: a conceptual framework").
 
 Vectorised Polars over ``data.stories`` and the activity log.
@@ -25,7 +25,7 @@ LINK_DAYS = 90
 
 
 def story_links(data: NetworkData, period: Period) -> pl.DataFrame:
-    """The activities each story recorded in ``period`` is linked to (METRICS.md 8).
+    """The activities each story recorded in ``period`` is linked to (docs/metrics.md#stories).
 
     Our choice, since a story names no activity: a story is linked to its author's
     contributions in the ``90`` days before it, ``[story.at - 90 days, story.at)``, other than
@@ -45,7 +45,7 @@ def story_links(data: NetworkData, period: Period) -> pl.DataFrame:
 
 
 def story_figures(data: NetworkData, period: Period) -> dict:
-    """Value-creation stories recorded in ``period`` P (METRICS.md 8).
+    """Value-creation stories recorded in ``period`` P (docs/metrics.md#stories).
 
     - ``stories``: stories with ``at`` in P; ``by_cycle`` their count per cycle (immediate,
       potential, applied, realised, reframing, 0 when absent; other values after them,

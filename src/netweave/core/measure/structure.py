@@ -1,4 +1,5 @@
-"""Structure of the tie graph (METRICS.md section 5), and monthly series (METRICS.md 7).
+"""Structure of the tie graph (docs/metrics.md#structure), and monthly series
+(docs/metrics.md#dynamics).
 
 Everything here works on the **undirected** tie graph of a period
 (:func:`netweave.core.measure.ties.tie_graph`). Its nodes are the people with ≥1 tie plus the
@@ -55,9 +56,9 @@ from .data import NetworkData, Period
 from .reciprocity import reciprocity_figures
 from .ties import SEED, TieGraph, networkit, tie_graph
 
-#: Exact betweenness up to this many people (METRICS.md 5).
+#: Exact betweenness up to this many people (docs/metrics.md#structure).
 EXACT_BETWEENNESS_LIMIT = 5000
-#: Sources of the sampled betweenness by default (METRICS.md 5) …
+#: Sources of the sampled betweenness by default (docs/metrics.md#structure) …
 BETWEENNESS_SAMPLES = 256
 #: … unless that many would visit more arcs (``k·2m``) than this; never fewer than
 #: :data:`MIN_BETWEENNESS_SAMPLES`.
@@ -65,7 +66,7 @@ BETWEENNESS_BUDGET = 150_000_000
 MIN_BETWEENNESS_SAMPLES = 16
 #: Confidence of the reported betweenness error bound (``1 - δ``).
 BETWEENNESS_CONFIDENCE = 0.9
-#: Largest component size counted as a fragment (METRICS.md 5).
+#: Largest component size counted as a fragment (docs/metrics.md#structure).
 FRAGMENT_SIZE = 5
 #: Work budget (``Σ deg²`` over the people computed) of two-step reach in one report.
 TWO_STEP_BUDGET = 100_000_000
@@ -75,7 +76,8 @@ TOP_BROKERS = 10
 
 @dataclass(frozen=True)
 class StageThresholds:
-    """Thresholds of the development-stage rule (METRICS.md 5; our design, defaults there)."""
+    """Thresholds of the development-stage rule (docs/metrics.md#structure; our design, defaults
+    there)."""
 
     #: *fragments* when the largest component holds less than this share of active people.
     fragments_below: float = 0.5
@@ -97,14 +99,15 @@ class StageThresholds:
 # --- single figures -------------------------------------------------------------------------
 
 def density(n: int, m: int) -> float | None:
-    """Density ``2m/(n(n-1))`` (METRICS.md 5; = ``networkx.density``). ``None`` if ``n < 2``."""
+    """Density ``2m/(n(n-1))`` (docs/metrics.md#structure; = ``networkx.density``). ``None``
+    if ``n < 2``."""
     return 2.0 * m / (n * (n - 1)) if n >= 2 else None
 
 
 def degree_centralisation(degree: np.ndarray) -> float | None:
     """Freeman degree centralisation ``Σ(d_max - d_i)/((n-1)(n-2))`` (Freeman 1978).
 
-    METRICS.md 5. 1 for a star, 0 for a regular graph. ``None`` if ``n < 3``.
+    docs/metrics.md#structure. 1 for a star, 0 for a regular graph. ``None`` if ``n < 3``.
     Example: the star on 4 people (degrees 3, 1, 1, 1) gives ``6/6 = 1``.
     """
     d = np.asarray(degree, dtype=np.float64)
@@ -129,7 +132,7 @@ def components(graph: TieGraph) -> tuple[int, np.ndarray]:
 def coreness(graph: TieGraph) -> np.ndarray:
     """k-core number of each node (Batagelj & Zaversnik 2003; = ``networkx.core_number``).
 
-    METRICS.md 5: the largest ``k`` such that the person belongs to a subgraph in which
+    docs/metrics.md#structure: the largest ``k`` such that the person belongs to a subgraph in which
     everyone has ≥ ``k`` ties. Isolates have 0.
     """
     nk = networkit()
@@ -154,8 +157,8 @@ def betweenness(graph: TieGraph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT,
                 seed: int = SEED) -> tuple[np.ndarray, np.ndarray | None, dict[str, Any]]:
     """Normalised betweenness of each node, its standard error, and how it was computed.
 
-    METRICS.md 5. ``c_B(v) = 2/((n-1)(n-2)) · Σ_{s<t; s,t≠v} sigma_st(v)/sigma_st`` (Brandes
-    2001; hop distances; the normalisation of ``networkx.betweenness_centrality`` on an
+    docs/metrics.md#structure. ``c_B(v) = 2/((n-1)(n-2)) · Σ_{s<t; s,t≠v} sigma_st(v)/sigma_st``
+    (Brandes 2001; hop distances; the normalisation of ``networkx.betweenness_centrality`` on an
     undirected graph). Exact (NetworKit ``Betweenness``) for ``n ≤ exact_limit``. Above, the
     Brandes & Pich (2007) estimate from ``k`` sources drawn without replacement,
     ``(n/k)·Σ_{s in S} δ_s(v)/((n-1)(n-2))`` with ``δ_s`` Brandes' dependency: the estimator of
@@ -251,7 +254,7 @@ def source_dependencies(a: sp.csr_matrix, sources: np.ndarray) -> np.ndarray:
 
 
 def cut_points(graph: TieGraph) -> tuple[np.ndarray, np.ndarray]:
-    """Single points of failure (METRICS.md 5): articulation points and bridges.
+    """Single points of failure (docs/metrics.md#structure): articulation points and bridges.
 
     Returns ``(nodes, bridges)``: node indices whose removal splits their component
     (= ``networkx.articulation_points``), and a ``(b, 2)`` array of ties ``(u, v)``, ``u < v``,
@@ -274,7 +277,8 @@ def cut_points(graph: TieGraph) -> tuple[np.ndarray, np.ndarray]:
 
 def leiden_clusters(graph: TieGraph, *, seed: int = SEED,
                     resolution: float = 1.0) -> tuple[np.ndarray, float | None]:
-    """Leiden clusters on weighted modularity (Traag, Waltman & van Eck 2019; METRICS.md 5).
+    """Leiden clusters on weighted modularity (Traag, Waltman & van Eck 2019;
+    docs/metrics.md#structure).
 
     Returns ``(label per node, Q)``. Labels are numbered by decreasing cluster size (ties by
     smallest node); ``Q = Σ_c [W_c/W - gamma·(S_c/2W)²]`` is the weighted modularity of the
@@ -325,8 +329,8 @@ def two_step_reach(graph: TieGraph, nodes: np.ndarray | None = None, *,
                    chunk_work: int = 4_000_000) -> np.ndarray:
     """Share of the network within two steps of each node (Kumu's "2-step reach").
 
-    METRICS.md 5: ``|{u ≠ v : dist(v, u) ≤ 2}| / (n - 1)``, ``n`` nodes of the graph (the
-    same as ``len(nx.single_source_shortest_path_length(G, v, cutoff=2)) - 1`` over
+    docs/metrics.md#structure: ``|{u ≠ v : dist(v, u) ≤ 2}| / (n - 1)``, ``n`` nodes of the graph
+    (the same as ``len(nx.single_source_shortest_path_length(G, v, cutoff=2)) - 1`` over
     ``n - 1``). ``nodes`` are node indices (all when ``None``; use ``graph.index`` for person
     ids). Computed as ``A[rows] @ A`` in chunks of at most ``chunk_work`` multiply-adds, so
     the whole ``A²`` is never held; cost ``Σ_{v in nodes} Σ_{u ~ v} deg(u)``.
@@ -366,7 +370,8 @@ def _chunks(work: np.ndarray, budget: float) -> np.ndarray:
 def development_stage(graph: TieGraph, thresholds: StageThresholds = StageThresholds(), *,
                       core: np.ndarray | None = None,
                       labels: np.ndarray | None = None) -> dict[str, Any]:
-    """Development stage (Krebs & Holley, *Building Smart Communities*; METRICS.md 5 rule).
+    """Development stage (Krebs & Holley, *Building Smart Communities*; docs/metrics.md#structure
+    rule).
 
     In order: ``"fragments"`` if the largest component holds < ``fragments_below`` of the
     active participants; ``"hub_and_spoke"`` if one person carries ≥ ``hub_tie_end_share``
@@ -454,7 +459,7 @@ def _core_candidate(graph: TieGraph, t: StageThresholds, core: np.ndarray | None
 # --- figure sets ----------------------------------------------------------------------------
 
 def structure_headline(graph: TieGraph, *, labels: np.ndarray | None = None) -> dict[str, Any]:
-    """Headline structure figures (METRICS.md 5), ``O(n + m)``: cheap enough per month.
+    """Headline structure figures (docs/metrics.md#structure), ``O(n + m)``: cheap enough per month.
 
     Keys: ``people`` (nodes: people with ties plus isolated active participants),
     ``people_with_ties``, ``active_participants``, ``ties`` (``m``), ``density``
@@ -491,7 +496,7 @@ def structure_figures(data: NetworkData, period: Period | None, graph: TieGraph 
                       fragment_size: int = FRAGMENT_SIZE,
                       two_step_budget: float = TWO_STEP_BUDGET,
                       per_person: bool = True) -> dict[str, Any]:
-    """All figures of METRICS.md section 5 for ``period``.
+    """All figures of docs/metrics.md#structure for ``period``.
 
     ``graph`` is the period's :func:`tie_graph` (built when not given). Returns the keys of
     :func:`structure_headline` and:
@@ -590,7 +595,7 @@ def _reach_within_budget(graph: TieGraph, budget: float,
     return reach, computed, sampled
 
 
-# --- monthly series (METRICS.md 7) ----------------------------------------------------------
+# --- monthly series (docs/metrics.md#dynamics) ---
 
 _RECIPROCITY_HEADLINE = ("ties", "edge_reciprocity", "reciprocity_beyond_chance",
                          "weighted_reciprocity", "reciprocal_member_share")
@@ -605,7 +610,7 @@ _SERIES_COLUMNS = ("actor", "kind", "target", "object_type", "object_id", "chann
 
 def monthly_graph_series(data: NetworkData, start: datetime, end: datetime, *,
                          attribute: str = "sector") -> list[dict[str, Any]]:
-    """Headline figures of METRICS.md 3, 4 and 5 per calendar month (UTC), for section 7.
+    """Headline figures of docs/metrics.md 3, 4 and 5 per calendar month (UTC), for section 7.
 
     One dict per month overlapping ``[start, end)`` (the first and last clipped to it):
     ``month`` (``"YYYY-MM"``), ``start``, ``end`` (ISO 8601), ``structure``

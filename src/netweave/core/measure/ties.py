@@ -1,4 +1,4 @@
-"""The tie graph of a period (METRICS.md section 0, "Tie graph"; used by sections 3-5).
+"""The tie graph of a period (docs/metrics.md#data, "Tie graph"; used by sections 3-5).
 
 :func:`tie_graph` turns the activity rows of a period ``P = [start, end)`` into
 
@@ -16,7 +16,7 @@
 
 **Nodes** are everyone with at least one tie plus every active participant (an actor with at
 least one contribution in ``P``, :data:`netweave.core.activity.CONTRIBUTION_KINDS`); active
-participants without ties are isolates (METRICS.md 5). Node ``i`` is person
+participants without ties are isolates (docs/metrics.md#structure). Node ``i`` is person
 ``people[i]``; ``people`` is sorted.
 
 **Large meetings.** A clique on ``k`` attendees costs ``k(k-1)/2`` ties, so a 5,000-person
@@ -98,14 +98,14 @@ def rows_in(log: pl.DataFrame, period: Period | None) -> pl.DataFrame:
 
 
 def active_participants(rows: pl.DataFrame) -> np.ndarray:
-    """Sorted distinct actors with ≥1 contribution among ``rows`` (METRICS.md 1 and 5)."""
+    """Sorted distinct actors with ≥1 contribution among ``rows`` (docs/metrics.md 1 and 5)."""
     return np.sort(rows.filter(pl.col("kind").is_in(_CONTRIBUTIONS))
                    .get_column("actor").drop_nulls().unique().to_numpy().astype(np.int64))
 
 
 @dataclass(eq=False)
 class TieGraph:
-    """The tie graph of a period (METRICS.md 0): see the module docstring.
+    """The tie graph of a period (docs/metrics.md#data): see the module docstring.
 
     ``people[i]`` is node ``i``'s person id; ``active[i]`` tells whether that person is an
     active participant in the period. ``directed[i, j]`` is the summed interaction weight
@@ -174,7 +174,7 @@ class TieGraph:
 
 def tie_graph(data: NetworkData, period: Period | None, *, clique_limit: int = CLIQUE_LIMIT,
               big_event_degree: int = BIG_EVENT_DEGREE, seed: int = SEED) -> TieGraph:
-    """Build the tie graph of ``period`` (METRICS.md 0; details in the module docstring).
+    """Build the tie graph of ``period`` (docs/metrics.md#data; details in the module docstring).
 
     ``period=None`` takes the whole log. Interactions: rows with a ``target``, of a
     contribution kind, ``weight > 0``, ``actor != target``; arc weights are summed.

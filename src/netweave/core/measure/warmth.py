@@ -1,4 +1,4 @@
-"""Warmth between meetings (METRICS.md section 2; our design, except where a source is named).
+"""Warmth between meetings (docs/metrics.md#warmth; our design, except where a source is named).
 
 Vectorised Polars over the activity log and the posts table. Events, their times, offline
 events (meetings), offline attendees and *online contributions between meetings* are defined
@@ -51,7 +51,7 @@ def _burstiness(mu: pl.Expr, sigma: pl.Expr) -> pl.Expr:
 
 
 def member_days_since_last(data: NetworkData, at: datetime) -> pl.DataFrame:
-    """Days since each person's last contribution before ``at`` (METRICS.md 2).
+    """Days since each person's last contribution before ``at`` (docs/metrics.md#warmth).
 
     ``days_since = (at - last contribution) / 1 day`` as a float, for every actor with a
     contribution before ``at``. Columns ``person, last_contribution, days_since``, by person.
@@ -67,8 +67,8 @@ def member_days_since_last(data: NetworkData, at: datetime) -> pl.DataFrame:
 
 
 def member_burstiness(data: NetworkData, period: Period) -> pl.DataFrame:
-    """Burstiness of each member's contributions in ``period`` (METRICS.md 2; Goh & Barabási
-    2008, "Burstiness and memory in complex systems").
+    """Burstiness of each member's contributions in ``period`` (docs/metrics.md#warmth; Goh &
+    Barabási 2008, "Burstiness and memory in complex systems").
 
     With ``tau`` the times between a member's consecutive contributions in P, in seconds
     (simultaneous contributions give ``tau = 0``), ``mu`` their mean and ``sigma`` their population
@@ -95,7 +95,7 @@ def member_burstiness(data: NetworkData, period: Period) -> pl.DataFrame:
 
 def network_burstiness(data: NetworkData, period: Period) -> float | None:
     """Burstiness ``B = (sigma-mu)/(sigma+mu)`` of all contributions in ``period`` taken together
-    (METRICS.md 2, as :func:`member_burstiness`); None with fewer than 3 contributions or
+    (docs/metrics.md#warmth, as :func:`member_burstiness`); None with fewer than 3 contributions or
     when ``sigma + mu = 0``."""
     times = (data.log.lazy().filter(is_contribution() & in_window(period.start, period.end))
              .select("at").sort("at").collect())
@@ -107,8 +107,8 @@ def network_burstiness(data: NetworkData, period: Period) -> float | None:
 
 
 def first_response_times(data: NetworkData, period: Period) -> pl.DataFrame:
-    """Time to first response of each discussion opened in ``period`` (METRICS.md 2, CHAOSS
-    "Time to First Response").
+    """Time to first response of each discussion opened in ``period`` (docs/metrics.md#warmth,
+    CHAOSS "Time to First Response").
 
     From ``data.posts``: a discussion's opening post is its earliest post without a parent;
     its time is the opening time and its author the opener. The first response is the earliest
@@ -176,7 +176,7 @@ def _covered_weeks(online: pl.DataFrame, gaps: pl.DataFrame) -> pl.DataFrame:
 
 
 def warmth_figures(data: NetworkData, period: Period) -> dict:
-    """Warmth between meetings in ``period`` P (METRICS.md 2).
+    """Warmth between meetings in ``period`` P (docs/metrics.md#warmth).
 
     - ``days_since_last_contribution``: ``(P.end - last contribution before P.end)`` in days;
       ``member_days_since_last_median`` the median over actors of
@@ -273,7 +273,8 @@ def _carry_over(log: pl.DataFrame, ev: pl.DataFrame, times: pl.DataFrame, online
 
 
 def between_meetings(data: NetworkData, at: datetime) -> dict:
-    """The facilitator's view of the gap since the last meeting, as of ``at`` (METRICS.md 2).
+    """The facilitator's view of the gap since the last meeting, as of ``at``
+    (docs/metrics.md#warmth).
 
     Only rows before ``at`` are seen. The last meeting is the latest meeting time before
     ``at`` (all offline events at that time, usually one).

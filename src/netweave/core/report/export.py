@@ -2,7 +2,7 @@
 
 The graph files are written by small XML writers here (no NetworkX at run time) for Gephi,
 Kumu, Cytoscape or NetworkX users. Nodes are the people of the period's tie graph
-(METRICS.md 0), with id = person id and the attributes of :func:`node_attributes`; edges are
+(docs/metrics.md#data), with id = person id and the attributes of :func:`node_attributes`; edges are
 the undirected ties with their ``weight`` (symmetrised interactions plus co-attendance),
 and the two parts as ``interaction`` and ``coattendance``.
 
@@ -209,7 +209,7 @@ def write_gexf(graph: TieGraph, path: str | Path,
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{GEXF_VIZ_NS}" version="1.2">',
              f'  <meta lastmodifieddate="{today}"><creator>netweave</creator>'
-             '<description>Tie graph of one period (netweave METRICS.md section 0)'
+             '<description>Tie graph of one period (netweave docs/metrics.md#data)'
              '</description></meta>',
              '  <graph defaultedgetype="undirected" mode="static">',
              '    <attributes class="node">']

@@ -1,5 +1,5 @@
-"""Positions for the network map of a report, computed server-side (METRICS.md 5, "shown as
-a network map").
+"""Positions for the network map of a report, computed server-side (docs/metrics.md#structure,
+"shown as a network map").
 
 **People view** (up to ``limit`` people, default 5,000): one point per person of the tie
 graph. Each connected component is laid out on its own by **stress majorisation** on
@@ -19,7 +19,7 @@ of steps between the two people; a step between two Leiden clusters counts
 Components are packed in rows, largest first; isolates (active participants without ties)
 end up as single points after the components. Coordinates are in units of one tie length.
 
-**Cluster view** (above ``limit`` people): one point per Leiden cluster (METRICS.md 5),
+**Cluster view** (above ``limit`` people): one point per Leiden cluster (docs/metrics.md#structure),
 sized by its members, with a tie between two clusters weighted by the summed tie weight
 between their members; isolates form one extra point without ties. Laid out the same way
 with tie lengths ``1 + log(w_max / w)`` (strongly tied clusters close together).
