@@ -10,9 +10,8 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from netweave.core.text.words import fold_accents
 
@@ -116,7 +115,7 @@ def epoch_seconds(value: float) -> float:
     return value
 
 
-def parse_time(value: str | datetime | date, tz: ZoneInfo, *, dayfirst: bool = True,
+def parse_time(value: str | datetime | date, tz: tzinfo, *, dayfirst: bool = True,
                origin: datetime | None = None) -> datetime:
     """The one time parser of every importer: an aware UTC datetime from
 

@@ -142,7 +142,7 @@ def _log_frame(out: dict[str, list], network: int, *, source: str,
         "at": out["at"], "weight": out["weight"], "source": [source] * n, "corrects": [None] * n,
     }, schema={**LOG_SCHEMA, "kind": pl.String, "object_type": pl.String,
                "channel": pl.String, "source": pl.String})
-    return frame.cast(LOG_SCHEMA)
+    return frame.cast(pl.Schema(LOG_SCHEMA))
 
 
 def _discussions(batch: Batch, offset: int, people: _Known
