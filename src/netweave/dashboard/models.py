@@ -13,7 +13,20 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 
-class Snapshot(models.Model):
+class Computed(models.Model):
+    """What a background job computed for a network: the period ``[start, end)`` it covers,
+    when it was computed and how long that took."""
+
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    computed_at = models.DateTimeField(_("computed"), default=now)
+    seconds = models.FloatField(_("computing time (seconds)"), default=0.0)
+
+    class Meta:
+        abstract = True
+
+
+class Snapshot(Computed):
     """The figures of one network over one period, as the engine computed them.
 
     ``period`` is ``"28"``, ``"90"`` or ``"365"`` (the last so many days up to
@@ -27,10 +40,6 @@ class Snapshot(models.Model):
         verbose_name=_("network"),
     )
     period = models.CharField(_("period"), max_length=24)
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
-    computed_at = models.DateTimeField(_("computed"), default=now)
-    seconds = models.FloatField(_("computing time (seconds)"), default=0.0)
     figures = models.JSONField(_("figures"), default=dict)
     cards = models.JSONField(_("health cards"), default=dict)
     graph = models.JSONField(_("network map"), default=dict)
@@ -47,7 +56,7 @@ class Snapshot(models.Model):
         return f"{self.network_id} {self.period} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class ReportPage(models.Model):
+class ReportPage(Computed):
     """A network's full report page (the dashboard's default period) in one language, as
     the ``dashboard.report`` job built it: the report page serves it and never measures.
     People appear in it by their references in the network, never by name or global id."""
@@ -57,10 +66,6 @@ class ReportPage(models.Model):
         verbose_name=_("network"),
     )
     lang = models.CharField(_("language"), max_length=8)
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
-    computed_at = models.DateTimeField(_("computed"), default=now)
-    seconds = models.FloatField(_("computing time (seconds)"), default=0.0)
     html = models.TextField(_("page"))
 
     class Meta:

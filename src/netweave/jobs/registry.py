@@ -7,11 +7,9 @@ modules once before looking a kind up, so the web process and the worker know th
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
-from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.apps import apps
+from netweave.kit.apps import app_modules
 
 if TYPE_CHECKING:
     from .models import Job
@@ -61,13 +59,9 @@ def abandoned_hook(kind: str) -> Abandoned | None:
 
 def _discover() -> None:
     global _discovered
-    if _discovered:
-        return
-    for config in apps.get_app_configs():
-        name = f"{config.name}.jobs"
-        if config.name.startswith("netweave.") and find_spec(name) is not None:
-            import_module(name)
-    _discovered = True
+    if not _discovered:
+        app_modules("jobs")
+        _discovered = True
 
 
 def handler(kind: str) -> Handler:

@@ -10,15 +10,12 @@ methods).
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from netweave.kit.apps import app_modules
 from netweave.trust.auth import AUTH
 
 api = NinjaAPI(
@@ -40,14 +37,9 @@ def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _mount_app_routers() -> None:
-    for config in apps.get_app_configs():
-        if not config.name.startswith("netweave."):
-            continue
-        name = f"{config.name}.api"
-        if find_spec(name) is None:
-            continue
-        module = import_module(name)
-        api.add_router(getattr(module, "PREFIX", f"/{config.label}"), module.router)
+    for module in app_modules("api"):
+        label = module.__name__.split(".")[-2]
+        api.add_router(getattr(module, "PREFIX", f"/{label}"), module.router)
 
 
 _mount_app_routers()

@@ -31,18 +31,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import import_module
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netweave.kit.apps import app_modules
 from netweave.networks.models import Network, Person
 
 from .audit import record
@@ -96,13 +94,9 @@ def forgets(limit: str) -> Callable[[Forget], Forget]:
 
 def _discover() -> None:
     global _discovered
-    if _discovered:
-        return
-    for config in apps.get_app_configs():
-        name = f"{config.name}.retention"
-        if config.name.startswith("netweave.") and find_spec(name) is not None:
-            import_module(name)
-    _discovered = True
+    if not _discovered:
+        app_modules("retention")
+        _discovered = True
 
 
 @dataclass(frozen=True)
