@@ -18,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from netweave.discuss.selectors import my_conversations
 from netweave.networks.models import Exchange, Introduction, Need, Offer, Person
 from netweave.networks.permissions import Access, Capability, network_for
 from netweave.networks.selectors import person_id_for_ref, person_ref, person_refs
@@ -75,8 +74,9 @@ def _member(access: Access, ref: str) -> Person:
 
 @login_required
 def home(request: HttpRequest, slug: str) -> HttpResponse:
-    """My offers, needs and interests; exchanges to confirm; follow-ups; people to meet; my
-    introductions' private conversations."""
+    """My offers, needs and interests; exchanges to confirm; follow-ups; people to meet; and
+    the apps' parts of this page (``weaving_home.html``: the discussions add my
+    introductions' private conversations)."""
     access = network_for(request.user, slug, Capability.TAKE_PART)
     network, me = access.network, access.person
     names = selectors.member_names(network)
@@ -99,7 +99,6 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
         "suggestions": ([] if me.introductions_opt_out else
                         selectors.suggestions_for(network, me, _lang())),
         "opted_out": me.introductions_opt_out,
-        "conversations": my_conversations(network, me),
     }
     return render(request, "weaving/home.html", context)
 
