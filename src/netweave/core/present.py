@@ -53,7 +53,7 @@ DASH = "\u2013"
 LIGHT_COLOURS = {"green": "#177232", "amber": "#945800", "red": "#c62828", "grey": "#606773"}
 LIGHTS = {"green": _("Green"), "amber": _("Amber"), "red": _("Red"), "grey": _("No data")}
 #: The light's text of an indicator whose data the source does not record
-# (docs/metrics.md#health-card).
+#: (docs/metrics.md#health-card).
 NOT_RECORDED = _("Not recorded")
 TRENDS = {"up": ("↑", _("up")), "down": ("↓", _("down")), "flat": ("→", _("steady")),
           None: (DASH, _("no earlier value"))}
