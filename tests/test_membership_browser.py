@@ -131,7 +131,7 @@ def test_a_new_account_asks_to_join_a_closed_network_and_is_approved_in_dutch(li
     page.wait_for_url(f"{base}/n/coop-noord/")
     page.fill("#id_join_message", "Ik woon aan de Noordkade en wil meedoen.")
     page.get_by_role("button", name="Vraag om lid te worden").click()
-    expect(page.locator(".messages")).to_contain_text("Je verzoek is naar de facilitatoren")
+    expect(page.locator(".messages")).to_contain_text("Je verzoek is naar de netwerkregisseurs")
     expect(page.locator(".membership-box")).to_contain_text("Je hebt gevraagd om lid")
     assert mail.outbox[-1].to == ["fenna@example.org"]
 

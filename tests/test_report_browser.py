@@ -65,7 +65,7 @@ def check_report(page, name: str) -> None:
 def test_the_demo_report_file_shows_card_plots_and_map_offline(demo, browser, tmp_path):
     out = StringIO()
     call_command("report", network=MAIN_SLUG, out=tmp_path / "report", no_progress=True,
-                 stdout=out)
+                 lang="en", stdout=out)
     url = (tmp_path / "report" / "report.html").as_uri()
     for width in (1280, 375):
         context = browser.new_context(viewport={"width": width, "height": 900},
