@@ -175,3 +175,15 @@ def test_the_health_card_and_every_figure_of_the_past_stay_the_same_after_deleti
         assert person.name == "" and person.user is None
     after = {slug: _card_and_figures(slug, end) for slug in (MAIN_SLUG, PEER_SLUG)}
     assert after == before
+
+
+def test_deleting_an_account_deletes_its_private_messages_not_the_other_persons(circle):
+    from netweave.discuss.models import PrivateMessage
+
+    intro = weaving_services.make_introduction(circle["net"], circle["fac"], circle["mo"],
+                                               circle["other"], "Both sleep badly.")
+    discuss_services.send_private_message(intro, circle["mo"], "Mijn adres is Dorpsstraat 1.")
+    discuss_services.send_private_message(intro, circle["other"], "Dank je.")
+    gdpr.delete_account(circle["mo"].user)
+    left = list(PrivateMessage.objects.values_list("author_id", "body"))
+    assert left == [(circle["other"].pk, "Dank je.")]

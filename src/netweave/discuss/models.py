@@ -139,7 +139,9 @@ class Conversation(models.Model):
 
 
 class PrivateMessage(models.Model):
-    """One message in a :class:`Conversation`."""
+    """One message in a :class:`Conversation`; deleting an account deletes its messages."""
+
+    erased_with_person = "author"
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages",

@@ -147,8 +147,10 @@ def make_tombstone(person: Person) -> Person:
     """Turn ``person`` into a tombstone in place: name, e-mail and interests (their own and
     per network) blank, their pseudonyms replaced, their requests to join gone, no account,
     no consents, no secrets (rows of every model marked ``erased_with_person = True``, such
-    as calendar feed secrets), an :class:`~.models.Erasure` row. Every row that counts
-    (memberships, registrations, activity) stays, so every figure stays the same.
+    as calendar feed secrets, or naming the field that points at the person, such as their
+    private messages: ``erased_with_person = "author"``), an :class:`~.models.Erasure` row.
+    Every row that counts (memberships, registrations, activity) stays, so every figure
+    stays the same.
     Call it inside a transaction."""
     for membership in person.memberships.filter(identity=Identity.PSEUDONYM):
         membership.pseudonym = f"former-{secrets.token_hex(4)}"
@@ -163,8 +165,10 @@ def make_tombstone(person: Person) -> Person:
     person.save(update_fields=["name", "email", "interests", "introductions_opt_out", "user"])
     person.consents.all().delete()
     for model in apps.get_models():
-        if getattr(model, "erased_with_person", False):
-            model._default_manager.filter(person=person).delete()
+        erased = getattr(model, "erased_with_person", False)
+        if erased:
+            field = erased if isinstance(erased, str) else "person"
+            model._default_manager.filter(**{field: person}).delete()
     Erasure.objects.get_or_create(person=person)
     return person
 
