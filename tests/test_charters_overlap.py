@@ -219,8 +219,8 @@ def test_the_index_is_rebuilt_when_networks_change_or_after_its_ttl(instance, mo
     liven(bees, instance["crowd"][:2], days_ago=1)  # posts: the index is dropped too
     after = finder.find_overlap(viewer, draft)[0].item.active_participants
     assert (before, after) == (0, 2)
-    weaving_services.add_offer(bees, instance["crowd"][3], "Honey")  # no signal: TTL only
-    services.join_network(bees, instance["crowd"][3])
+    services.join_network(bees, instance["crowd"][3])  # no signal: TTL only
+    weaving_services.add_offer(bees, instance["crowd"][3], "Honey")
     monkeypatch.setattr(finder, "TTL_SECONDS", 0.0)
     assert finder.find_overlap(viewer, draft)[0].item.active_participants == 3
 

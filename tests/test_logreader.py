@@ -92,8 +92,8 @@ def test_effective_log_applies_corrections():
                                   primary_type="action")
     event = meet_services.create_event(net, title="e", starts_at=T0,
                                        ends_at=T0 + timedelta(hours=2))
-    meet_services.rsvp(event, people[1], "going")
-    meet_services.rsvp(event, people[1], "not_going")
+    meet_services.rsvp(event, people[1], "going", at=T0 - timedelta(days=2))
+    meet_services.rsvp(event, people[1], "not_going", at=T0 - timedelta(days=1))
     attendance = meet_services.check_in(event, people[0])
     meet_services.undo_check_in(attendance)
     everything = network_log(net.pk, effective=False)
