@@ -173,15 +173,30 @@ def run_all(runs: list[Run], serial: bool) -> int:
     return next((run.code for run in runs if run.code), 0)
 
 
+def browser_split() -> tuple[list[str], list[str]]:
+    """The browser test files, alternately for the SQLite and the PostgreSQL run.
+
+    Browser tests check pages and their scripts; every other test checks the database on
+    both. Running each browser file once, in one of the two runs, keeps both runs about
+    equally long and the whole suite within CI's time.
+    """
+    files = sorted(p.relative_to(ROOT).as_posix()
+                   for p in (ROOT / "tests").glob("test_*browser*.py"))
+    return files[0::2], files[1::2]
+
+
 def main() -> int:
     args = sys.argv[1:]
     serial = os.environ.get("TEST_SERIAL", "") not in ("", "0")
     VAR.mkdir(exist_ok=True)
-    # The pure core (tests/core) touches no database: it runs once, with SQLite.
-    runs = [Run("SQLite", "", args, buffered=False)]
     postgres = os.environ.get("TEST_POSTGRES_URL", "")
+    on_sqlite, on_postgres = browser_split() if postgres else ([], [])
+    # The pure core (tests/core) touches no database: it runs once, with SQLite.
+    runs = [Run("SQLite", "", [*(f"--ignore={f}" for f in on_postgres), *args],
+                buffered=False)]
     if postgres:
-        runs.append(Run("PostgreSQL", postgres, ["--ignore=tests/core", *args],
+        runs.append(Run("PostgreSQL", postgres,
+                        ["--ignore=tests/core", *(f"--ignore={f}" for f in on_sqlite), *args],
                         buffered=not serial))
     _set_signals(_raise_stopped)
     status = 0

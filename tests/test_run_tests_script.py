@@ -139,3 +139,17 @@ def test_sigterm_stops_every_run_and_what_it_started(project: Path) -> None:
     assert out.rstrip().endswith("total: 2 passed, 2 failed, 0 skipped"), out
     assert script.returncode == 128 + signal.SIGTERM
     assert left == [], f"still running after the script ended: {left}"
+
+
+def test_each_browser_file_runs_in_exactly_one_of_the_two_runs():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_tests_script", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    on_sqlite, on_postgres = module.browser_split()
+    found = sorted(p.relative_to(SCRIPT.parent.parent).as_posix()
+                   for p in (SCRIPT.parent.parent / "tests").glob("test_*browser*.py"))
+    assert on_sqlite and on_postgres and not set(on_sqlite) & set(on_postgres)
+    assert sorted(on_sqlite + on_postgres) == found
